@@ -1,0 +1,109 @@
+/// Byte-wise escaping into the output buffer, with a fast path for text that needs none.
+enum Escaping {
+    private static let amp = Array("&amp;".utf8)
+    private static let lt = Array("&lt;".utf8)
+    private static let gt = Array("&gt;".utf8)
+    private static let quot = Array("&#34;".utf8)
+    private static let apos = Array("&#39;".utf8)
+
+    /// Escapes `& < > " '` so the text is safe in element text and quoted attributes.
+    static func appendHTML(_ string: String, to out: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { appendHTML($0, to: &out) }
+    }
+
+    static func appendHTML(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let replacement: [UInt8]
+            switch bytes[index] {
+            case UInt8(ascii: "&"): replacement = amp
+            case UInt8(ascii: "<"): replacement = lt
+            case UInt8(ascii: ">"): replacement = gt
+            case UInt8(ascii: "\""): replacement = quot
+            case UInt8(ascii: "'"): replacement = apos
+            default: continue
+            }
+            if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            out.append(contentsOf: replacement)
+            runStart = index + 1
+        }
+        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+    }
+
+    /// What an unsafe URL becomes: a harmless fragment link.
+    static let blockedURL = "#blocked-url"
+
+    /// Whether a URL may be written into a URL attribute: relative URLs and the schemes
+    /// http, https, mailto and tel. Browsers drop tabs and newlines anywhere in a URL and
+    /// leading control characters and spaces, so the scheme is read the same way.
+    static func isSafeURL(_ url: String) -> Bool {
+        var scheme: [UInt8] = []
+        var started = false
+        for byte in url.utf8 {
+            if byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+            if !started && byte <= 0x20 { continue }
+            started = true
+            switch byte {
+            case UInt8(ascii: ":"):
+                let name = String(decoding: scheme, as: UTF8.self)
+                return ["http", "https", "mailto", "tel"].contains(name)
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+                return true
+            default:
+                scheme.append(byte.asciiLowercased)
+            }
+        }
+        return true
+    }
+
+    /// JSON text that is safe inside `<script type="application/json">` and HTML:
+    /// `<`, `>`, `&`, `'`, U+2028 and U+2029 become `\u` escapes.
+    static func appendJSONString(_ string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": out.append(contentsOf: Array("\\\"".utf8))
+            case "\\": out.append(contentsOf: Array("\\\\".utf8))
+            case "\n": out.append(contentsOf: Array("\\n".utf8))
+            case "\r": out.append(contentsOf: Array("\\r".utf8))
+            case "\t": out.append(contentsOf: Array("\\t".utf8))
+            case "<", ">", "&", "'", "\u{2028}", "\u{2029}":
+                appendUnicodeEscape(scalar.value, to: &out)
+            default:
+                if scalar.value < 0x20 {
+                    appendUnicodeEscape(scalar.value, to: &out)
+                } else {
+                    out.append(contentsOf: Array(String(scalar).utf8))
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendUnicodeEscape(_ value: UInt32, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) {
+            out.append(hex[Int((value >> UInt32(shift)) & 0xF)])
+        }
+    }
+
+    /// Percent-encodes everything except RFC 3986 unreserved characters.
+    static func urlEncode(_ string: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(string.utf8.count)
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

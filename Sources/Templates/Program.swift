@@ -1,0 +1,46 @@
+/// An expression with every name bound: globals by key, loop variables by slot.
+indirect enum CompiledExpression: Sendable {
+    case literal(TemplateValue)
+    case global(String, members: [String], SourceLocation)
+    case local(slot: Int, members: [String], SourceLocation)
+    case loopField(slot: Int, LoopField)
+    case not(CompiledExpression)
+    case and(CompiledExpression, CompiledExpression)
+    case or(CompiledExpression, CompiledExpression)
+    case compare(ComparisonOperator, CompiledExpression, CompiledExpression, SourceLocation)
+    case filter(Filter, CompiledExpression, [CompiledExpression], SourceLocation)
+}
+
+/// `loop.index` (from 1), `loop.index0`, `loop.first`, `loop.last`, `loop.length`.
+enum LoopField: String, Sendable {
+    case index, index0, first, last, length
+}
+
+struct CompiledBranch: Sendable {
+    let condition: CompiledExpression
+    let body: [Instruction]
+}
+
+struct CompiledLoop: Sendable {
+    let sequence: CompiledExpression
+    let slot: Int
+    let body: [Instruction]
+    let empty: [Instruction]
+    let location: SourceLocation
+}
+
+/// One step of a compiled template. Static text is stored pre-encoded as UTF-8.
+indirect enum Instruction: Sendable {
+    case text([UInt8])
+    case output(CompiledExpression, Escaper, SourceLocation)
+    case conditional([CompiledBranch], otherwise: [Instruction])
+    case loop(CompiledLoop)
+}
+
+/// A template ready to render: its instructions, how many loop slots it needs, and its
+/// fragments compiled to render alone.
+struct Program: Sendable {
+    let name: String
+    let instructions: [Instruction]
+    let slotCount: Int
+}
