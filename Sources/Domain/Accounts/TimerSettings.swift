@@ -1,0 +1,46 @@
+import Foundation
+
+/// A user's timer lengths in minutes and how often the long break comes.
+public struct TimerSettings: Equatable, Sendable, Codable {
+    public var focusMinutes: Int
+    public var shortBreakMinutes: Int
+    public var longBreakMinutes: Int
+    public var longBreakEvery: Int
+
+    public static let standard = TimerSettings(focusMinutes: 25, shortBreakMinutes: 5, longBreakMinutes: 15, longBreakEvery: 4)
+
+    public init(focusMinutes: Int, shortBreakMinutes: Int, longBreakMinutes: Int, longBreakEvery: Int) {
+        self.focusMinutes = focusMinutes
+        self.shortBreakMinutes = shortBreakMinutes
+        self.longBreakMinutes = longBreakMinutes
+        self.longBreakEvery = longBreakEvery
+    }
+
+    /// Timer lengths are 1–180 minutes; a long break comes every 1–12 focus pomodoros.
+    public func validate() throws(FieldErrors) {
+        var errors = FieldErrors()
+        for (field, value) in [("focus_minutes", focusMinutes), ("short_break_minutes", shortBreakMinutes), ("long_break_minutes", longBreakMinutes)]
+        where !(1...180).contains(value) {
+            errors[field] = "must be 1 to 180 minutes"
+        }
+        if !(1...12).contains(longBreakEvery) { errors["long_break_every"] = "must be 1 to 12" }
+        try errors.throwIfAny()
+    }
+}
+
+/// An IANA time zone name such as `Europe/Berlin`.
+public struct TimeZoneName: Equatable, Sendable {
+    public let identifier: String
+
+    public init(_ raw: String, field: String = "timezone") throws(FieldErrors) {
+        let trimmed = raw.trimmingWhitespace
+        guard !trimmed.isEmpty, trimmed.count <= 64, TimeZone(identifier: trimmed) != nil,
+            trimmed.contains("/") || trimmed == "UTC" || trimmed == "GMT"
+        else {
+            throw FieldErrors([field: "must be an IANA time zone such as Europe/Berlin"])
+        }
+        identifier = trimmed
+    }
+
+    public static let utc = try! TimeZoneName("UTC")  // safe: a literal known to be valid
+}

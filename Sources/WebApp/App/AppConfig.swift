@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+
+/// The server's configuration, read from the environment only (SPEC §7).
+struct AppConfig: Sendable {
+    enum Environment: String, Sendable {
+        case development, test, production
+    }
+
+    struct ConfigError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    var environment: Environment = .development
+    var host = "127.0.0.1"
+    var port = 8080
+    var databasePath = "./data/focusquest.sqlite"
+    var jwtSecret: [UInt8] = []
+    var logLevel: Logger.Level = .info
+    var publicDirectory = "Public"
+    var argon2 = Argon2Parameters.standard
+    /// How many password hashes may wait for a free core before logins get 503.
+    var hashQueueLimit = 64
+    var accessTokenLifetime: TimeInterval = 24 * 3600
+    var refreshTokenLifetime: TimeInterval = 30 * 24 * 3600
+    var authFailuresPerUsername = 5
+    var authFailureWindow: TimeInterval = 15 * 60
+    var authRequestsPerIP = 60
+    var maxBodyBytes = 1 << 20
+
+    var isProduction: Bool { environment == .production }
+
+    /// Reads the configuration. Production refuses a missing or short `JWT_SECRET`;
+    /// development keeps a generated secret in the data folder so sessions survive restarts.
+    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var config = AppConfig()
+        if let raw = env["APP_ENV"] {
+            guard let environment = Environment(rawValue: raw) else {
+                throw ConfigError(description: "APP_ENV must be development, test or production, not '\(raw)'")
+            }
+            config.environment = environment
+        }
+        config.host = env["HOST"] ?? (config.isProduction ? "0.0.0.0" : "127.0.0.1")
+        config.port = try integer(env, "PORT", default: 8080, in: 1...65535)
+        config.databasePath = env["DATABASE_PATH"] ?? config.databasePath
+        if let level = env["LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigError(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            config.logLevel = parsed
+        }
+        config.publicDirectory = env["PUBLIC_DIR"] ?? config.publicDirectory
+        config.argon2 = Argon2Parameters(
+            memoryKiB: try integer(env, "ARGON2_MEMORY_KIB", default: 19456, in: 1024...(4 << 20)),
+            iterations: try integer(env, "ARGON2_ITERATIONS", default: 2, in: 1...20),
+            parallelism: try integer(env, "ARGON2_PARALLELISM", default: 1, in: 1...16))
+        config.hashQueueLimit = try integer(env, "HASH_QUEUE_LIMIT", default: 64, in: 0...10_000)
+        config.accessTokenLifetime = TimeInterval(try integer(env, "ACCESS_TOKEN_TTL_SECONDS", default: 86_400, in: 60...(30 * 86_400)))
+        config.refreshTokenLifetime = TimeInterval(try integer(env, "REFRESH_TOKEN_TTL_DAYS", default: 30, in: 1...365) * 86_400)
+        config.authFailuresPerUsername = try integer(env, "AUTH_FAILURES_PER_USERNAME", default: 5, in: 1...10_000)
+        config.authRequestsPerIP = try integer(env, "AUTH_REQUESTS_PER_IP", default: 60, in: 1...1_000_000)
+        config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
+        return config
+    }
+
+    private static func integer(_ env: [String: String], _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let raw = env[name] else { return value }
+        guard let parsed = Int(raw), range.contains(parsed) else {
+            throw ConfigError(description: "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return parsed
+    }
+
+    private static func secret(_ raw: String?, config: AppConfig) throws -> [UInt8] {
+        if let raw, !raw.isEmpty {
+            guard raw.utf8.count >= 32 || !config.isProduction else {
+                throw ConfigError(description: "JWT_SECRET must be at least 32 bytes in production")
+            }
+            return Array(raw.utf8)
+        }
+        switch config.environment {
+        case .production:
+            throw ConfigError(description: "JWT_SECRET is required in production (at least 32 random bytes)")
+        case .test:
+            return Array(SecureRandom.token(bytes: 32).utf8)
+        case .development:
+            return try developmentSecret(databasePath: config.databasePath)
+        }
+    }
+
+    /// A generated secret kept next to the database, created once.
+    private static func developmentSecret(databasePath: String) throws -> [UInt8] {
+        let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent()
+        let file = folder.appendingPathComponent("jwt-secret")
+        if let existing = try? String(contentsOf: file, encoding: .utf8), existing.utf8.count >= 32 {
+            return Array(existing.utf8)
+        }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let generated = SecureRandom.token(bytes: 32)
+        try generated.write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        return Array(generated.utf8)
+    }
+
+    /// The effective configuration for the start-up log line, secrets redacted.
+    var redactedSummary: [String: String] {
+        [
+            "env": environment.rawValue, "host": host, "port": String(port), "database_path": databasePath,
+            "jwt_secret": "<redacted \(jwtSecret.count) bytes>", "log_level": logLevel.rawValue,
+            "public_dir": publicDirectory,
+            "argon2": "m=\(argon2.memoryKiB),t=\(argon2.iterations),p=\(argon2.parallelism)",
+            "hash_queue_limit": String(hashQueueLimit), "access_token_ttl_s": String(Int(accessTokenLifetime)),
+            "refresh_token_ttl_days": String(Int(refreshTokenLifetime / 86_400)),
+            "auth_failures_per_username": String(authFailuresPerUsername), "auth_requests_per_ip": String(authRequestsPerIP),
+        ]
+    }
+}

@@ -1,0 +1,50 @@
+import GRDB
+
+/// The versioned schema. Released migrations never change; new features add new ones.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-accounts") { db in
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    password_hash TEXT NOT NULL,
+                    timezone TEXT NOT NULL DEFAULT 'UTC',
+                    is_admin INTEGER NOT NULL DEFAULT 0,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    token_version INTEGER NOT NULL DEFAULT 0,
+                    focus_minutes INTEGER NOT NULL DEFAULT 25,
+                    short_break_minutes INTEGER NOT NULL DEFAULT 5,
+                    long_break_minutes INTEGER NOT NULL DEFAULT 15,
+                    long_break_every INTEGER NOT NULL DEFAULT 4,
+                    xp INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    last_active_at DATETIME
+                );
+                CREATE TABLE refresh_tokens (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    family TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    used_at DATETIME,
+                    revoked_at DATETIME
+                );
+                CREATE INDEX refresh_tokens_by_user ON refresh_tokens(user_id);
+                CREATE INDEX refresh_tokens_by_family ON refresh_tokens(family);
+                CREATE TABLE xp_ledger (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    amount INTEGER NOT NULL,
+                    reason TEXT NOT NULL,
+                    reference TEXT,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX xp_ledger_by_user ON xp_ledger(user_id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,25 @@
+import Domain
+import Testing
+
+@Suite struct LevelTests {
+    @Test func thresholds() {
+        #expect(Level.forXP(0) == 1)
+        #expect(Level.forXP(99) == 1)
+        #expect(Level.forXP(100) == 2)
+        #expect(Level.forXP(299) == 2)
+        #expect(Level.forXP(300) == 3)
+        #expect(Level.forXP(600) == 4)
+        #expect(Level.progress(150) == (50, 200))
+    }
+
+    /// Against the definition: the level is the largest L with 50·L·(L−1) ≤ xp.
+    @Test func matchesTheDefinitionForRandomXP() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let xp = Int.random(in: 0...2_000_000, using: &generator)
+            let level = Level.forXP(xp)
+            #expect(50 * level * (level - 1) <= xp)
+            #expect(50 * (level + 1) * level > xp)
+        }
+    }
+}
