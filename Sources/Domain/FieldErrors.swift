@@ -16,3 +16,10 @@ public struct FieldErrors: Error, Equatable, Sendable {
         if !fields.isEmpty { throw self }
     }
 }
+
+extension FieldErrors {
+    /// These errors plus `other`'s; on the same field the first problem stays.
+    public func merging(_ other: FieldErrors) -> FieldErrors {
+        FieldErrors(fields.merging(other.fields) { first, _ in first })
+    }
+}

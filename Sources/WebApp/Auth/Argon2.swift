@@ -16,7 +16,7 @@ struct Argon2Parameters: Sendable, Equatable {
 enum Argon2 {
     struct Failure: Error, CustomStringConvertible {
         let code: Int32
-        var description: String { String(cString: argon2_error_message(code)) }
+        var description: String { argon2_error_message(code).flatMap { String(validatingCString: $0) } ?? "argon2 error \(code)" }
     }
 
     static let saltLength = 16
@@ -34,7 +34,7 @@ enum Argon2 {
             UInt32(parameters.iterations), UInt32(parameters.memoryKiB), UInt32(parameters.parallelism),
             passwordBytes, passwordBytes.count, salt, salt.count, hashLength, &encoded, length)
         guard code == ARGON2_OK.rawValue else { throw Failure(code: code) }
-        return String(cString: encoded)
+        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Whether `password` matches the encoded hash. Malformed hashes never match.

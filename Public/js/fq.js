@@ -1,0 +1,184 @@
+// FocusQuest's hypermedia script: a small subset of htmx's attributes, so the real
+// htmx could replace this file without template changes. No inline script anywhere
+// (CSP script-src 'self'); every page also works without this file.
+//
+// Attributes: hx-get/post/put/patch/delete, hx-target ("this", "closest SEL", "find SEL",
+// or a CSS selector), hx-swap (innerHTML, outerHTML, beforebegin, afterbegin, beforeend,
+// afterend, delete, none), hx-trigger ("click", "submit", "change", "load",
+// "input changed delay:300ms", comma-separated), hx-confirm, hx-swap-oob, hx-push-url.
+// Headers sent: HX-Request, X-CSRF-Token (from <meta name="csrf-token">), HX-Current-URL.
+// Headers honoured: HX-Redirect, HX-Trigger (JSON object or event names), HX-Retarget.
+(function () {
+  "use strict";
+  var VERBS = ["get", "post", "put", "patch", "delete"];
+  var SELECTOR = VERBS.map(function (v) { return "[hx-" + v + "]"; }).join(",");
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function verbOf(el) {
+    for (var i = 0; i < VERBS.length; i++) {
+      var url = el.getAttribute("hx-" + VERBS[i]);
+      if (url !== null) return { method: VERBS[i].toUpperCase(), url: url };
+    }
+    return null;
+  }
+
+  function resolveTarget(el, spec) {
+    if (!spec || spec === "this") return el;
+    if (spec.indexOf("closest ") === 0) return el.closest(spec.slice(8));
+    if (spec.indexOf("find ") === 0) return el.querySelector(spec.slice(5));
+    return document.querySelector(spec);
+  }
+
+  function defaultTrigger(el) {
+    if (el.tagName === "FORM") return "submit";
+    if (el.tagName === "INPUT" || el.tagName === "SELECT" || el.tagName === "TEXTAREA") return "change";
+    return "click";
+  }
+
+  function parseTriggers(el) {
+    var spec = el.getAttribute("hx-trigger") || defaultTrigger(el);
+    return spec.split(",").map(function (part) {
+      var words = part.trim().split(/\s+/);
+      var trigger = { event: words[0], delay: 0, changed: false };
+      words.slice(1).forEach(function (w) {
+        if (w === "changed") trigger.changed = true;
+        var m = /^delay:(\d+)(ms|s)?$/.exec(w);
+        if (m) trigger.delay = parseInt(m[1], 10) * (m[2] === "s" ? 1000 : 1);
+      });
+      return trigger;
+    });
+  }
+
+  function formFor(el) {
+    return el.tagName === "FORM" ? el : el.closest("form");
+  }
+
+  function collectParams(el) {
+    var params = new URLSearchParams();
+    var form = formFor(el);
+    if (form) new FormData(form).forEach(function (value, key) { params.append(key, value); });
+    if (el.name && el.value !== undefined && !params.has(el.name)) params.append(el.name, el.value);
+    return params;
+  }
+
+  function swap(target, html, style) {
+    if (!target || style === "none") return;
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    var fragment = template.content;
+    Array.prototype.slice.call(fragment.querySelectorAll("[hx-swap-oob]")).forEach(function (oob) {
+      oob.parentNode.removeChild(oob);
+      var existing = oob.id && document.getElementById(oob.id);
+      if (!existing) return;
+      var how = oob.getAttribute("hx-swap-oob");
+      oob.removeAttribute("hx-swap-oob");
+      if (how === "true" || how === "outerHTML") { existing.replaceWith(oob); process(oob); }
+      else { existing.innerHTML = oob.innerHTML; process(existing); }
+    });
+    var nodes = Array.prototype.slice.call(fragment.childNodes);
+    switch (style) {
+      case "outerHTML": target.replaceWith(fragment); break;
+      case "beforebegin": target.parentNode.insertBefore(fragment, target); break;
+      case "afterbegin": target.insertBefore(fragment, target.firstChild); break;
+      case "beforeend": target.appendChild(fragment); break;
+      case "afterend": target.parentNode.insertBefore(fragment, target.nextSibling); break;
+      case "delete": target.remove(); break;
+      default: target.innerHTML = ""; target.appendChild(fragment); nodes = [target];
+    }
+    nodes.forEach(function (n) { if (n.nodeType === 1) process(n); });
+  }
+
+  function fire(name, detail, on) {
+    (on || document.body).dispatchEvent(new CustomEvent(name, { bubbles: true, detail: detail }));
+  }
+
+  function triggerFromHeader(value, el) {
+    if (!value) return;
+    if (value.charAt(0) === "{") {
+      var events = JSON.parse(value);
+      Object.keys(events).forEach(function (name) { fire(name, events[name], el); });
+    } else {
+      value.split(",").forEach(function (name) { fire(name.trim(), null, el); });
+    }
+  }
+
+  function issue(el, verb) {
+    var confirmText = el.getAttribute("hx-confirm");
+    if (confirmText && !window.confirm(confirmText)) return;
+    var params = collectParams(el);
+    var url = verb.url;
+    var init = {
+      method: verb.method,
+      headers: { "HX-Request": "true", "HX-Current-URL": window.location.href, "X-CSRF-Token": csrfToken() },
+      credentials: "same-origin"
+    };
+    if (verb.method === "GET") {
+      var query = params.toString();
+      if (query) url += (url.indexOf("?") < 0 ? "?" : "&") + query;
+    } else {
+      init.body = params;
+    }
+    el.classList.add("hx-request");
+    fetch(url, init).then(function (response) {
+      return response.text().then(function (text) { return { response: response, text: text }; });
+    }).then(function (result) {
+      var response = result.response;
+      el.classList.remove("hx-request");
+      var redirect = response.headers.get("HX-Redirect");
+      if (redirect) { window.location.href = redirect; return; }
+      var retarget = response.headers.get("HX-Retarget");
+      var target = retarget ? document.querySelector(retarget) : resolveTarget(el, el.getAttribute("hx-target"));
+      var style = retarget ? "innerHTML" : (el.getAttribute("hx-swap") || "innerHTML").split(" ")[0];
+      if (response.ok || response.status === 422 || retarget) {
+        swap(target, result.text, style);
+        var push = el.getAttribute("hx-push-url");
+        if (push && response.ok) history.pushState({}, "", push === "true" ? url : push);
+      }
+      triggerFromHeader(response.headers.get("HX-Trigger"), el.isConnected ? el : document.body);
+    }).catch(function () {
+      el.classList.remove("hx-request");
+      var flash = document.getElementById("flash");
+      if (flash) flash.textContent = "Network problem: the change was not saved. Check your connection and try again.";
+    });
+  }
+
+  function process(root) {
+    var elements = root.matches && root.matches(SELECTOR) ? [root] : [];
+    elements = elements.concat(Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll(SELECTOR) : []));
+    elements.forEach(function (el) {
+      if (el.__fq) return;
+      el.__fq = true;
+      var verb = verbOf(el);
+      parseTriggers(el).forEach(function (trigger) {
+        if (trigger.event === "load") { issue(el, verb); return; }
+        var timer = null;
+        var last = el.value;
+        el.addEventListener(trigger.event, function (event) {
+          if (trigger.event === "submit" || el.tagName === "A" || (el.tagName === "BUTTON" && formFor(el))) event.preventDefault();
+          if (trigger.changed) { if (el.value === last) return; last = el.value; }
+          if (timer) clearTimeout(timer);
+          if (trigger.delay) timer = setTimeout(function () { issue(el, verb); }, trigger.delay);
+          else issue(el, verb);
+        });
+      });
+    });
+    fillTimeZones(root);
+  }
+
+  /// Signup pre-fills the browser's IANA time zone (the server defaults to UTC without it).
+  function fillTimeZones(root) {
+    var inputs = root.querySelectorAll ? root.querySelectorAll("[data-fill-timezone]") : [];
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (input.value && input.value !== "UTC") return;
+      try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* keep UTC */ }
+    });
+  }
+
+  window.fq = { process: process, swap: swap };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { process(document.body); });
+  else process(document.body);
+})();

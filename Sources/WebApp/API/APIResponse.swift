@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+
+/// JSON responses of the API: snake_case keys, RFC 3339 UTC timestamps.
+enum APIResponse {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(RFC3339.string(date))
+        }
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    struct ErrorBody: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let requestId: String
+            let fields: [String: String]?
+        }
+        let error: Detail
+    }
+
+    static func error(_ error: AppError, requestID: String) -> Response {
+        let body = ErrorBody(error: .init(code: error.code, message: error.message, requestId: requestID, fields: error.fields))
+        var response = (try? json(body, status: error.status)) ?? Response(status: error.status)
+        if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+}
+
+/// RFC 3339 timestamps in UTC with whole seconds (`2026-11-23T08:55:30Z`).
+enum RFC3339 {
+    static func string(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).dateTimeSeparator(.standard).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    static func date(_ text: String) -> Date? {
+        try? Date(text, strategy: .iso8601)
+    }
+}

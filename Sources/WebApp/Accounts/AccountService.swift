@@ -1,0 +1,173 @@
+import Domain
+import Foundation
+
+/// What a successful sign-in hands out to API clients.
+struct TokenPair: Sendable {
+    let accessToken: String
+    let refreshToken: String
+    let user: UserRecord
+}
+
+/// The account rules of SPEC §4 over storage, hashing and tokens: sign up, log in
+/// (rate limited, constant-time for unknown users, re-hashing outdated hashes), tokens,
+/// refresh rotation, password change and signing out everywhere.
+struct AccountService: Sendable {
+    let database: AppDatabase
+    let hasher: PasswordHasher
+    let tokens: TokenService
+    let clock: any WallClock
+    let requestsPerIP: RateLimiter
+    let failuresPerUsername: RateLimiter
+
+    init(database: AppDatabase, hasher: PasswordHasher, tokens: TokenService, clock: any WallClock, config: AppConfig) {
+        self.database = database
+        self.hasher = hasher
+        self.tokens = tokens
+        self.clock = clock
+        requestsPerIP = RateLimiter(limit: config.authRequestsPerIP, window: 60)
+        failuresPerUsername = RateLimiter(limit: config.authFailuresPerUsername, window: config.authFailureWindow)
+    }
+
+    /// Counts a login or signup request against the client's address.
+    func admit(ip: String) throws(AppError) {
+        if let wait = requestsPerIP.record(ip, now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
+    }
+
+    func signup(username rawUsername: String, password: String, timezone rawTimezone: String?) async throws -> UserRecord {
+        var errors = FieldErrors()
+        var username: Username?
+        do { username = try Username(rawUsername) } catch { errors = errors.merging(error) }
+        do { try PasswordPolicy.validate(password, username: rawUsername.trimmingWhitespace) } catch { errors = errors.merging(error) }
+        var timezone = TimeZoneName.utc
+        if let rawTimezone, !rawTimezone.trimmingWhitespace.isEmpty {
+            do { timezone = try TimeZoneName(rawTimezone) } catch { errors = errors.merging(error) }
+        }
+        guard errors.isEmpty, let username else { throw AppError.validation(errors) }
+        if try await database.user(named: username.value) != nil { throw AppError.usernameTaken }
+        let hash = try await hashing { try await hasher.hash(password) }
+        do {
+            return try await database.createUser(UserRecord(username: username.value, passwordHash: hash, timezone: timezone.identifier, createdAt: clock.now))
+        } catch AppDatabase.AccountConflict.usernameTaken {
+            throw AppError.usernameTaken
+        }
+    }
+
+    /// Checks a username and password. While a username has too many recent failures even
+    /// the right password gets 429; a disabled account with the right password gets 403.
+    func login(username: String, password: String) async throws -> UserRecord {
+        let key = username.trimmingWhitespace.lowercased()
+        if let wait = failuresPerUsername.retryAfter(key, now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
+        let user = try await database.user(named: username.trimmingWhitespace)
+        let verification = try await hashing { try await hasher.verify(password, against: user?.passwordHash) }
+        guard case .match(let needsRehash) = verification, let user else {
+            failuresPerUsername.record(key, now: clock.now)
+            throw AppError.invalidCredentials
+        }
+        if user.disabled { throw AppError.accountDisabled }
+        failuresPerUsername.reset(key)
+        if needsRehash {
+            let fresh = try await hashing { try await hasher.hash(password) }
+            try await database.updatePasswordHash(userID: user.userID, hash: fresh)
+        }
+        return user
+    }
+
+    /// An access token and a refresh token starting a new family.
+    func issueTokens(for user: UserRecord) async throws -> TokenPair {
+        let refresh = tokens.newRefreshToken()
+        let now = clock.now
+        try await database.storeRefreshToken(
+            userID: user.userID, hash: refresh.hash, family: SecureRandom.token(bytes: 16), now: now,
+            expires: now.addingTimeInterval(tokens.refreshLifetime))
+        return TokenPair(accessToken: try await tokens.accessToken(for: user), refreshToken: refresh.token, user: user)
+    }
+
+    func refresh(_ presented: String) async throws -> TokenPair {
+        let successor = tokens.newRefreshToken()
+        let now = clock.now
+        let outcome = try await database.rotateRefreshToken(
+            presentedHash: SecureRandom.sha256Hex(presented), successorHash: successor.hash, now: now,
+            expires: now.addingTimeInterval(tokens.refreshLifetime))
+        guard case .rotated(let user) = outcome else { throw AppError.invalidRefreshToken }
+        return TokenPair(accessToken: try await tokens.accessToken(for: user), refreshToken: successor.token, user: user)
+    }
+
+    /// Revokes the presented refresh token's family; with `everywhere`, every session of
+    /// its owner (or of the Bearer user) ends too.
+    func logout(refreshToken: String?, everywhere: Bool, user: UserRecord?) async throws {
+        var owner = user?.userID
+        if let refreshToken {
+            let tokenOwner = try await database.revokeRefreshFamily(presentedHash: SecureRandom.sha256Hex(refreshToken), userID: user?.userID, now: clock.now)
+            owner = owner ?? tokenOwner
+        }
+        if everywhere, let owner {
+            try await database.endAllSessions(userID: owner, at: clock.now)
+        }
+    }
+
+    func changePassword(user: UserRecord, current: String, new: String) async throws {
+        do {
+            try PasswordPolicy.validate(new, username: user.username, field: "new_password")
+        } catch {
+            throw AppError.validation(error)
+        }
+        let verification = try await hashing { try await hasher.verify(current, against: user.passwordHash) }
+        guard case .match = verification else { throw AppError.wrongPassword }
+        let hash = try await hashing { try await hasher.hash(new) }
+        try await database.endAllSessions(userID: user.userID, newPasswordHash: hash, at: clock.now)
+    }
+
+    func signOutEverywhere(user: UserRecord) async throws {
+        try await database.endAllSessions(userID: user.userID, at: clock.now)
+    }
+
+    /// Applies a partial profile change after validating every given field.
+    func updateProfile(user: UserRecord, timezone rawTimezone: String?, settings: SettingsChange) async throws -> UserRecord {
+        var errors = FieldErrors()
+        var timezone = user.timezone
+        if let rawTimezone {
+            do { timezone = try TimeZoneName(rawTimezone).identifier } catch { errors = errors.merging(error) }
+        }
+        let merged = settings.applied(to: user.timerSettings)
+        do { try merged.validate() } catch { errors = errors.merging(error) }
+        guard errors.isEmpty else { throw AppError.validation(errors) }
+        guard let updated = try await database.updateProfile(userID: user.userID, timezone: timezone, settings: merged) else {
+            throw AppError.notAuthenticated
+        }
+        return updated
+    }
+
+    /// The user behind a valid access token, if the user exists, is enabled, and the
+    /// token's version is current. One query.
+    func authenticate(accessToken: String) async throws -> (UserRecord, AccessClaims)? {
+        guard let claims = await tokens.verify(accessToken), let id = claims.userID,
+            let user = try await database.user(id: id), !user.disabled, user.tokenVersion == claims.ver
+        else { return nil }
+        return (user, claims)
+    }
+
+    private func hashing<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch is PasswordHasher.Overloaded {
+            throw AppError.overloaded
+        }
+    }
+}
+
+/// Optional timer setting changes (from `PATCH /me` or the settings form).
+struct SettingsChange: Sendable, Decodable {
+    var focusMinutes: Int?
+    var shortBreakMinutes: Int?
+    var longBreakMinutes: Int?
+    var longBreakEvery: Int?
+
+    func applied(to settings: TimerSettings) -> TimerSettings {
+        var result = settings
+        if let focusMinutes { result.focusMinutes = focusMinutes }
+        if let shortBreakMinutes { result.shortBreakMinutes = shortBreakMinutes }
+        if let longBreakMinutes { result.longBreakMinutes = longBreakMinutes }
+        if let longBreakEvery { result.longBreakEvery = longBreakEvery }
+        return result
+    }
+}

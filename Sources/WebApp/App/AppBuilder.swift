@@ -1,0 +1,55 @@
+import Domain
+import Foundation
+import Hummingbird
+import Logging
+
+/// Everything a running server is made of, built once at start-up.
+struct AppServices: Sendable {
+    let config: AppConfig
+    let database: AppDatabase
+    let accounts: AccountService
+    let views: Views
+    let logger: Logger
+
+    static func make(config: AppConfig, clock: any WallClock = SystemClock(), logger: Logger, viewsDirectory: URL = Views.bundledDirectory) async throws -> AppServices {
+        let database = try AppDatabase(path: config.databasePath)
+        try database.migrate()
+        let hasher = try PasswordHasher(parameters: config.argon2, queueLimit: config.hashQueueLimit)
+        let tokens = await TokenService(
+            secret: config.jwtSecret, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime, clock: clock)
+        let accounts = AccountService(database: database, hasher: hasher, tokens: tokens, clock: clock, config: config)
+        let views = try Views(directory: viewsDirectory, reloading: config.environment == .development, strict: !config.isProduction)
+        return AppServices(config: config, database: database, accounts: accounts, views: views, logger: logger)
+    }
+}
+
+/// Builds the router: middleware, then the routes of every controller.
+enum AppRouter {
+    static func build(_ services: AppServices) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        let errors = ErrorRenderer(views: services.views, logger: services.logger)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: RequestLogMiddleware(logger: services.logger, errors: errors))
+        router.add(middleware: BodyLimitMiddleware(maxBodyBytes: services.config.maxBodyBytes))
+        router.add(middleware: FileMiddleware(services.config.publicDirectory, urlBasePath: "/", searchForIndexHtml: false))
+        HealthController(database: services.database).addRoutes(to: router)
+
+        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts))
+        AccountAPIController(accounts: services.accounts)
+            .addRoutes(public: api, authenticated: api.group(context: AuthenticatedContext.self))
+
+        let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
+        let web = router.group().add(middleware: session)
+        AuthPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: web)
+        AccountPagesController(accounts: services.accounts, views: services.views, session: session)
+            .addRoutes(to: web.group(context: AuthenticatedContext.self))
+        return router
+    }
+
+    static func application(_ services: AppServices) -> some ApplicationProtocol {
+        Application(
+            router: build(services),
+            configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "FocusQuest"),
+            logger: services.logger)
+    }
+}

@@ -1,0 +1,45 @@
+import Domain
+import HTTPTypes
+
+/// An error a user can cause, with its status, a stable snake_case code and a message
+/// for people. The API renders it as `{"error": {...}}`; pages render a styled page.
+struct AppError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var fields: [String: String]?
+    var retryAfter: Int?
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, fields: [String: String]? = nil, retryAfter: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields
+        self.retryAfter = retryAfter
+    }
+
+    static func validation(_ errors: FieldErrors) -> AppError {
+        AppError(.unprocessableContent, "validation_failed", "Some fields need attention.", fields: errors.fields)
+    }
+
+    static func validation(_ field: String, _ problem: String) -> AppError {
+        validation(FieldErrors([field: problem]))
+    }
+
+    static let notAuthenticated = AppError(.unauthorized, "not_authenticated", "Sign in to continue.")
+    static let invalidCredentials = AppError(.unauthorized, "invalid_credentials", "Wrong username or password.")
+    static let invalidRefreshToken = AppError(.unauthorized, "invalid_refresh_token", "The refresh token is not valid; sign in again.")
+    static let accountDisabled = AppError(.forbidden, "account_disabled", "This account is disabled.")
+    static let wrongPassword = AppError(.forbidden, "wrong_password", "The current password is wrong.")
+    static let forbidden = AppError(.forbidden, "forbidden", "You are not allowed to do that.")
+    static let csrfFailed = AppError(.forbidden, "csrf_failed", "The form expired or came from another site. Reload the page and try again.")
+    static let notFound = AppError(.notFound, "not_found", "There is nothing here.")
+    static let usernameTaken = AppError(.conflict, "username_taken", "That username is taken.", fields: ["username": "is taken"])
+    static let malformedJSON = AppError(.badRequest, "malformed_json", "The request body is not valid JSON.")
+    static let tooLarge = AppError(.contentTooLarge, "payload_too_large", "The request body is larger than 1 MiB.")
+    static let overloaded = AppError(.serviceUnavailable, "overloaded", "The server is busy; try again in a moment.", retryAfter: 1)
+
+    static func rateLimited(retryAfter: Int) -> AppError {
+        AppError(.tooManyRequests, "rate_limited", "Too many attempts; try again in \(retryAfter) seconds.", retryAfter: retryAfter)
+    }
+}

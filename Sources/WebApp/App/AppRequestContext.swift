@@ -1,0 +1,60 @@
+import Hummingbird
+import NIOCore
+
+/// Per-request state every route sees: request id, the client's address, the signed-in
+/// user (loaded once), the CSRF token, and whether the browser's script sent the request.
+struct AppRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    var requestID = ""
+    var clientIP: String
+    var user: UserRecord?
+    var csrfToken = ""
+    var isHXRequest = false
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        clientIP = source.channel.remoteAddress?.ipAddress ?? "local"
+    }
+
+    /// Bodies over 1 MiB are refused with 413 when read.
+    var maxUploadSize: Int { 1 << 20 }
+}
+
+/// The context of routes that need a signed-in user: the group's context type makes a
+/// route without authentication a compile error, not a forgotten check.
+struct AuthenticatedContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let requestID: String
+    let user: UserRecord
+    let csrfToken: String
+    let isHXRequest: Bool
+    let clientIP: String
+
+    init(context: AppRequestContext) throws {
+        guard let user = context.user else { throw AppError.notAuthenticated }
+        coreContext = context.coreContext
+        requestID = context.requestID
+        self.user = user
+        csrfToken = context.csrfToken
+        isHXRequest = context.isHXRequest
+        clientIP = context.clientIP
+    }
+
+    var maxUploadSize: Int { 1 << 20 }
+}
+
+/// What pages need from either context.
+protocol PageContext: RequestContext {
+    var signedInUser: UserRecord? { get }
+    var csrfToken: String { get }
+    var isHXRequest: Bool { get }
+    var requestID: String { get }
+}
+
+extension AppRequestContext: PageContext {
+    var signedInUser: UserRecord? { user }
+}
+
+extension AuthenticatedContext: PageContext {
+    var signedInUser: UserRecord? { user }
+}

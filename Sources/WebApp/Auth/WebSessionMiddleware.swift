@@ -1,0 +1,93 @@
+import Foundation
+import Hummingbird
+
+/// Browser sessions and CSRF protection for every page route.
+///
+/// The session is the access token in the `fq_session` cookie (HttpOnly, SameSite=Lax,
+/// Path=/, Secure in production), renewed once it is past half its life. CSRF uses a
+/// random token in the `fq_csrf` cookie that every form repeats in `_csrf` and the page
+/// script sends as `X-CSRF-Token`; a state-changing request must repeat it and, when the
+/// browser names an `Origin`, come from this site.
+struct WebSessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let sessionCookie = "fq_session"
+    static let csrfCookie = "fq_csrf"
+
+    let accounts: AccountService
+    let secureCookies: Bool
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        var request = request
+        var claims: AccessClaims?
+        if let token = request.cookies[Self.sessionCookie]?.value, let (user, verified) = try await accounts.authenticate(accessToken: token) {
+            context.user = user
+            claims = verified
+        }
+        let existingCSRF = request.cookies[Self.csrfCookie]?.value.nilIfInvalidToken
+        context.csrfToken = existingCSRF ?? SecureRandom.token(bytes: 32)
+        if ![.get, .head, .options].contains(request.method) {
+            try Self.checkOrigin(request)
+            guard let existingCSRF, try await Self.submittedToken(&request, context: context).map({ SecureRandom.constantTimeEqual($0, existingCSRF) }) == true else {
+                throw AppError.csrfFailed
+            }
+        }
+        var response = try await next(request, context)
+        if existingCSRF == nil {
+            response.setCookie(cookie(Self.csrfCookie, context.csrfToken, maxAge: 400 * 86_400))
+        }
+        if let claims, let user = context.user, !response.setsCookie(Self.sessionCookie),
+            claims.iat.value.addingTimeInterval(accounts.tokens.accessLifetime / 2) < accounts.clock.now
+        {
+            response.setCookie(sessionCookie(try await accounts.tokens.accessToken(for: user)))
+        }
+        return response
+    }
+
+    func sessionCookie(_ token: String) -> Cookie {
+        cookie(Self.sessionCookie, token, maxAge: Int(accounts.tokens.accessLifetime))
+    }
+
+    func clearedSessionCookie() -> Cookie {
+        cookie(Self.sessionCookie, "", maxAge: 0)
+    }
+
+    /// A fresh CSRF cookie, issued at sign-in so a token planted before it is useless.
+    func rotatedCSRFCookie() -> Cookie {
+        cookie(Self.csrfCookie, SecureRandom.token(bytes: 32), maxAge: 400 * 86_400)
+    }
+
+    private func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// A request naming a foreign `Origin` never changes anything.
+    private static func checkOrigin(_ request: Request) throws(AppError) {
+        guard let origin = request.headers[.origin] else { return }
+        guard let host = request.head.authority,
+            let url = URL(string: origin), let originHost = url.host
+        else { throw AppError.csrfFailed }
+        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+        guard originAuthority.lowercased() == host.lowercased() else { throw AppError.csrfFailed }
+    }
+
+    private static func submittedToken(_ request: inout Request, context: AppRequestContext) async throws -> String? {
+        if let header = request.headers[.xCSRFToken] { return header }
+        guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        return FormData(encoded: String(buffer: body))["_csrf"]
+    }
+}
+
+extension Response {
+    func setsCookie(_ name: String) -> Bool {
+        headers[values: .setCookie].contains { $0.hasPrefix(name + "=") }
+    }
+}
+
+extension String {
+    /// Self when it looks like one of our tokens (base64url, 16–128 characters).
+    var nilIfInvalidToken: String? {
+        (16...128).contains(count) && allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) ? self : nil
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Hummingbird
+import Logging
+
+/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`.
+@main
+struct FocusQuest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "focusquest",
+        abstract: "A self-hosted focus and task app.",
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Reads the configuration and sets up JSON logging; shared by every subcommand.
+func bootstrap() throws -> (AppConfig, Logger) {
+    let config = try AppConfig.fromEnvironment()
+    LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: config.logLevel) }
+    return (config, Logger(label: "focusquest"))
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database, then serve HTTP (SIGTERM stops gracefully).")
+
+    func run() async throws {
+        let (config, logger) = try bootstrap()
+        logger.info("starting", metadata: config.redactedSummary.mapValues { .string($0) })
+        let services = try await AppServices.make(config: config, logger: logger)
+        try await AppRouter.application(services).runService()
+        try services.database.close()
+        logger.info("stopped")
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+
+    func run() async throws {
+        let (config, logger) = try bootstrap()
+        let database = try AppDatabase(path: config.databasePath)
+        try database.migrate()
+        try database.close()
+        logger.info("migrated", metadata: ["database_path": .string(config.databasePath)])
+    }
+}
+
+struct CreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-admin",
+        abstract: "Create an admin, or promote an existing user; the password is read from standard input.")
+
+    @Option(help: "The admin's username.") var username: String
+
+    func run() async throws {
+        let (config, logger) = try bootstrap()
+        let name = try Username(username).value
+        guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+            throw ValidationError("pipe the password on standard input, e.g. echo \"$PASSWORD\" | focusquest create-admin --username \(name)")
+        }
+        try PasswordPolicy.validate(password, username: name)
+        let database = try AppDatabase(path: config.databasePath)
+        try database.migrate()
+        let hasher = try PasswordHasher(parameters: config.argon2, threads: 1, queueLimit: 1)
+        let (user, created) = try await database.upsertAdmin(username: name, passwordHash: try await hasher.hash(password), at: Date())
+        try database.close()
+        logger.info(created ? "admin created" : "user promoted to admin", metadata: ["user_id": .stringConvertible(user.userID)])
+    }
+}
+
+extension FieldErrors: CustomStringConvertible {
+    public var description: String {
+        fields.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
+    }
+}

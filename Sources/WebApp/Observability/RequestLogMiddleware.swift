@@ -1,0 +1,57 @@
+import HTTPTypes
+import Foundation
+import Hummingbird
+import Logging
+
+/// Gives every request an id (from `X-Request-ID` when it is sane, else generated),
+/// echoes it back, and writes one JSON log line per request with the route pattern,
+/// status, latency and user id.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let logger: Logger
+    let errors: ErrorRenderer
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.requestID = Self.requestID(from: request)
+        context.isHXRequest = request.headers[.hxRequest] == "true"
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = errors.response(for: error, request: request, context: context)
+        }
+        response.headers[.xRequestID] = context.requestID
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "request_id": .string(context.requestID),
+            "method": .string(request.method.rawValue),
+            "route": .string(context.endpointPath ?? "unmatched"),
+            "status": .stringConvertible(response.status.code),
+            "latency_ms": .string(String(format: "%.2f", milliseconds)),
+        ]
+        if let userID = context.user?.id { metadata["user_id"] = .stringConvertible(userID) }
+        logger.info("request", metadata: metadata)
+        return response
+    }
+
+    private static func requestID(from request: Request) -> String {
+        if let given = request.headers[.xRequestID], (1...128).contains(given.count),
+            given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) })
+        {
+            return given
+        }
+        return SecureRandom.token(bytes: 12)
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = Self("X-Request-ID")!
+    static let hxRequest = Self("HX-Request")!
+    static let hxRedirect = Self("HX-Redirect")!
+    static let hxTrigger = Self("HX-Trigger")!
+    static let hxRetarget = Self("HX-Retarget")!
+    static let xCSRFToken = Self("X-CSRF-Token")!
+}

@@ -1,0 +1,130 @@
+import Domain
+import Foundation
+import GRDB
+
+/// Account use cases, each one transaction.
+extension AppDatabase {
+    enum AccountConflict: Error { case usernameTaken }
+
+    func createUser(_ user: UserRecord) async throws -> UserRecord {
+        do {
+            return try await pool.write { db in
+                var user = user
+                try user.insert(db)
+                return user
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw AccountConflict.usernameTaken
+        }
+    }
+
+    func user(id: Int64) async throws -> UserRecord? {
+        try await pool.read { db in try UserRecord.fetchOne(db, key: id) }
+    }
+
+    func user(named username: String) async throws -> UserRecord? {
+        try await pool.read { db in
+            try UserRecord.fetchOne(db, sql: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username])
+        }
+    }
+
+    func updatePasswordHash(userID: Int64, hash: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
+        }
+    }
+
+    /// Saves a changed profile (timezone, timer settings).
+    func updateProfile(userID: Int64, timezone: String, settings: TimerSettings) async throws -> UserRecord? {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE users SET timezone = ?, focus_minutes = ?, short_break_minutes = ?, long_break_minutes = ?,
+                    long_break_every = ? WHERE id = ?
+                    """,
+                arguments: [timezone, settings.focusMinutes, settings.shortBreakMinutes, settings.longBreakMinutes, settings.longBreakEvery, userID])
+            return try UserRecord.fetchOne(db, key: userID)
+        }
+    }
+
+    /// Ends every session of a user: bumps the token version (access tokens) and revokes
+    /// every refresh token. With `passwordHash` it also changes the password, atomically.
+    func endAllSessions(userID: Int64, newPasswordHash: String? = nil, at now: Date) async throws {
+        try await pool.write { db in
+            if let newPasswordHash {
+                try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [newPasswordHash, userID])
+            }
+            try db.execute(sql: "UPDATE users SET token_version = token_version + 1 WHERE id = ?", arguments: [userID])
+            try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, userID])
+        }
+    }
+
+    /// Creates an admin, or promotes (and re-passwords) an existing user of that name.
+    func upsertAdmin(username: String, passwordHash: String, at now: Date) async throws -> (UserRecord, created: Bool) {
+        try await pool.write { db in
+            if var existing = try UserRecord.fetchOne(db, sql: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username]) {
+                existing.isAdmin = true
+                existing.passwordHash = passwordHash
+                existing.tokenVersion += 1
+                try existing.update(db)
+                return (existing, false)
+            }
+            var user = UserRecord(username: username, passwordHash: passwordHash, timezone: "UTC", createdAt: now, isAdmin: true)
+            try user.insert(db)
+            return (user, true)
+        }
+    }
+}
+
+/// Refresh token use cases: issue, rotate (detecting reuse), revoke.
+extension AppDatabase {
+    enum RefreshOutcome {
+        case rotated(UserRecord)
+        /// The token was unknown, expired or revoked, or its user is disabled.
+        case invalid
+        /// An already-rotated token came back: its whole family was revoked.
+        case reused
+    }
+
+    func storeRefreshToken(userID: Int64, hash: String, family: String, now: Date, expires: Date) async throws {
+        try await pool.write { db in
+            var record = RefreshTokenRecord(userId: userID, family: family, tokenHash: hash, createdAt: now, expiresAt: expires)
+            try record.insert(db)
+        }
+    }
+
+    /// Marks the presented token used and stores its successor in the same family, in one
+    /// transaction. Presenting a used token revokes the family (someone copied it).
+    func rotateRefreshToken(presentedHash: String, successorHash: String, now: Date, expires: Date) async throws -> RefreshOutcome {
+        try await pool.write { db in
+            guard var token = try RefreshTokenRecord.filter(Column("token_hash") == presentedHash).fetchOne(db) else {
+                return .invalid
+            }
+            if token.usedAt != nil {
+                try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL", arguments: [now, token.family])
+                return .reused
+            }
+            guard token.revokedAt == nil, token.expiresAt > now,
+                let user = try UserRecord.fetchOne(db, key: token.userId), !user.disabled
+            else { return .invalid }
+            token.usedAt = now
+            try token.update(db)
+            var successor = RefreshTokenRecord(userId: token.userId, family: token.family, tokenHash: successorHash, createdAt: now, expiresAt: expires)
+            try successor.insert(db)
+            return .rotated(user)
+        }
+    }
+
+    /// Revokes the family of the presented token (logout) and returns its owner.
+    /// Unknown tokens, or another user's, change nothing.
+    @discardableResult
+    func revokeRefreshFamily(presentedHash: String, userID: Int64?, now: Date) async throws -> Int64? {
+        try await pool.write { db in
+            guard let token = try RefreshTokenRecord.filter(Column("token_hash") == presentedHash).fetchOne(db),
+                userID == nil || token.userId == userID
+            else { return nil }
+            try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL", arguments: [now, token.family])
+            return token.userId
+        }
+    }
+}

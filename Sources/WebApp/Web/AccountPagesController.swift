@@ -1,0 +1,92 @@
+import Domain
+import Foundation
+import Hummingbird
+import Templates
+
+/// `/dashboard` and `/settings` for a signed-in browser.
+struct AccountPagesController: Sendable {
+    let accounts: AccountService
+    let views: Views
+    let session: WebSessionMiddleware
+
+    func addRoutes(to router: RouterGroup<AuthenticatedContext>) {
+        router.get("dashboard") { _, context in
+            try views.page("pages/dashboard", ["user": Self.userValues(context.user)], context: context)
+        }
+        router.get("settings") { _, context in
+            try views.page("pages/settings", settingsValues(profile: Self.profileValues(context.user), saved: false, fields: [:]), context: context)
+        }
+        router.post("settings") { request, context in
+            let form = try await FormData.read(request, context: context)
+            do {
+                let change = SettingsChange(
+                    focusMinutes: try Self.number(form, "focus_minutes"), shortBreakMinutes: try Self.number(form, "short_break_minutes"),
+                    longBreakMinutes: try Self.number(form, "long_break_minutes"), longBreakEvery: try Self.number(form, "long_break_every"))
+                let updated = try await accounts.updateProfile(user: context.user, timezone: form["timezone"] ?? "", settings: change)
+                if !context.isHXRequest { return WebResponse.redirect(to: "/settings", context: context) }
+                return try views.page("pages/settings", fragments: ["profile_form"], settingsValues(profile: Self.profileValues(updated), saved: true, fields: [:]), context: context)
+            } catch let error as AppError where error.fields != nil {
+                var kept = Self.profileValues(context.user)
+                if case .dictionary(var entries) = kept {
+                    for name in ["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"] {
+                        entries[name] = .string(form[name] ?? "")
+                    }
+                    kept = .dictionary(entries)
+                }
+                return try views.page("pages/settings", fragments: ["profile_form"], status: .unprocessableContent,
+                                      settingsValues(profile: kept, saved: false, fields: error.fields ?? [:]), context: context)
+            }
+        }
+        router.post("settings/password") { request, context in
+            let form = try await FormData.read(request, context: context)
+            do {
+                try await accounts.changePassword(user: context.user, current: form["current_password"] ?? "", new: form["new_password"] ?? "")
+            } catch let error as AppError where error.status == .forbidden || error.fields != nil {
+                let message = error.fields?["new_password"].map { "The new password \($0)." } ?? error.message
+                var values = settingsValues(profile: Self.profileValues(context.user), saved: false, fields: [:])
+                values["password_error"] = .string(message)
+                return try views.page("pages/settings", fragments: ["password_form"], status: error.status, values, context: context)
+            }
+            return try await signedInAgain(context)
+        }
+        router.post("settings/sign-out-everywhere") { _, context in
+            try await accounts.signOutEverywhere(user: context.user)
+            var response = WebResponse.redirect(to: "/login", context: context)
+            response.setCookie(session.clearedSessionCookie())
+            return response
+        }
+    }
+
+    /// After a password change every session ends; this browser gets a fresh one.
+    private func signedInAgain(_ context: AuthenticatedContext) async throws -> Response {
+        guard let user = try await accounts.database.user(id: context.user.userID) else { throw AppError.notAuthenticated }
+        var response = WebResponse.redirect(to: "/settings", context: context)
+        response.setCookie(session.sessionCookie(try await accounts.tokens.accessToken(for: user)))
+        return response
+    }
+
+    private func settingsValues(profile: TemplateValue, saved: Bool, fields: [String: String]) -> [String: TemplateValue] {
+        [
+            "profile": profile, "saved": .bool(saved), "password_error": .null,
+            "errors": FormErrors.values(["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"], fields),
+        ]
+    }
+
+    static func userValues(_ user: UserRecord) -> TemplateValue {
+        ["username": .string(user.username), "timezone": .string(user.timezone), "xp": .int(user.xp), "level": .int(user.level)]
+    }
+
+    static func profileValues(_ user: UserRecord) -> TemplateValue {
+        [
+            "timezone": .string(user.timezone), "focus_minutes": .int(user.focusMinutes), "short_break_minutes": .int(user.shortBreakMinutes),
+            "long_break_minutes": .int(user.longBreakMinutes), "long_break_every": .int(user.longBreakEvery),
+        ]
+    }
+
+    /// A whole number from a form field; empty means unchanged.
+    private static func number(_ form: FormData, _ name: String) throws(AppError) -> Int? {
+        guard let raw = form[name]?.trimmingWhitespace, !raw.isEmpty else { return nil }
+        guard let value = Int(raw) else { throw AppError.validation(name, "must be a whole number") }
+        return value
+    }
+}

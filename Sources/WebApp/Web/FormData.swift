@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+
+/// A submitted `application/x-www-form-urlencoded` form.
+struct FormData: Sendable {
+    let values: [String: String]
+
+    subscript(name: String) -> String? { values[name] }
+
+    static func read(_ request: Request, context: some RequestContext) async throws -> FormData {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        return FormData(encoded: String(buffer: buffer))
+    }
+
+    init(encoded: String) {
+        var values: [String: String] = [:]
+        for pair in encoded.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]) else { continue }
+            let value = parts.count > 1 ? Self.decode(parts[1]) ?? "" : ""
+            if values[name] == nil { values[name] = value }
+        }
+        self.values = values
+    }
+
+    private static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+}

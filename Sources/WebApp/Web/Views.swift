@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Synchronization
+import Templates
+
+/// Renders pages and fragments from the template library. A request from the page's
+/// script (`HX-Request: true`) gets only the named fragment; the same URL without it gets
+/// the whole page. Every such response says `Vary: HX-Request`.
+final class Views: Sendable {
+    private let current: Mutex<TemplateLibrary>
+    private let reloadsOnEachRender: Bool
+
+    /// Loads every template of `directory`; a broken template stops start-up here.
+    /// `reloading` (development) re-reads the folder before each render; `strict` makes a
+    /// missing variable an error (development and test) rather than an empty value.
+    init(directory: URL, reloading: Bool, strict: Bool) throws {
+        current = Mutex(try TemplateLibrary(directory: directory, options: .init(strictVariables: strict)))
+        reloadsOnEachRender = reloading
+    }
+
+    static var bundledDirectory: URL {
+        Bundle.module.resourceURL!.appendingPathComponent("Views")  // safe: the folder is a declared resource
+    }
+
+    var library: TemplateLibrary {
+        if reloadsOnEachRender, let fresh = try? current.withLock({ try $0.reloaded() }) {
+            current.withLock { $0 = fresh }
+        }
+        return current.withLock { $0 }
+    }
+
+    /// The whole page, or for script requests the fragment (or fragments) named.
+    func page(
+        _ template: String, fragments: [String] = [], status: HTTPResponse.Status = .ok,
+        _ values: [String: TemplateValue], context: some PageContext
+    ) throws -> Response {
+        let merged = values.merging(Self.common(context)) { own, _ in own }
+        let bytes: [UInt8]
+        if context.isHXRequest, !fragments.isEmpty {
+            bytes = try library.render(template, fragments: fragments, merged)
+        } else {
+            bytes = try library.render(template, merged)
+        }
+        return Self.html(bytes, status: status)
+    }
+
+    /// Only the named fragments, whoever asked (for swaps that have no page of their own).
+    func fragments(_ template: String, _ names: [String], status: HTTPResponse.Status = .ok, _ values: [String: TemplateValue], context: some PageContext) throws -> Response {
+        let merged = values.merging(Self.common(context)) { own, _ in own }
+        return Self.html(try library.render(template, fragments: names, merged), status: status)
+    }
+
+    static func html(_ bytes: [UInt8], status: HTTPResponse.Status) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.vary] = "HX-Request"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// What every page's layout needs.
+    static func common(_ context: some PageContext) -> [String: TemplateValue] {
+        var values: [String: TemplateValue] = ["csrf_token": .string(context.csrfToken), "request_id": .string(context.requestID)]
+        if let user = context.signedInUser {
+            values["current_user"] = ["username": .string(user.username), "is_admin": .bool(user.isAdmin)]
+        } else {
+            values["current_user"] = .null
+        }
+        return values
+    }
+}
