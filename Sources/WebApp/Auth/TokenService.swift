@@ -34,7 +34,7 @@ struct TokenService: Sendable {
     }
 
     func accessToken(for user: UserRecord) async throws -> String {
-        let now = clock.now
+        let now = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
         let claims = AccessClaims(
             sub: SubjectClaim(value: String(user.userID)), iat: IssuedAtClaim(value: now),
             exp: ExpirationClaim(value: now.addingTimeInterval(accessLifetime)), ver: user.tokenVersion)

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@testable import WebApp
+
+@Suite struct ConfigTests {
+    @Test func productionRefusesAMissingOrWeakSecret() throws {
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "production"]) }
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": "short"]) }
+        let strong = String(repeating: "k", count: 32)
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": strong]).jwtSecret == Array(strong.utf8))
+    }
+
+    @Test func developmentKeepsAGeneratedSecretInTheDataFolder() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-config-\(UUID().uuidString)")
+        let env = ["APP_ENV": "development", "DATABASE_PATH": folder.appendingPathComponent("db.sqlite").path]
+        let first = try AppConfig.fromEnvironment(env)
+        let second = try AppConfig.fromEnvironment(env)
+        #expect(first.jwtSecret.count >= 32)
+        #expect(first.jwtSecret == second.jwtSecret)
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("jwt-secret").path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func readsSettingsAndRejectsBadValues() throws {
+        let config = try AppConfig.fromEnvironment([
+            "APP_ENV": "test", "PORT": "9000", "AUTH_FAILURES_PER_USERNAME": "3", "ARGON2_MEMORY_KIB": "4096", "LOG_LEVEL": "debug",
+        ])
+        #expect(config.port == 9000 && config.authFailuresPerUsername == 3 && config.argon2.memoryKiB == 4096 && config.logLevel == .debug)
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "test", "PORT": "http"]) }
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "staging"]) }
+    }
+
+    @Test func theLoggedSummaryRedactsTheSecret() throws {
+        let secret = "a-very-secret-value-that-must-not-leak"
+        let config = try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": secret])
+        let summary = config.redactedSummary.values.joined(separator: " ")
+        #expect(!summary.contains(secret))
+        #expect(config.redactedSummary["jwt_secret"]?.contains("redacted") == true)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import WebApp
+
+/// A connection of its own to the live server, so requests really run side by side
+/// (the test client's own connection sends one request at a time).
+func withConnection<T: Sendable>(to client: any TestClientProtocol, _ body: (TestClient) async throws -> T) async throws -> T {
+    let connection = TestClient(host: "127.0.0.1", port: try #require(client.port))
+    connection.connect()
+    do {
+        let result = try await body(connection)
+        try await connection.shutdown()
+        return result
+    } catch {
+        try? await connection.shutdown()
+        throw error
+    }
+}
+
+/// Against a real HTTP server on a loopback port.
+@Suite struct LiveServerTests {
+    /// A storm of logins with the production argon2 cost keeps both cores busy; `/health`
+    /// must still answer promptly because hashing never runs on the event loop.
+    @Test func aLoginStormDoesNotStallHealth() async throws {
+        let app = try await TestApp.make { $0.argon2 = .standard }
+        try await app.test(.live) { client in
+            _ = try await client.apiSignup("ada")
+            let login = #"{"username":"ada","password":"correct horse battery"}"#
+            let (statuses, healthTimes) = try await withThrowingTaskGroup(of: ([UInt], [Duration]).self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await withConnection(to: client) { connection in
+                            var statuses: [UInt] = []
+                            for _ in 0..<2 { statuses.append(UInt(try await connection.post("/api/v1/auth/login", headers: [.contentType: "application/json"], body: ByteBuffer(string: login)).status.code)) }
+                            return (statuses, [])
+                        }
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(100))
+                    var times: [Duration] = []
+                    for _ in 0..<10 {
+                        let start = ContinuousClock.now
+                        let health = try await client.execute(uri: "/health", method: .get)
+                        #expect(health.status == .ok)
+                        times.append(ContinuousClock.now - start)
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    return ([], times)
+                }
+                var statuses: [UInt] = []
+                var times: [Duration] = []
+                for try await (s, t) in group {
+                    statuses += s
+                    times += t
+                }
+                return (statuses, times)
+            }
+            #expect(statuses.count == 24)
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 503 })
+            #expect(statuses.filter { $0 == 200 }.count >= 2)
+            let slowest = try #require(healthTimes.max())
+            #expect(slowest < .milliseconds(500), "health took \(slowest) while logins ran")
+        }
+    }
+
+    @Test func overloadAnswers503InsteadOfQueueingForever() async throws {
+        let app = try await TestApp.make {
+            $0.argon2 = .standard
+            $0.hashQueueLimit = 0
+        }
+        try await app.test(.live) { client in
+            _ = try await client.apiSignup("ada")
+            let login = #"{"username":"ada","password":"correct horse battery"}"#
+            let responses = try await withThrowingTaskGroup(of: TestClient.Response.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await withConnection(to: client) {
+                            try await $0.post("/api/v1/auth/login", headers: [.contentType: "application/json"], body: ByteBuffer(string: login))
+                        }
+                    }
+                }
+                return try await group.reduce(into: [TestClient.Response]()) { $0.append($1) }
+            }
+            let overloaded = responses.filter { $0.status == .serviceUnavailable }
+            #expect(!overloaded.isEmpty)
+            #expect(overloaded.allSatisfy { String(buffer: $0.body ?? ByteBuffer()).contains(#""code":"overloaded""#) && $0.headers[.retryAfter] != nil })
+            #expect(responses.contains { $0.status == .ok })
+        }
+    }
+
+    @Test func requestIDsAreEchoedOverTheWire() async throws {
+        let app = try await TestApp.make()
+        try await app.test(.live) { client in
+            let given = try await client.execute(uri: "/health", method: .get, headers: [.xRequestID: "abc-123"])
+            #expect(given.headers[.xRequestID] == "abc-123")
+            let hostile = try await client.execute(uri: "/health", method: .get, headers: [.xRequestID: "<script>"])
+            #expect(hostile.headers[.xRequestID] != "<script>")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import WebApp
+
+@Suite struct StorageTests {
+    @Test func migratesAFreshDatabaseFileAndIsIdempotent() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-migrate-\(UUID().uuidString)")
+        let path = folder.appendingPathComponent("nested/db.sqlite").path
+        let database = try AppDatabase(path: path)
+        try database.migrate()
+        try database.migrate()
+        let (tables, journal, foreignKeys, applied) = try await database.pool.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"),
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
+                try Migrations.migrator.appliedIdentifiers(db)
+            )
+        }
+        #expect(tables == ["refresh_tokens", "users", "xp_ledger"])
+        #expect(journal == "wal")
+        #expect(foreignKeys == 1)
+        #expect(Set(applied) == Set(Migrations.migrator.migrations))
+        #expect(FileManager.default.fileExists(atPath: path))
+        try database.close()
+    }
+
+    @Test func usernamesAreUniqueIgnoringCase() async throws {
+        let app = try await TestApp.make()
+        let db = app.services.database
+        _ = try await db.createUser(UserRecord(username: "Ada", passwordHash: "x", timezone: "UTC", createdAt: Date()))
+        await #expect(throws: AppDatabase.AccountConflict.self) {
+            try await db.createUser(UserRecord(username: "aDA", passwordHash: "x", timezone: "UTC", createdAt: Date()))
+        }
+        #expect(try await db.user(named: "ADA")?.username == "Ada")
+    }
+
+    @Test func createAdminCreatesOrPromotes() async throws {
+        let app = try await TestApp.make()
+        let db = app.services.database
+        let (created, isNew) = try await db.upsertAdmin(username: "root", passwordHash: "h1", at: Date())
+        #expect(isNew && created.isAdmin)
+        _ = try await db.createUser(UserRecord(username: "bob", passwordHash: "h", timezone: "UTC", createdAt: Date()))
+        let (promoted, isNewAgain) = try await db.upsertAdmin(username: "BOB", passwordHash: "h2", at: Date())
+        #expect(!isNewAgain && promoted.isAdmin && promoted.passwordHash == "h2" && promoted.tokenVersion == 1)
+    }
+}
