@@ -7,7 +7,8 @@
 // afterend, delete, none), hx-trigger ("click", "submit", "change", "load",
 // "input changed delay:300ms", comma-separated), hx-confirm, hx-swap-oob, hx-push-url.
 // Headers sent: HX-Request, X-CSRF-Token (from <meta name="csrf-token">), HX-Current-URL.
-// Headers honoured: HX-Redirect, HX-Trigger (JSON object or event names), HX-Retarget.
+// Headers honoured: HX-Redirect, HX-Trigger (JSON object or event names), HX-Retarget,
+// HX-Reswap. Responses swap when 2xx or 422 (a form with its errors), or when retargeted.
 (function () {
   "use strict";
   var VERBS = ["get", "post", "put", "patch", "delete"];
@@ -132,7 +133,7 @@
       if (redirect) { window.location.href = redirect; return; }
       var retarget = response.headers.get("HX-Retarget");
       var target = retarget ? document.querySelector(retarget) : resolveTarget(el, el.getAttribute("hx-target"));
-      var style = retarget ? "innerHTML" : (el.getAttribute("hx-swap") || "innerHTML").split(" ")[0];
+      var style = (response.headers.get("HX-Reswap") || (retarget ? "innerHTML" : el.getAttribute("hx-swap")) || "innerHTML").split(" ")[0];
       if (response.ok || response.status === 422 || retarget) {
         swap(target, result.text, style);
         var push = el.getAttribute("hx-push-url");
@@ -178,6 +179,7 @@
     });
   }
 
+  document.documentElement.classList.add("js");
   window.fq = { process: process, swap: swap };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { process(document.body); });
   else process(document.body);

@@ -8,6 +8,7 @@ struct AppServices: Sendable {
     let config: AppConfig
     let database: AppDatabase
     let accounts: AccountService
+    let tasks: TaskService
     let views: Views
     let logger: Logger
 
@@ -19,7 +20,8 @@ struct AppServices: Sendable {
             secret: config.jwtSecret, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime, clock: clock)
         let accounts = AccountService(database: database, hasher: hasher, tokens: tokens, clock: clock, config: config)
         let views = try Views(directory: viewsDirectory, reloading: config.environment == .development, strict: !config.isProduction)
-        return AppServices(config: config, database: database, accounts: accounts, views: views, logger: logger)
+        let tasks = TaskService(database: database, clock: clock)
+        return AppServices(config: config, database: database, accounts: accounts, tasks: tasks, views: views, logger: logger)
     }
 }
 
@@ -35,14 +37,16 @@ enum AppRouter {
         HealthController(database: services.database).addRoutes(to: router)
 
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts))
-        AccountAPIController(accounts: services.accounts)
-            .addRoutes(public: api, authenticated: api.group(context: AuthenticatedContext.self))
+        let authenticatedAPI = api.group(context: AuthenticatedContext.self)
+        AccountAPIController(accounts: services.accounts).addRoutes(public: api, authenticated: authenticatedAPI)
+        TaskAPIController(tasks: services.tasks).addRoutes(to: authenticatedAPI)
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
         let web = router.group().add(middleware: session)
         AuthPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: web)
-        AccountPagesController(accounts: services.accounts, views: services.views, session: session)
-            .addRoutes(to: web.group(context: AuthenticatedContext.self))
+        let signedIn = web.group(context: AuthenticatedContext.self)
+        AccountPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: signedIn)
+        DashboardController(tasks: services.tasks, views: services.views).addRoutes(to: signedIn)
         return router
     }
 

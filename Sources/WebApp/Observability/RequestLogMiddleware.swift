@@ -53,5 +53,6 @@ extension HTTPField.Name {
     static let hxRedirect = Self("HX-Redirect")!
     static let hxTrigger = Self("HX-Trigger")!
     static let hxRetarget = Self("HX-Retarget")!
+    static let hxReswap = Self("HX-Reswap")!
     static let xCSRFToken = Self("X-CSRF-Token")!
 }

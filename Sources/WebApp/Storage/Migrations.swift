@@ -45,6 +45,26 @@ enum Migrations {
                 CREATE INDEX xp_ledger_by_user ON xp_ledger(user_id);
                 """)
         }
+        migrator.registerMigration("v2-tasks") { db in
+            try db.execute(sql: """
+                CREATE TABLE tasks (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    title TEXT NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    status TEXT NOT NULL DEFAULT 'todo' CHECK (status IN ('todo', 'in_progress', 'done')),
+                    estimate_pomodoros INTEGER CHECK (estimate_pomodoros BETWEEN 0 AND 50),
+                    focus_seconds INTEGER NOT NULL DEFAULT 0,
+                    pomodoros INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    completed_at DATETIME
+                );
+                CREATE INDEX tasks_by_user ON tasks(user_id, id);
+                CREATE INDEX tasks_by_user_status ON tasks(user_id, status, id);
+                CREATE UNIQUE INDEX xp_ledger_once ON xp_ledger(user_id, reason, reference) WHERE reference IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -3,16 +3,13 @@ import Foundation
 import Hummingbird
 import Templates
 
-/// `/dashboard` and `/settings` for a signed-in browser.
+/// `/settings` for a signed-in browser.
 struct AccountPagesController: Sendable {
     let accounts: AccountService
     let views: Views
     let session: WebSessionMiddleware
 
     func addRoutes(to router: RouterGroup<AuthenticatedContext>) {
-        router.get("dashboard") { _, context in
-            try views.page("pages/dashboard", ["user": Self.userValues(context.user)], context: context)
-        }
         router.get("settings") { _, context in
             try views.page("pages/settings", settingsValues(profile: Self.profileValues(context.user), saved: false, fields: [:]), context: context)
         }

@@ -46,8 +46,12 @@ final class Views: Sendable {
 
     /// Only the named fragments, whoever asked (for swaps that have no page of their own).
     func fragments(_ template: String, _ names: [String], status: HTTPResponse.Status = .ok, _ values: [String: TemplateValue], context: some PageContext) throws -> Response {
-        let merged = values.merging(Self.common(context)) { own, _ in own }
-        return Self.html(try library.render(template, fragments: names, merged), status: status)
+        Self.html(try render(template, names, values, context: context), status: status)
+    }
+
+    /// The bytes of the named fragments, to combine several templates in one response.
+    func render(_ template: String, _ fragments: [String], _ values: [String: TemplateValue], context: some PageContext) throws -> [UInt8] {
+        try library.render(template, fragments: fragments, values.merging(Self.common(context)) { own, _ in own })
     }
 
     static func html(_ bytes: [UInt8], status: HTTPResponse.Status) -> Response {

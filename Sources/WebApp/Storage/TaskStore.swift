@@ -1,0 +1,144 @@
+import Domain
+import Foundation
+import GRDB
+
+/// A row of `tasks`. Focus time is kept in seconds; minutes are shown rounded down.
+struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "tasks"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: Int64?
+    var userId: Int64
+    var title: String
+    var description: String
+    var status: TaskStatus
+    var estimatePomodoros: Int?
+    var focusSeconds: Int
+    var pomodoros: Int
+    var createdAt: Date
+    var updatedAt: Date
+    var completedAt: Date?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    var taskID: Int64 { id ?? 0 }
+    var totalMinutes: Int { focusSeconds / 60 }
+}
+
+extension TaskStatus: DatabaseValueConvertible {}
+
+/// Which tasks a list shows: newest first, optionally one status and a text search,
+/// starting below a cursor (the last id of the previous page).
+struct TaskQuery: Sendable {
+    var status: TaskStatus?
+    var search: String?
+    var limit = 50
+    var before: Int64?
+}
+
+struct TaskPage: Sendable {
+    let items: [TaskRecord]
+    /// The id to continue below, or nil at the end.
+    let nextCursor: Int64?
+}
+
+/// A partial change; `estimatePomodoros` is `.some(nil)` to clear the estimate.
+struct TaskChange: Sendable {
+    var title: String?
+    var description: String?
+    var status: TaskStatus?
+    var estimatePomodoros: Int??
+}
+
+/// Task use cases, each one transaction. Every query names the owner, so another user's
+/// task is simply not found.
+extension AppDatabase {
+    func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
+        try await pool.read { db in
+            var sql = "SELECT * FROM tasks WHERE user_id = ?"
+            var arguments: StatementArguments = [userID]
+            if let status = query.status {
+                sql += " AND status = ?"
+                _ = arguments.append(contentsOf: [status.rawValue])
+            }
+            if let before = query.before {
+                sql += " AND id < ?"
+                _ = arguments.append(contentsOf: [before])
+            }
+            if let search = query.search?.trimmingWhitespace, !search.isEmpty {
+                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                sql += " AND (title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')"
+                _ = arguments.append(contentsOf: [pattern, pattern])
+            }
+            sql += " ORDER BY id DESC LIMIT ?"
+            _ = arguments.append(contentsOf: [query.limit + 1])
+            let rows = try TaskRecord.fetchAll(db, sql: sql, arguments: arguments)
+            let items = Array(rows.prefix(query.limit))
+            return TaskPage(items: items, nextCursor: rows.count > query.limit ? items.last?.id : nil)
+        }
+    }
+
+    func task(id: Int64, userID: Int64) async throws -> TaskRecord? {
+        try await pool.read { db in
+            try TaskRecord.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ? AND user_id = ?", arguments: [id, userID])
+        }
+    }
+
+    func createTask(userID: Int64, content: TaskContent, status: TaskStatus, now: Date) async throws -> TaskRecord {
+        try await pool.write { db in
+            var task = TaskRecord(
+                userId: userID, title: content.title, description: content.description, status: status,
+                estimatePomodoros: content.estimatePomodoros, focusSeconds: 0, pomodoros: 0, createdAt: now, updatedAt: now,
+                completedAt: status == .done ? now : nil)
+            try task.insert(db)
+            if status == .done { _ = try Self.awardFirstCompletion(db, task: task, now: now) }
+            return task
+        }
+    }
+
+    /// Applies a change (validated by the caller) to the user's task and returns it with
+    /// the XP the change earned; nil when the task is not theirs.
+    func updateTask(id: Int64, userID: Int64, change: TaskChange, now: Date) async throws -> (task: TaskRecord, xpEarned: Int)? {
+        try await pool.write { db in
+            guard var task = try TaskRecord.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ? AND user_id = ?", arguments: [id, userID]) else {
+                return nil
+            }
+            let wasDone = task.status == .done
+            var xpEarned = 0
+            if let title = change.title { task.title = title }
+            if let description = change.description { task.description = description }
+            if let estimate = change.estimatePomodoros { task.estimatePomodoros = estimate }
+            if let status = change.status { task.status = status }
+            if task.status == .done && !wasDone {
+                task.completedAt = now
+                xpEarned = try Self.awardFirstCompletion(db, task: task, now: now)
+            } else if task.status != .done {
+                task.completedAt = nil
+            }
+            task.updatedAt = now
+            try task.update(db)
+            return (task, xpEarned)
+        }
+    }
+
+    func deleteTask(id: Int64, userID: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM tasks WHERE id = ? AND user_id = ?", arguments: [id, userID])
+            return db.changesCount > 0
+        }
+    }
+
+    /// +10 XP the first time a task is completed: the ledger's unique (user, reason,
+    /// reference) index makes a second completion of the same task add nothing.
+    private static func awardFirstCompletion(_ db: Database, task: TaskRecord, now: Date) throws -> Int {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO xp_ledger (user_id, amount, reason, reference, created_at) VALUES (?, ?, 'task_completed', ?, ?)",
+            arguments: [task.userId, TaskCompletionXP.amount, "task:\(task.taskID)", now])
+        guard db.changesCount > 0 else { return 0 }
+        try db.execute(sql: "UPDATE users SET xp = xp + ? WHERE id = ?", arguments: [TaskCompletionXP.amount, task.userId])
+        return TaskCompletionXP.amount
+    }
+}

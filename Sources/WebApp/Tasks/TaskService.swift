@@ -1,0 +1,93 @@
+import Domain
+import Foundation
+
+/// The task rules of SPEC §4 between the controllers (API and pages) and storage:
+/// validation with field errors, cursor paging, and 404 for tasks that are not yours.
+struct TaskService: Sendable {
+    let database: AppDatabase
+    let clock: any WallClock
+
+    static let maxPageSize = 100
+
+    /// Lists tasks from raw query parameters; an unknown status, a bad limit or cursor
+    /// is a 422 naming the parameter.
+    func list(userID: Int64, status: String?, search: String?, limit: String?, cursor: String?, defaultLimit: Int = 50) async throws -> TaskPage {
+        var query = TaskQuery(limit: defaultLimit)
+        var errors = FieldErrors()
+        if let status, !status.isEmpty {
+            do { query.status = try TaskStatus.parse(status) } catch { errors = errors.merging(error) }
+        }
+        if let limit, !limit.isEmpty {
+            if let value = Int(limit), (1...Self.maxPageSize).contains(value) { query.limit = value } else { errors["limit"] = "must be 1 to \(Self.maxPageSize)" }
+        }
+        if let cursor, !cursor.isEmpty {
+            if let id = TaskCursor.decode(cursor) { query.before = id } else { errors["cursor"] = "is not a cursor this server made" }
+        }
+        if let search, search.count > 200 { errors["q"] = "must be at most 200 characters" }
+        query.search = search
+        guard errors.isEmpty else { throw AppError.validation(errors) }
+        return try await database.tasks(userID: userID, query)
+    }
+
+    func task(_ id: Int64, userID: Int64) async throws -> TaskRecord {
+        guard let task = try await database.task(id: id, userID: userID) else { throw AppError.taskNotFound }
+        return task
+    }
+
+    func create(userID: Int64, title: String, description: String?, status: String?, estimate: Int?) async throws -> TaskRecord {
+        var errors = FieldErrors()
+        var content: TaskContent?
+        do { content = try TaskContent(title: title, description: description ?? "", estimatePomodoros: estimate) } catch { errors = errors.merging(error) }
+        var parsedStatus = TaskStatus.todo
+        if let status {
+            do { parsedStatus = try TaskStatus.parse(status) } catch { errors = errors.merging(error) }
+        }
+        guard errors.isEmpty, let content else { throw AppError.validation(errors) }
+        return try await database.createTask(userID: userID, content: content, status: parsedStatus, now: clock.now)
+    }
+
+    /// Validates the given fields against the task as it is, then saves them.
+    func update(_ id: Int64, userID: Int64, title: String?, description: String?, status: String?, estimate: Int??) async throws -> (task: TaskRecord, xpEarned: Int) {
+        let current = try await task(id, userID: userID)
+        var errors = FieldErrors()
+        do {
+            _ = try TaskContent(
+                title: title ?? current.title, description: description ?? current.description,
+                estimatePomodoros: estimate ?? current.estimatePomodoros)
+        } catch { errors = errors.merging(error) }
+        var change = TaskChange(title: title?.trimmingWhitespace, description: description, estimatePomodoros: estimate)
+        if let status {
+            do { change.status = try TaskStatus.parse(status) } catch { errors = errors.merging(error) }
+        }
+        guard errors.isEmpty else { throw AppError.validation(errors) }
+        guard let updated = try await database.updateTask(id: id, userID: userID, change: change, now: clock.now) else {
+            throw AppError.taskNotFound
+        }
+        return updated
+    }
+
+    func delete(_ id: Int64, userID: Int64) async throws {
+        guard try await database.deleteTask(id: id, userID: userID) else { throw AppError.taskNotFound }
+    }
+}
+
+/// Opaque paging cursors: base64url of the last id shown, so clients cannot confuse
+/// them with ids and the format can change later.
+enum TaskCursor {
+    static func encode(_ id: Int64) -> String {
+        SecureRandom.base64URL(Array("t:\(id)".utf8))
+    }
+
+    static func decode(_ cursor: String) -> Int64? {
+        var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        guard let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix("t:"),
+            let id = Int64(decoded.dropFirst(2)), id > 0
+        else { return nil }
+        return id
+    }
+}
+
+extension AppError {
+    static let taskNotFound = AppError(.notFound, "not_found", "That task does not exist.")
+}
