@@ -19,11 +19,29 @@ import Testing
                 try Migrations.migrator.appliedIdentifiers(db)
             )
         }
-        #expect(tables == ["refresh_tokens", "users", "xp_ledger"])
+        #expect(tables == ["refresh_tokens", "tasks", "users", "xp_ledger"])
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(Set(applied) == Set(Migrations.migrator.migrations))
         #expect(FileManager.default.fileExists(atPath: path))
+        try database.close()
+    }
+
+    /// Every released schema version upgrades to the current one with its data intact.
+    @Test(arguments: Migrations.migrator.migrations)
+    func upgradesFromEachEarlierVersion(version: String) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-upgrade-\(UUID().uuidString)/db.sqlite").path
+        let database = try AppDatabase(path: path)
+        try Migrations.migrator.migrate(database.pool, upTo: version)
+        try await database.pool.write { db in
+            try db.execute(sql: "INSERT INTO users (username, password_hash, created_at) VALUES ('old', 'h', '2026-01-01 00:00:00')")
+        }
+        try database.migrate()
+        let user = try await database.user(named: "old")
+        #expect(user?.timezone == "UTC")
+        #expect(user?.focusMinutes == 25)
+        let pending = try await database.pool.read { db in try Migrations.migrator.hasCompletedMigrations(db) }
+        #expect(pending)
         try database.close()
     }
 
