@@ -1,13 +1,23 @@
 # FocusQuest — the two commands that matter: `make run` and `make test`.
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev pkg-config
+BROWSER_PACKAGES := chromium chromium-driver
+PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test build system-deps bench-templates clean-data
+.PHONY: run test build system-deps browser-deps apt-install e2e bench-templates
 
 ## Install the C libraries the build links against, when missing (Debian, as root).
 system-deps:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(SYSTEM_PACKAGES)"
+
+## Headless Chromium, its driver and Selenium for the browser tests.
+browser-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BROWSER_PACKAGES)"
+	@$(PYTHON) -c "import selenium, pytest" 2>/dev/null || $(PYTHON) -m pip install -q selenium pytest
+
+apt-install:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -21,9 +31,15 @@ run: build
 	mkdir -p data
 	.build/release/focusquest serve
 
-## Every test: unit, property and HTTP tests.
-test: system-deps
+## Every test: unit, property and HTTP tests (swift test), then the browser tests.
+test: system-deps browser-deps
 	swift test $(SWIFT_BUILD_FLAGS)
+	$(MAKE) --no-print-directory e2e
+
+## Browser flows in headless Chromium against a real server (screenshots in .build/e2e-screenshots).
+e2e: browser-deps
+	swift build $(SWIFT_BUILD_FLAGS) --product focusquest
+	$(PYTHON) -m pytest -q Tests/e2e
 
 ## The template engine against swift-mustache, Leaf, Stencil and a hand-written baseline.
 bench-templates:

@@ -91,10 +91,10 @@ struct TaskAPIController: Sendable {
 
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("tasks") { request, context in
-            let query = request.uri.queryParameters
+            let query = FormData(query: request)
             let page = try await tasks.list(
-                userID: context.user.userID, status: query["status"].map(String.init), search: query["q"].map(String.init),
-                limit: query["limit"].map(String.init), cursor: query["cursor"].map(String.init))
+                userID: context.user.userID, status: query["status"], search: query["q"],
+                limit: query["limit"], cursor: query["cursor"])
             return try APIResponse.json(ListJSON(items: page.items.map(TaskJSON.init), nextCursor: page.nextCursor.map(TaskCursor.encode)))
         }
         api.post("tasks") { request, context in

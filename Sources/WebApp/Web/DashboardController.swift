@@ -14,9 +14,9 @@ struct DashboardController: Sendable {
 
     func addRoutes(to router: RouterGroup<AuthenticatedContext>) {
         router.get("dashboard") { request, context in
-            let query = request.uri.queryParameters
-            let filter = Filter(status: query["status"].map(String.init) ?? "", q: query["q"].map(String.init) ?? "")
-            let cursor = query["cursor"].map(String.init)
+            let query = FormData(query: request)
+            let filter = Filter(status: query["status"] ?? "", q: query["q"] ?? "")
+            let cursor = query["cursor"]
             let page = try await tasks.list(userID: context.user.userID, status: filter.status, search: filter.q, limit: nil, cursor: cursor, defaultLimit: Self.pageSize)
             var values = dashboardValues(context.user, page: page, filter: filter)
             if context.isHXRequest {

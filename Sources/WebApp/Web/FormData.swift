@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// A submitted `application/x-www-form-urlencoded` form.
+/// A submitted `application/x-www-form-urlencoded` form, or a query string read the same way.
 struct FormData: Sendable {
     let values: [String: String]
 
@@ -10,6 +10,11 @@ struct FormData: Sendable {
     static func read(_ request: Request, context: some RequestContext) async throws -> FormData {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         return FormData(encoded: String(buffer: buffer))
+    }
+
+    /// The query string, decoded like a form (`+` is a space), as browsers send it.
+    init(query request: Request) {
+        self.init(encoded: request.uri.query ?? "")
     }
 
     init(encoded: String) {

@@ -1,0 +1,87 @@
+"""Browser tests: a real FocusQuest server on a free loopback port, driven by headless
+Chromium through Selenium. Screenshots go to .build/e2e-screenshots (ignored by git)."""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / ".build" / "e2e-screenshots"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = os.environ.get("FOCUSQUEST_BIN", str(ROOT / ".build" / "debug" / "focusquest"))
+    data = tempfile.mkdtemp(prefix="fq-e2e-")
+    port = free_port()
+    env = dict(os.environ, APP_ENV="test", PORT=str(port), HOST="127.0.0.1",
+               DATABASE_PATH=os.path.join(data, "focusquest.sqlite"),
+               JWT_SECRET="e2e-secret-that-is-long-enough-for-hs256",
+               ARGON2_MEMORY_KIB="4096", ARGON2_ITERATIONS="1", PUBLIC_DIR=str(ROOT / "Public"),
+               AUTH_REQUESTS_PER_IP="10000", LOG_LEVEL="warning")
+    log = open(os.path.join(data, "server.log"), "w")
+    process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            break
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("server did not start: " + open(log.name).read())
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    assert process.wait(timeout=10) == 0, "SIGTERM must stop the server cleanly"
+    log.close()
+    assert '"msg":"stopped"' in open(log.name).read(), "the server closes the database and says so"
+
+
+
+def make_driver(javascript=True, width=1280, height=900, phone=False):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}"]:
+        options.add_argument(argument)
+    if phone:
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
+    if not javascript:
+        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = make_driver()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def plain_browser():
+    driver = make_driver(javascript=False)
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
