@@ -31,7 +31,7 @@ def server():
                DATABASE_PATH=os.path.join(data, "focusquest.sqlite"),
                JWT_SECRET="e2e-secret-that-is-long-enough-for-hs256",
                ARGON2_MEMORY_KIB="4096", ARGON2_ITERATIONS="1", PUBLIC_DIR=str(ROOT / "Public"),
-               AUTH_REQUESTS_PER_IP="10000", LOG_LEVEL="warning")
+               AUTH_REQUESTS_PER_IP="10000", LOG_LEVEL="info")
     log = open(os.path.join(data, "server.log"), "w")
     process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
