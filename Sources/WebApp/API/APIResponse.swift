@@ -43,7 +43,8 @@ enum RFC3339 {
         date.formatted(.iso8601.year().month().day().dateSeparator(.dash).dateTimeSeparator(.standard).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
     }
 
+    /// Parses RFC 3339 with or without fractional seconds, any offset.
     static func date(_ text: String) -> Date? {
-        try? Date(text, strategy: .iso8601)
+        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
 }

@@ -9,6 +9,7 @@ struct AppServices: Sendable {
     let database: AppDatabase
     let accounts: AccountService
     let tasks: TaskService
+    let focus: FocusService
     let views: Views
     let logger: Logger
 
@@ -21,7 +22,8 @@ struct AppServices: Sendable {
         let accounts = AccountService(database: database, hasher: hasher, tokens: tokens, clock: clock, config: config)
         let views = try Views(directory: viewsDirectory, reloading: config.environment == .development, strict: !config.isProduction)
         let tasks = TaskService(database: database, clock: clock)
-        return AppServices(config: config, database: database, accounts: accounts, tasks: tasks, views: views, logger: logger)
+        let focus = FocusService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
+        return AppServices(config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, views: views, logger: logger)
     }
 }
 
@@ -40,6 +42,7 @@ enum AppRouter {
         let authenticatedAPI = api.group(context: AuthenticatedContext.self)
         AccountAPIController(accounts: services.accounts).addRoutes(public: api, authenticated: authenticatedAPI)
         TaskAPIController(tasks: services.tasks).addRoutes(to: authenticatedAPI)
+        FocusAPIController(focus: services.focus).addRoutes(to: authenticatedAPI)
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
         let web = router.group().add(middleware: session)

@@ -27,6 +27,8 @@ struct AppConfig: Sendable {
     var authFailureWindow: TimeInterval = 15 * 60
     var authRequestsPerIP = 60
     var maxBodyBytes = 1 << 20
+    /// Focus minutes that make a day count for the streak.
+    var qualifyMinutes = 30
 
     var isProduction: Bool { environment == .production }
 
@@ -59,6 +61,7 @@ struct AppConfig: Sendable {
         config.refreshTokenLifetime = TimeInterval(try integer(env, "REFRESH_TOKEN_TTL_DAYS", default: 30, in: 1...365) * 86_400)
         config.authFailuresPerUsername = try integer(env, "AUTH_FAILURES_PER_USERNAME", default: 5, in: 1...10_000)
         config.authRequestsPerIP = try integer(env, "AUTH_REQUESTS_PER_IP", default: 60, in: 1...1_000_000)
+        config.qualifyMinutes = try integer(env, "QUALIFY_MINUTES", default: 30, in: 1...1440)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
         return config
     }
@@ -112,6 +115,7 @@ struct AppConfig: Sendable {
             "hash_queue_limit": String(hashQueueLimit), "access_token_ttl_s": String(Int(accessTokenLifetime)),
             "refresh_token_ttl_days": String(Int(refreshTokenLifetime / 86_400)),
             "auth_failures_per_username": String(authFailuresPerUsername), "auth_requests_per_ip": String(authRequestsPerIP),
+            "qualify_minutes": String(qualifyMinutes),
         ]
     }
 }

@@ -65,6 +65,51 @@ enum Migrations {
                 CREATE UNIQUE INDEX xp_ledger_once ON xp_ledger(user_id, reason, reference) WHERE reference IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v3-focus") { db in
+            try db.execute(sql: """
+                CREATE TABLE timers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('focus', 'short_break', 'long_break')),
+                    status TEXT NOT NULL CHECK (status IN ('running', 'paused', 'completed', 'cancelled')),
+                    task_id INTEGER REFERENCES tasks(id) ON DELETE SET NULL,
+                    planned_seconds INTEGER NOT NULL,
+                    started_at DATETIME NOT NULL,
+                    paused_at DATETIME,
+                    paused_seconds DOUBLE NOT NULL DEFAULT 0,
+                    ended_at DATETIME
+                );
+                CREATE UNIQUE INDEX timers_one_live ON timers(user_id) WHERE status IN ('running', 'paused');
+                CREATE INDEX timers_by_user ON timers(user_id, id);
+                CREATE TABLE focus_sessions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    session_id TEXT NOT NULL,
+                    start_time DATETIME NOT NULL,
+                    end_time DATETIME NOT NULL,
+                    timezone TEXT NOT NULL,
+                    task_id INTEGER REFERENCES tasks(id) ON DELETE SET NULL,
+                    full_pomodoro INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (user_id, session_id)
+                );
+                CREATE INDEX focus_sessions_by_user_start ON focus_sessions(user_id, start_time);
+                CREATE TABLE daily_totals (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    day TEXT NOT NULL,
+                    seconds DOUBLE NOT NULL,
+                    PRIMARY KEY (user_id, day)
+                ) WITHOUT ROWID;
+                CREATE TABLE streaks (
+                    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    last_run_length INTEGER NOT NULL,
+                    longest INTEGER NOT NULL,
+                    qualified_days INTEGER NOT NULL,
+                    last_qualified_date TEXT,
+                    milestones INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

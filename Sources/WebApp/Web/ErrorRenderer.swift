@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Domain
 import Templates
 
 /// Turns any error into the response its caller expects: the JSON error object on
@@ -40,6 +41,14 @@ struct ErrorRenderer: Sendable {
             return error
         case is PasswordHasher.Overloaded:
             return .overloaded
+        case TimerError.noActiveTimer:
+            return AppError(.conflict, "no_active_timer", "There is no running or paused timer.")
+        case TimerError.invalidTransition(let from, let action):
+            return AppError(.conflict, "invalid_transition", "A \(from.rawValue) timer cannot \(action).")
+        case AppDatabase.FocusConflict.timerAlreadyRunning:
+            return AppError(.conflict, "timer_already_running", "A timer is already running; finish or cancel it first.")
+        case AppDatabase.FocusConflict.sessionIDReused:
+            return AppError(.conflict, "session_conflict", "This session_id was already used for a different session.")
         case let error as HTTPError:
             switch error.status {
             case .notFound: return .notFound

@@ -1,0 +1,198 @@
+import Domain
+import Foundation
+import Hummingbird
+
+/// `/api/v1/timer*`, `/api/v1/sessions`, `/api/v1/streak`, `/api/v1/stats/daily`.
+struct FocusAPIController: Sendable {
+    let focus: FocusService
+
+    struct StartBody: Decodable {
+        let kind: String?
+        let taskId: Int64?
+        let minutes: Int?
+    }
+
+    struct SessionBody: Decodable {
+        let sessionId: String
+        let startTime: Date
+        let endTime: Date
+        let timezone: String?
+        let taskId: Int64?
+    }
+
+    func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
+        api.get("timer") { _, context in
+            let state = try await focus.timer(for: context.user)
+            return try APIResponse.json(TimerStateJSON(timer: state.live.map { TimerJSON($0, now: focus.clock.now) }, next: .init(kind: state.next.kind, minutes: state.next.minutes)))
+        }
+        api.post("timer/start") { request, context in
+            let body = try await Self.optionalBody(StartBody.self, request, context) ?? StartBody(kind: nil, taskId: nil, minutes: nil)
+            let timer = try await focus.start(for: context.user, kind: body.kind, taskID: body.taskId, minutes: body.minutes)
+            return try APIResponse.json(TimerJSON(timer, now: focus.clock.now), status: .created)
+        }
+        for action in [TimerAction.pause, .resume, .complete, .cancel] {
+            api.post("timer/\(action.rawValue)") { _, context in
+                try APIResponse.json(TimerJSON(try await focus.act(action, for: context.user), now: focus.clock.now))
+            }
+        }
+        api.post("sessions") { request, context in
+            let body = try await JSONBody.decode(SessionBody.self, from: request, context: context)
+            let outcome = try await focus.submit(
+                for: context.user, sessionID: body.sessionId, start: body.startTime, end: body.endTime, timezone: body.timezone, taskID: body.taskId)
+            let streak = StreakJSON(try await focus.streak(for: context.user))
+            switch outcome {
+            case .created(let session): return try APIResponse.json(SessionEnvelope(session: SessionJSON(session), streak: streak), status: .created)
+            case .replayed(let session): return try APIResponse.json(SessionEnvelope(session: SessionJSON(session), streak: streak), status: .ok)
+            }
+        }
+        api.get("sessions") { request, context in
+            let query = FormData(query: request)
+            let sessions = try await focus.sessions(for: context.user, from: query["from"], to: query["to"])
+            return try APIResponse.json(["items": sessions.map(SessionJSON.init)])
+        }
+        api.get("streak") { _, context in
+            try APIResponse.json(StreakJSON(try await focus.streak(for: context.user)))
+        }
+        api.get("stats/daily") { request, context in
+            let raw = FormData(query: request)["days"]
+            let days = raw.map { Int($0) } ?? 7
+            guard let days, (1...366).contains(days) else { throw AppError.validation("days", "must be 1 to 366") }
+            let daily = try await focus.daily(for: context.user, days: days)
+            return try APIResponse.json(["days": daily.map { DayJSON(date: $0.date.description, minutes: $0.minutes) }])
+        }
+    }
+
+    /// Start takes an optional body: none at all means all defaults.
+    private static func optionalBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AuthenticatedContext) async throws -> T? {
+        if let length = request.headers[.contentLength], length == "0" { return nil }
+        if request.headers[.contentType] == nil && request.headers[.contentLength] == nil { return nil }
+        return try await JSONBody.decode(type, from: request, context: context)
+    }
+}
+
+struct TimerJSON: Encodable {
+    let id: Int64
+    let kind: TimerKind
+    let status: TimerStatus
+    let taskId: Int64?
+    let plannedMinutes: Int
+    let startedAt: Date
+    let endsAt: Date?
+    let focusedSeconds: Int
+    let remainingSeconds: Int
+
+    init(_ record: TimerRecord, now: Date) {
+        let timer = record.timer
+        id = record.id ?? 0
+        kind = record.kind
+        status = record.status
+        taskId = record.taskId
+        plannedMinutes = record.plannedSeconds / 60
+        startedAt = record.startedAt
+        endsAt = timer.plannedEnd ?? timer.endedAt
+        focusedSeconds = Int(timer.focusedSeconds(at: now))
+        remainingSeconds = Int(timer.remainingSeconds(at: now).rounded(.up))
+    }
+
+    enum CodingKeys: CodingKey { case id, kind, status, taskId, plannedMinutes, startedAt, endsAt, focusedSeconds, remainingSeconds }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(status, forKey: .status)
+        try container.encode(taskId, forKey: .taskId)
+        try container.encode(plannedMinutes, forKey: .plannedMinutes)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(endsAt, forKey: .endsAt)
+        try container.encode(focusedSeconds, forKey: .focusedSeconds)
+        try container.encode(remainingSeconds, forKey: .remainingSeconds)
+    }
+}
+
+struct TimerStateJSON: Encodable {
+    struct Next: Encodable {
+        let kind: TimerKind
+        let minutes: Int
+    }
+    let timer: TimerJSON?
+    let next: Next
+
+    enum CodingKeys: CodingKey { case timer, next }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(timer, forKey: .timer)
+        try container.encode(next, forKey: .next)
+    }
+}
+
+struct SessionJSON: Encodable {
+    let sessionId: String
+    let startTime: Date
+    let endTime: Date
+    let timezone: String
+    let taskId: Int64?
+    let minutes: Int
+
+    init(_ session: FocusSessionRecord) {
+        sessionId = session.sessionId
+        startTime = session.startTime
+        endTime = session.endTime
+        timezone = session.timezone
+        taskId = session.taskId
+        minutes = session.minutes
+    }
+
+    enum CodingKeys: CodingKey { case sessionId, startTime, endTime, timezone, taskId, minutes }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sessionId, forKey: .sessionId)
+        try container.encode(startTime, forKey: .startTime)
+        try container.encode(endTime, forKey: .endTime)
+        try container.encode(timezone, forKey: .timezone)
+        try container.encode(taskId, forKey: .taskId)
+        try container.encode(minutes, forKey: .minutes)
+    }
+}
+
+struct StreakJSON: Encodable {
+    let current: Int
+    let longest: Int
+    let qualifiedDays: Int
+    let lastQualifiedDate: String?
+    let todayMinutes: Int
+    let qualifyMinutes: Int
+
+    init(_ view: FocusService.StreakView) {
+        current = view.current
+        longest = view.summary.longest
+        qualifiedDays = view.summary.qualifiedDays
+        lastQualifiedDate = view.summary.lastQualifiedDate?.description
+        todayMinutes = view.todayMinutes
+        qualifyMinutes = view.qualifyMinutes
+    }
+
+    enum CodingKeys: CodingKey { case current, longest, qualifiedDays, lastQualifiedDate, todayMinutes, qualifyMinutes }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(current, forKey: .current)
+        try container.encode(longest, forKey: .longest)
+        try container.encode(qualifiedDays, forKey: .qualifiedDays)
+        try container.encode(lastQualifiedDate, forKey: .lastQualifiedDate)
+        try container.encode(todayMinutes, forKey: .todayMinutes)
+        try container.encode(qualifyMinutes, forKey: .qualifyMinutes)
+    }
+}
+
+struct SessionEnvelope: Encodable {
+    let session: SessionJSON
+    let streak: StreakJSON
+}
+
+struct DayJSON: Encodable {
+    let date: String
+    let minutes: Int
+}

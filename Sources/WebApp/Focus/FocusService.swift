@@ -1,0 +1,111 @@
+import Domain
+import Foundation
+
+/// The focus rules of SPEC §4 between controllers and storage: timers with lengths from
+/// the user's settings, sessions from API clients, the streak and daily stats, all in
+/// the user's current time zone for "today".
+struct FocusService: Sendable {
+    let database: AppDatabase
+    let clock: any WallClock
+    let qualifyMinutes: Int
+
+    var qualifySeconds: Double { Double(qualifyMinutes * 60) }
+
+    struct TimerState: Sendable {
+        let live: TimerRecord?
+        let next: (kind: TimerKind, minutes: Int)
+    }
+
+    struct StreakView: Sendable {
+        let summary: StreakSummary
+        let current: Int
+        let todayMinutes: Int
+        let qualifyMinutes: Int
+    }
+
+    func today(for user: UserRecord) -> LocalDate {
+        LocalDate(clock.now, in: TimeZone(identifier: user.timezone) ?? .gmt)
+    }
+
+    func timer(for user: UserRecord) async throws -> TimerState {
+        let state = try await database.timerState(userID: user.userID, timezone: user.timezone, qualifySeconds: qualifySeconds, now: clock.now)
+        return TimerState(live: state.live, next: NextTimer.suggest(after: state.recent.map(\.timer), settings: user.timerSettings))
+    }
+
+    /// Starts a timer; kind and length default to the suggestion and the user's settings.
+    func start(for user: UserRecord, kind rawKind: String?, taskID: Int64?, minutes: Int?) async throws -> TimerRecord {
+        var errors = FieldErrors()
+        var kind: TimerKind?
+        if let rawKind {
+            kind = TimerKind(rawValue: rawKind)
+            if kind == nil { errors["kind"] = "must be one of focus, short_break, long_break" }
+        }
+        if let minutes, !(1...180).contains(minutes) { errors["minutes"] = "must be 1 to 180" }
+        if taskID != nil, let kind, kind != .focus { errors["task_id"] = "only a focus timer can name a task" }
+        guard errors.isEmpty else { throw AppError.validation(errors) }
+        let chosen: TimerKind
+        if let kind { chosen = kind } else { chosen = try await timer(for: user).next.kind }
+        if taskID != nil, chosen != .focus { throw AppError.validation("task_id", "only a focus timer can name a task") }
+        let settings = user.timerSettings
+        let length = minutes ?? (chosen == .focus ? settings.focusMinutes : chosen == .shortBreak ? settings.shortBreakMinutes : settings.longBreakMinutes)
+        return try await database.startTimer(
+            userID: user.userID, kind: chosen, plannedSeconds: length * 60, taskID: taskID, timezone: user.timezone,
+            qualifySeconds: qualifySeconds, now: clock.now)
+    }
+
+    func act(_ action: TimerAction, for user: UserRecord) async throws -> TimerRecord {
+        try await database.applyTimerAction(action, userID: user.userID, timezone: user.timezone, qualifySeconds: qualifySeconds, now: clock.now)
+    }
+
+    /// Validates and stores a session from an API client (idempotent by `session_id`).
+    func submit(for user: UserRecord, sessionID: String, start: Date, end: Date, timezone: String?, taskID: Int64?) async throws -> AppDatabase.SessionOutcome {
+        var errors = FieldErrors()
+        let trimmedID = sessionID.trimmingWhitespace
+        if trimmedID.isEmpty || trimmedID.count > 128 { errors["session_id"] = "must be 1 to 128 characters" }
+        if end <= start {
+            errors["end_time"] = "must be after start_time"
+        } else if end.timeIntervalSince(start) > 86_400 {
+            errors["end_time"] = "must be at most 24 hours after start_time"
+        }
+        if end > clock.now.addingTimeInterval(5 * 60) { errors["end_time"] = "must not be in the future" }
+        var zone = user.timezone
+        if let timezone {
+            do { zone = try TimeZoneName(timezone).identifier } catch { errors = errors.merging(error) }
+        }
+        guard errors.isEmpty else { throw AppError.validation(errors) }
+        let submission = SessionSubmission(sessionID: trimmedID, start: start, end: end, timezone: zone, taskID: taskID)
+        return try await database.acceptSession(userID: user.userID, submission, qualifySeconds: qualifySeconds, now: clock.now)
+    }
+
+    func sessions(for user: UserRecord, from rawFrom: String?, to rawTo: String?) async throws -> [FocusSessionRecord] {
+        var errors = FieldErrors()
+        let from = rawFrom.flatMap(LocalDate.init)
+        let to = rawTo.flatMap(LocalDate.init)
+        if from == nil { errors["from"] = "must be a date YYYY-MM-DD" }
+        if to == nil { errors["to"] = "must be a date YYYY-MM-DD" }
+        if let from, let to {
+            if from > to { errors["from"] = "must not be after to" }
+            if to.dayNumber - from.dayNumber + 1 > 366 { errors["to"] = "the range must be at most 366 days" }
+        }
+        guard errors.isEmpty, let from, let to else { throw AppError.validation(errors) }
+        return try await database.sessions(userID: user.userID, from: from, to: to)
+    }
+
+    func streak(for user: UserRecord) async throws -> StreakView {
+        let today = today(for: user)
+        let summary = try await database.streakSummary(userID: user.userID)
+        let todaySeconds = try await database.dailyTotals(userID: user.userID, from: today, to: today)[today] ?? 0
+        return StreakView(summary: summary, current: summary.current(today: today), todayMinutes: Int(todaySeconds / 60), qualifyMinutes: qualifyMinutes)
+    }
+
+    /// Whole minutes per local day for the last `days` days, oldest first, today last.
+    func daily(for user: UserRecord, days: Int) async throws -> [(date: LocalDate, minutes: Int)] {
+        let today = today(for: user)
+        let from = today.adding(days: -(days - 1))
+        let totals = try await database.dailyTotals(userID: user.userID, from: from, to: today)
+        return (0..<days).map { offset in
+            let day = from.adding(days: offset)
+            return (day, Int((totals[day] ?? 0) / 60))
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Domain
+import Foundation
+import GRDB
+
+/// A timer action a user asks for.
+enum TimerAction: String, Sendable {
+    case pause, resume, complete, cancel
+}
+
+/// What a focus session submission needs, after parsing.
+struct SessionSubmission: Sendable {
+    let sessionID: String
+    let start: Date
+    let end: Date
+    let timezone: String
+    let taskID: Int64?
+}
+
+/// Focus use cases, each one transaction: timers (with lazy completion), sessions
+/// (idempotent by client id), and the reads for streak and daily stats.
+extension AppDatabase {
+    enum FocusConflict: Error, Equatable {
+        case timerAlreadyRunning
+        case sessionIDReused
+    }
+
+    enum SessionOutcome: Sendable {
+        case created(FocusSessionRecord)
+        case replayed(FocusSessionRecord)
+    }
+
+    /// The live timer (completing an expired one first) and recent finished timers,
+    /// newest first, for suggesting what comes next.
+    func timerState(userID: Int64, timezone: String, qualifySeconds: Double, now: Date) async throws -> (live: TimerRecord?, recent: [TimerRecord]) {
+        let recent = try await pool.read { db in
+            try TimerRecord.fetchAll(db, sql: "SELECT * FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 30", arguments: [userID])
+        }
+        if let live = recent.first(where: { $0.status.isLive }), live.timer.settled(at: now).status != live.status {
+            try await pool.write { db in
+                _ = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
+            }
+            return try await timerState(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
+        }
+        return (recent.first(where: { $0.status.isLive }), recent.filter { !$0.status.isLive })
+    }
+
+    func startTimer(userID: Int64, kind: TimerKind, plannedSeconds: Int, taskID: Int64?, timezone: String, qualifySeconds: Double, now: Date) async throws -> TimerRecord {
+        try await pool.write { db in
+            if try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now) != nil {
+                throw FocusConflict.timerAlreadyRunning
+            }
+            if let taskID { try Self.requireOpenTask(db, taskID: taskID, userID: userID) }
+            var record = TimerRecord(userID: userID, FocusTimer(kind: kind, plannedSeconds: plannedSeconds, taskID: taskID, startedAt: now))
+            try record.insert(db)
+            return record
+        }
+    }
+
+    /// Pause, resume, complete or cancel the live timer. Completing a focus timer records
+    /// its focused time as a session.
+    func applyTimerAction(_ action: TimerAction, userID: Int64, timezone: String, qualifySeconds: Double, now: Date) async throws -> TimerRecord {
+        try await pool.write { db in
+            guard let live = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now) else {
+                throw TimerError.noActiveTimer
+            }
+            let next: FocusTimer
+            switch action {
+            case .pause: next = try live.timer.pausing(at: now)
+            case .resume: next = try live.timer.resuming(at: now)
+            case .complete: next = try live.timer.completing(at: now)
+            case .cancel: next = try live.timer.cancelling(at: now)
+            }
+            let updated = live.with(next)
+            try updated.update(db)
+            if next.status == .completed {
+                try Self.recordTimerSession(db, updated, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
+            }
+            return updated
+        }
+    }
+
+    /// Accepts a session from an API client. The same id with the same content is a
+    /// replay (nothing counted twice); with other content it is a conflict.
+    func acceptSession(userID: Int64, _ submission: SessionSubmission, qualifySeconds: Double, now: Date) async throws -> SessionOutcome {
+        try await pool.write { db in
+            var session = FocusSessionRecord(
+                userId: userID, sessionId: submission.sessionID, startTime: submission.start, endTime: submission.end,
+                timezone: submission.timezone, taskId: submission.taskID, fullPomodoro: false, createdAt: now)
+            if let stored = try FocusSessionRecord.fetchOne(db, sql: "SELECT * FROM focus_sessions WHERE user_id = ? AND session_id = ?", arguments: [userID, submission.sessionID]) {
+                guard stored.hasSameContent(as: session) else { throw FocusConflict.sessionIDReused }
+                return .replayed(stored)
+            }
+            if let taskID = submission.taskID { try Self.requireOpenTask(db, taskID: taskID, userID: userID) }
+            try FocusLedger.record(db, &session, qualifySeconds: qualifySeconds)
+            return .created(session)
+        }
+    }
+
+    /// Sessions with any time on a local day from `from` to `to` (inclusive) in their own
+    /// time zone, oldest first.
+    func sessions(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [FocusSessionRecord] {
+        let earliest = from.start(in: .gmt).addingTimeInterval(-2 * 86_400)
+        let latest = to.adding(days: 1).start(in: .gmt).addingTimeInterval(86_400)
+        let candidates = try await pool.read { db in
+            try FocusSessionRecord.fetchAll(
+                db, sql: "SELECT * FROM focus_sessions WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, id",
+                arguments: [userID, earliest, latest])
+        }
+        return candidates.filter { session in
+            DaySplitter.split(start: session.startTime, end: session.endTime, in: session.zone).contains { $0.day >= from && $0.day <= to }
+        }
+    }
+
+    func streakSummary(userID: Int64) async throws -> StreakSummary {
+        try await pool.read { db in try StreakRecord.fetchOne(db, key: userID)?.summary ?? .empty }
+    }
+
+    /// Focus seconds per local day from `from` to `to`.
+    func dailyTotals(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [LocalDate: Double] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT day, seconds FROM daily_totals WHERE user_id = ? AND day BETWEEN ? AND ?",
+                arguments: [userID, from.description, to.description])
+            return Dictionary(rows.compactMap { row in LocalDate(row["day"] as String).map { ($0, row["seconds"] as Double) } }, uniquingKeysWith: +)
+        }
+    }
+
+    /// The live timer after lazy completion: a running timer past its planned end is
+    /// completed at that end (and its session recorded); nil when none is live.
+    private static func settleLiveTimer(_ db: Database, userID: Int64, timezone: String, qualifySeconds: Double, now: Date) throws -> TimerRecord? {
+        guard let live = try TimerRecord.fetchOne(db, sql: "SELECT * FROM timers WHERE user_id = ? AND status IN ('running', 'paused')", arguments: [userID]) else {
+            return nil
+        }
+        let settled = live.timer.settled(at: now)
+        guard settled.status != live.status else { return live }
+        let updated = live.with(settled)
+        try updated.update(db)
+        try recordTimerSession(db, updated, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
+        return nil
+    }
+
+    /// A completed focus timer becomes a session of its focused time, ending when it ended.
+    private static func recordTimerSession(_ db: Database, _ record: TimerRecord, timezone: String, qualifySeconds: Double, now: Date) throws {
+        let timer = record.timer
+        guard timer.kind == .focus, let end = timer.endedAt else { return }
+        let focused = timer.focusedSeconds(at: end)
+        guard focused > 0 else { return }
+        var session = FocusSessionRecord(
+            userId: record.userId, sessionId: "timer-\(record.id ?? 0)", startTime: end.addingTimeInterval(-focused), endTime: end,
+            timezone: timezone, taskId: timer.taskID, fullPomodoro: timer.isFullLength, createdAt: now)
+        try FocusLedger.record(db, &session, qualifySeconds: qualifySeconds)
+    }
+
+    /// A task named in a request must be the user's and not done; both failures give the
+    /// same answer so nothing leaks.
+    private static func requireOpenTask(_ db: Database, taskID: Int64, userID: Int64) throws {
+        let status = try String.fetchOne(db, sql: "SELECT status FROM tasks WHERE id = ? AND user_id = ?", arguments: [taskID, userID])
+        guard let status, status != TaskStatus.done.rawValue else {
+            throw AppError.validation("task_id", "must be one of your open tasks")
+        }
+    }
+}
