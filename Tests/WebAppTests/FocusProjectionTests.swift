@@ -48,10 +48,11 @@ import Testing
                 }
             }
             let userID = user.userID
-            let stored: [Row] = try await database.pool.read { db in
+            let stored = try await database.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT day, seconds FROM daily_totals WHERE user_id = ?", arguments: [userID])
+                    .map { ($0["day"] as String, $0["seconds"] as Double) }
             }
-            let storedTotals = Dictionary(uniqueKeysWithValues: stored.map { (LocalDate($0["day"] as String)!, $0["seconds"] as Double) })
+            let storedTotals = Dictionary(uniqueKeysWithValues: stored.map { (LocalDate($0.0)!, $0.1) })
             #expect(storedTotals.mapValues { $0.rounded() } == modelTotals, "seed \(seed) round \(round)")
 
             let qualified = modelTotals.filter { $0.value >= 1800 }.keys
