@@ -91,6 +91,7 @@
       default: target.innerHTML = ""; target.appendChild(fragment); nodes = [target];
     }
     nodes.forEach(function (n) { if (n.nodeType === 1) process(n); });
+    fire("fq:swapped", null, document.body);
   }
 
   function fire(name, detail, on) {

@@ -49,7 +49,8 @@ enum AppRouter {
         AuthPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: web)
         let signedIn = web.group(context: AuthenticatedContext.self)
         AccountPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: signedIn)
-        DashboardController(tasks: services.tasks, views: services.views).addRoutes(to: signedIn)
+        DashboardController(tasks: services.tasks, focus: services.focus, views: services.views).addRoutes(to: signedIn)
+        TimerPagesController(focus: services.focus, views: services.views).addRoutes(to: signedIn)
         return router
     }
 

@@ -109,3 +109,23 @@ struct FocusService: Sendable {
         }
     }
 }
+
+extension FocusService {
+    /// Everything the dashboard's timer and progress panels show.
+    struct Dashboard: Sendable {
+        let timer: TimerState
+        let streak: StreakView
+        let snapshot: ProgressSnapshot
+        let today: LocalDate
+    }
+
+    func dashboard(for user: UserRecord) async throws -> Dashboard {
+        let timer = try await timer(for: user)
+        let today = today(for: user)
+        let snapshot = try await database.progressSnapshot(userID: user.userID, from: today.adding(days: -7 * ProgressView.heatmapWeeks), to: today)
+        let streak = StreakView(
+            summary: snapshot.streak, current: snapshot.streak.current(today: today),
+            todayMinutes: Int((snapshot.totals[today] ?? 0) / 60), qualifyMinutes: qualifyMinutes)
+        return Dashboard(timer: timer, streak: streak, snapshot: snapshot, today: today)
+    }
+}

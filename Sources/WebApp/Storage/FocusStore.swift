@@ -160,3 +160,37 @@ extension AppDatabase {
         }
     }
 }
+
+/// What the dashboard's focus panels read, in one read transaction.
+struct ProgressSnapshot: Sendable {
+    let streak: StreakSummary
+    let totals: [LocalDate: Double]
+    let openTasks: [(id: Int64, title: String)]
+}
+
+extension AppDatabase {
+    func progressSnapshot(userID: Int64, from: LocalDate, to: LocalDate) async throws -> ProgressSnapshot {
+        try await pool.read { db in
+            let streak = try StreakRecord.fetchOne(db, key: userID)?.summary ?? .empty
+            let totals = try Row.fetchAll(
+                db, sql: "SELECT day, seconds FROM daily_totals WHERE user_id = ? AND day BETWEEN ? AND ?",
+                arguments: [userID, from.description, to.description])
+            let open = try Row.fetchAll(
+                db, sql: "SELECT id, title FROM tasks WHERE user_id = ? AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50",
+                arguments: [userID])
+            return ProgressSnapshot(
+                streak: streak,
+                totals: Dictionary(totals.compactMap { row in LocalDate(row["day"] as String).map { ($0, row["seconds"] as Double) } }, uniquingKeysWith: +),
+                openTasks: open.map { ($0["id"] as Int64, $0["title"] as String) })
+        }
+    }
+}
+
+extension AppDatabase {
+    /// The user's most recent timer, whatever its state.
+    func lastTimer(userID: Int64) async throws -> TimerRecord? {
+        try await pool.read { db in
+            try TimerRecord.fetchOne(db, sql: "SELECT * FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 1", arguments: [userID])
+        }
+    }
+}

@@ -8,6 +8,7 @@ import Templates
 /// script and a plain form post (303 back to the dashboard) without it.
 struct DashboardController: Sendable {
     let tasks: TaskService
+    let focus: FocusService
     let views: Views
 
     static let pageSize = 20
@@ -24,6 +25,8 @@ struct DashboardController: Sendable {
                 values["oob"] = true
                 return try views.fragments("pages/dashboard", ["task_list", "filter_status"], values, context: context)
             }
+            let focusValues = FocusPanels.values(try await focus.dashboard(for: context.user), user: context.user, now: focus.clock.now)
+            values.merge(focusValues) { own, _ in own }
             return try views.page("pages/dashboard", values, context: context)
         }
         router.post("tasks") { request, context in
@@ -36,7 +39,10 @@ struct DashboardController: Sendable {
                 var values = dashboardValues(context.user, page: page, filter: Filter(status: "", q: ""))
                 values["new_title"] = .string(title)
                 values["add_error"] = .string(error.fields?["title"] ?? error.message)
-                guard context.isHXRequest else { return try views.page("pages/dashboard", status: .unprocessableContent, values, context: context) }
+                guard context.isHXRequest else {
+                    values.merge(FocusPanels.values(try await focus.dashboard(for: context.user), user: context.user, now: focus.clock.now)) { own, _ in own }
+                    return try views.page("pages/dashboard", status: .unprocessableContent, values, context: context)
+                }
                 var response = try views.fragments("pages/dashboard", ["quick_add"], status: .unprocessableContent, values, context: context)
                 response.headers[.hxRetarget] = "#quick-add"
                 response.headers[.hxReswap] = "outerHTML"
@@ -109,12 +115,12 @@ struct DashboardController: Sendable {
             "filter": ["status": .string(filter.status), "q": .string(filter.q)],
             "tabs": .array(tabs),
             "next_url": page.nextCursor.map { .string(Self.url(status: filter.status, q: filter.q, cursor: TaskCursor.encode($0))) } ?? .null,
-            "new_title": "", "add_error": .null, "oob": false,
+            "new_title": "", "add_error": .null, "oob": false, "row_oob": false,
         ]
     }
 
     private func rowValues(_ task: TaskRecord) -> [String: TemplateValue] {
-        ["task": TaskView.values(task), "statuses": TaskView.statusOptions]
+        ["task": TaskView.values(task), "statuses": TaskView.statusOptions, "row_oob": false]
     }
 
     private func editValues(_ task: TaskRecord, form: FormData?, errors: [String: String]) -> [String: TemplateValue] {

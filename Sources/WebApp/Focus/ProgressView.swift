@@ -1,0 +1,92 @@
+import Domain
+import Foundation
+import Templates
+
+/// Template values for the progress panel: today's minutes toward the goal, the streak,
+/// level and XP progress, a 12-week heatmap and a 7-day bar chart (server-rendered SVG;
+/// the geometry is computed here, the markup lives in the template).
+enum ProgressView {
+    static let heatmapWeeks = 12
+    static let cell = 14
+    static let gap = 3
+
+    /// `totals`: seconds per local day covering at least the last 12 weeks.
+    static func values(user: UserRecord, streak: FocusService.StreakView, totals: [LocalDate: Double], today: LocalDate) -> TemplateValue {
+        let (into, span) = Level.progress(user.xp)
+        return [
+            "today_minutes": .int(streak.todayMinutes),
+            "goal_minutes": .int(streak.qualifyMinutes),
+            "goal_value": .int(min(streak.todayMinutes, streak.qualifyMinutes)),
+            "current_streak": .int(streak.current),
+            "longest_streak": .int(streak.summary.longest),
+            "level": .int(user.level),
+            "xp": .int(user.xp),
+            "xp_into_level": .int(into),
+            "xp_level_span": .int(span),
+            "xp_to_next": .int(span - into),
+            "heatmap": heatmap(totals: totals, today: today, goal: streak.qualifyMinutes),
+            "week": weekBars(totals: totals, today: today, goal: streak.qualifyMinutes),
+        ]
+    }
+
+    /// Columns are weeks (Sunday first), the last column holds today; later days are empty.
+    static func heatmap(totals: [LocalDate: Double], today: LocalDate, goal: Int) -> TemplateValue {
+        let lastSunday = today.adding(days: -today.weekday)
+        let firstDay = lastSunday.adding(days: -7 * (heatmapWeeks - 1))
+        var cells: [TemplateValue] = []
+        for week in 0..<heatmapWeeks {
+            for weekday in 0..<7 {
+                let day = firstDay.adding(days: week * 7 + weekday)
+                guard day <= today else { continue }
+                let minutes = Int((totals[day] ?? 0) / 60)
+                cells.append([
+                    "x": .int(week * (cell + gap)), "y": .int(weekday * (cell + gap) + 14),
+                    "level": .int(intensity(minutes: minutes, goal: goal)),
+                    "label": .string("\(day): \(minutes) min\(minutes >= goal ? " (goal met)" : "")"),
+                ])
+            }
+        }
+        let activeDays = (0...(today.dayNumber - firstDay.dayNumber)).filter { (totals[firstDay.adding(days: $0)] ?? 0) >= Double(goal * 60) }.count
+        return [
+            "cells": .array(cells),
+            "width": .int(heatmapWeeks * (cell + gap)), "height": .int(7 * (cell + gap) + 14),
+            "cell": .int(cell),
+            "summary": .string("Focus over the last 12 weeks: the goal was met on \(activeDays) day\(activeDays == 1 ? "" : "s")."),
+        ]
+    }
+
+    /// 0 none, 1 under half the goal, 2 under the goal, 3 the goal, 4 twice the goal.
+    static func intensity(minutes: Int, goal: Int) -> Int {
+        switch minutes {
+        case 0: 0
+        case ..<(goal / 2): 1
+        case ..<goal: 2
+        case ..<(goal * 2): 3
+        default: 4
+        }
+    }
+
+    static func weekBars(totals: [LocalDate: Double], today: LocalDate, goal: Int) -> TemplateValue {
+        let days = (0..<7).map { today.adding(days: $0 - 6) }
+        let minutes = days.map { Int((totals[$0] ?? 0) / 60) }
+        let scale = max(goal, minutes.max() ?? 0, 1)
+        let chartHeight = 100
+        let barWidth = 28
+        let names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let bars: [TemplateValue] = zip(days, minutes).enumerated().map { index, pair in
+            let (day, value) = pair
+            let height = value == 0 ? 0 : max(2, value * chartHeight / scale)
+            return [
+                "x": .int(index * (barWidth + 12) + 4), "y": .int(chartHeight - height + 8), "width": .int(barWidth), "height": .int(height),
+                "label_x": .int(index * (barWidth + 12) + 4 + barWidth / 2), "name": .string(index == 6 ? "Today" : names[day.weekday]),
+                "minutes": .int(value), "met": .bool(value >= goal), "title": .string("\(day): \(value) min"),
+            ]
+        }
+        let total = minutes.reduce(0, +)
+        return [
+            "bars": .array(bars), "width": .int(7 * (barWidth + 12)), "height": .int(chartHeight + 30),
+            "goal_y": .int(chartHeight - goal * chartHeight / scale + 8), "label_y": .int(chartHeight + 24),
+            "summary": .string("Focus minutes over the last 7 days: \(total) in total."),
+        ]
+    }
+}

@@ -1,0 +1,39 @@
+import Domain
+import Foundation
+import Templates
+
+/// Template values for the dashboard's timer and progress panels.
+enum FocusPanels {
+    static func values(_ dashboard: FocusService.Dashboard, user: UserRecord, now: Date) -> [String: TemplateValue] {
+        let titles = Dictionary(dashboard.snapshot.openTasks.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
+        let settings = user.timerSettings
+        let next = dashboard.timer.next
+        let kinds: [TemplateValue] = TimerKind.allCases.map { kind in
+            let minutes = kind == .focus ? settings.focusMinutes : kind == .shortBreak ? settings.shortBreakMinutes : settings.longBreakMinutes
+            return ["value": .string(kind.rawValue), "label": .string(kind.label), "minutes": .int(minutes), "suggested": .bool(kind == next.kind)]
+        }
+        return [
+            "timer": dashboard.timer.live.map { timerValues($0, titles: titles, now: now) } ?? .null,
+            "next": ["kind": .string(next.kind.rawValue), "label": .string(next.kind.label), "minutes": .int(next.minutes)],
+            "kinds": .array(kinds),
+            "open_tasks": .array(dashboard.snapshot.openTasks.map { ["id": .int(Int($0.id)), "title": .string($0.title)] }),
+            "now_iso": .string(RFC3339.string(now)),
+            "minutes": "",
+            "start_error": .null,
+            "progress": ProgressView.values(user: user, streak: dashboard.streak, totals: dashboard.snapshot.totals, today: dashboard.today),
+        ]
+    }
+
+    static func timerValues(_ record: TimerRecord, titles: [Int64: String], now: Date) -> TemplateValue {
+        let timer = record.timer
+        let remaining = Int(timer.remainingSeconds(at: now).rounded(.up))
+        return [
+            "id": .int(Int(record.id ?? 0)), "kind": .string(record.kind.rawValue), "kind_label": .string(record.kind.label),
+            "status": .string(record.status.rawValue),
+            "task_title": record.taskId.map { .string(titles[$0] ?? "your task") } ?? .null,
+            "ends_at": .string(timer.plannedEnd.map(RFC3339.string) ?? ""),
+            "remaining_seconds": .int(remaining),
+            "remaining_label": .string(String(format: "%02d:%02d", remaining / 60, remaining % 60)),
+        ]
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@testable import WebApp
+
+/// The dashboard's timer and progress panels through the page routes.
+@Suite struct TimerPageTests {
+    @Test func dashboardShowsTimerAndProgressPanels() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada", timezone: "UTC")
+            let page = try await browser.get("/dashboard").text
+            #expect(page.contains(#"id="timer-panel""#) && page.contains(#"id="progress-panel""#))
+            #expect(page.contains(#"<script src="/js/timer.js" defer></script>"#))
+            #expect(page.contains(#"role="img""#) && page.contains("Focus over the last 12 weeks"))
+            #expect(page.components(separatedBy: "<rect class=\"heat-").count - 1 >= 78, "11 full weeks plus this week so far")
+            #expect(page.contains(#"value="focus" checked"#), "focus is suggested first")
+        }
+    }
+
+    @Test func startPauseResumeCompleteSwapThePanel() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada", timezone: "UTC")
+            try await browser.post("/tasks", ["title": "Deep work"])
+            let started = try await browser.post("/timer/start", ["kind": "focus", "task_id": "1", "minutes": "30"], hx: true)
+            #expect(started.status == .ok)
+            #expect(started.text.contains(#"data-status="running""#) && started.text.contains(">30:00</time>"))
+            #expect(started.text.contains("Deep work"))
+            #expect(started.text.contains(#"id="progress-panel" class="card progress-panel" aria-labelledby="progress-heading" hx-swap-oob="true""#))
+            app.clock.advance(by: 600)
+            let paused = try await browser.post("/timer/pause", hx: true)
+            #expect(paused.text.contains(#"data-status="paused""#) && paused.text.contains(">20:00</time>") && paused.text.contains("Resume"))
+            app.clock.advance(by: 60)
+            #expect(try await browser.post("/timer/resume", hx: true).text.contains(#"data-status="running""#))
+            app.clock.advance(by: 1140)
+            let done = try await browser.post("/timer/complete", hx: true)
+            #expect(done.headers[.hxTrigger] == #"{"timer-completed":{"kind":"focus"}}"#)
+            #expect(done.text.contains(#"<p class="stat-value" id="today-minutes">29<"#))
+            #expect(done.text.contains(#"<p class="stat-value" id="current-streak">0<"#), "29 minutes do not qualify")
+            #expect(done.text.contains("29 XP"), "an early finish earns its minutes, no pomodoro bonus")
+            #expect(done.text.contains("Start short break"))
+            let illegal = try await browser.post("/timer/pause", hx: true)
+            #expect(illegal.status == .conflict)
+            #expect(illegal.headers[.hxRetarget] == "#flash")
+        }
+    }
+
+    @Test func aClosedTabsTimerIsCountedOnTheNextLook() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada", timezone: "UTC")
+            let started = try await browser.post("/timer/start", ["kind": "focus", "minutes": "1"], hx: true)
+            let id = try #require(started.text.range(of: #"data-timer-id=""#).map { String(started.text[$0.upperBound...].prefix { $0 != "\"" }) })
+            app.clock.advance(by: 3600)
+            let panel = try await browser.get("/timer/panel?running=\(id)", hx: true)
+            #expect(panel.headers[.hxTrigger]?.contains("timer-completed") == true)
+            #expect(!panel.text.contains("data-countdown"))
+            #expect(panel.text.contains(#"id="today-minutes">1<"#))
+            let again = try await browser.get("/timer/panel", hx: true)
+            #expect(again.headers[.hxTrigger] == nil)
+        }
+    }
+
+    @Test func worksWithoutJavaScriptAndKeepsInputOnErrors() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada", timezone: "UTC")
+            let bad = try await browser.post("/timer/start", ["kind": "focus", "minutes": "500"], hx: true)
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains(#"value="500""#) && bad.text.contains("minutes must be 1 to 180"))
+            let plain = try await browser.post("/timer/start", ["kind": "short_break", "minutes": ""])
+            #expect(plain.status == .seeOther && plain.headers[.location] == "/dashboard")
+            let page = try await browser.get("/dashboard").text
+            #expect(page.contains("Short break") && page.contains(">05:00</time>"))
+            #expect(try await browser.post("/timer/cancel").status == .seeOther)
+            #expect(try await browser.get("/dashboard").text.contains("Start"))
+        }
+    }
+}
