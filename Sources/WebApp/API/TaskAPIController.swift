@@ -119,8 +119,8 @@ struct TaskAPIController: Sendable {
     }
 
     /// The `{id}` path parameter; anything that is not a positive integer is not found.
-    static func id(_ context: some RequestContext) throws -> Int64 {
-        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else { throw AppError.taskNotFound }
+    static func id(_ context: some RequestContext, notFound: AppError = .taskNotFound) throws -> Int64 {
+        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else { throw notFound }
         return id
     }
 }

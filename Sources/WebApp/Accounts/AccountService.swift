@@ -139,12 +139,21 @@ struct AccountService: Sendable {
 
     /// The user behind a valid access token, if the user exists, is enabled, and the
     /// token's version is current. One query.
+    /// "Last active" is written at most once per five minutes per user, so a busy user
+    /// costs one extra write every few minutes, not one per request.
     func authenticate(accessToken: String) async throws -> (UserRecord, AccessClaims)? {
         guard let claims = await tokens.verify(accessToken), let id = claims.userID,
-            let user = try await database.user(id: id), !user.disabled, user.tokenVersion == claims.ver
+            var user = try await database.user(id: id), !user.disabled, user.tokenVersion == claims.ver
         else { return nil }
+        let now = clock.now
+        if user.lastActiveAt.map({ now.timeIntervalSince($0) >= Self.activityInterval }) ?? true {
+            try await database.touchLastActive(userID: id, now: now, interval: Self.activityInterval)
+            user.lastActiveAt = now
+        }
         return (user, claims)
     }
+
+    static let activityInterval: TimeInterval = 5 * 60
 
     private func hashing<T>(_ work: () async throws -> T) async throws -> T {
         do {

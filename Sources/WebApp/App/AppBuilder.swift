@@ -10,11 +10,15 @@ struct AppServices: Sendable {
     let accounts: AccountService
     let tasks: TaskService
     let focus: FocusService
+    let admin: AdminService
     let views: Views
     let logger: Logger
 
-    static func make(config: AppConfig, clock: any WallClock = SystemClock(), logger: Logger, viewsDirectory: URL = Views.bundledDirectory) async throws -> AppServices {
-        let database = try AppDatabase(path: config.databasePath)
+    static func make(
+        config: AppConfig, clock: any WallClock = SystemClock(), logger: Logger, viewsDirectory: URL = Views.bundledDirectory,
+        trace: (@Sendable (String) -> Void)? = nil
+    ) async throws -> AppServices {
+        let database = try AppDatabase(path: config.databasePath, trace: trace)
         try database.migrate()
         let hasher = try PasswordHasher(parameters: config.argon2, queueLimit: config.hashQueueLimit)
         let tokens = await TokenService(
@@ -23,7 +27,8 @@ struct AppServices: Sendable {
         let views = try Views(directory: viewsDirectory, reloading: config.environment == .development, strict: !config.isProduction)
         let tasks = TaskService(database: database, clock: clock)
         let focus = FocusService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
-        return AppServices(config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, views: views, logger: logger)
+        let admin = AdminService(database: database, clock: clock)
+        return AppServices(config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, views: views, logger: logger)
     }
 }
 
@@ -43,6 +48,7 @@ enum AppRouter {
         AccountAPIController(accounts: services.accounts).addRoutes(public: api, authenticated: authenticatedAPI)
         TaskAPIController(tasks: services.tasks).addRoutes(to: authenticatedAPI)
         FocusAPIController(focus: services.focus).addRoutes(to: authenticatedAPI)
+        AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
         let web = router.group().add(middleware: session)
@@ -51,6 +57,7 @@ enum AppRouter {
         AccountPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: signedIn)
         DashboardController(tasks: services.tasks, focus: services.focus, views: services.views).addRoutes(to: signedIn)
         TimerPagesController(focus: services.focus, views: services.views).addRoutes(to: signedIn)
+        AdminPagesController(admin: services.admin, views: services.views).addRoutes(to: signedIn.group(context: AdminContext.self))
         return router
     }
 

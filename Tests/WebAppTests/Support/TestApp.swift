@@ -17,7 +17,10 @@ struct TestApp {
 
     static let fastArgon2 = Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 1)
 
-    static func make(_ adjust: (inout AppConfig) -> Void = { _ in }, folder: URL? = nil, clock: ManualClock = ManualClock()) async throws -> TestApp {
+    static func make(
+        _ adjust: (inout AppConfig) -> Void = { _ in }, folder: URL? = nil, clock: ManualClock = ManualClock(),
+        trace: (@Sendable (String) -> Void)? = nil
+    ) async throws -> TestApp {
         let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("fq-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var config = AppConfig()
@@ -30,7 +33,7 @@ struct TestApp {
         adjust(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let services = try await AppServices.make(config: config, clock: clock, logger: logger)
+        let services = try await AppServices.make(config: config, clock: clock, logger: logger, trace: trace)
         return TestApp(folder: folder, clock: clock, services: services)
     }
 

@@ -1,0 +1,91 @@
+import Domain
+import Foundation
+import Hummingbird
+
+/// `/api/v1/admin/users`: the overview and role/state changes, admins only.
+struct AdminAPIController: Sendable {
+    let admin: AdminService
+
+    struct PatchBody: Decodable {
+        let isAdmin: Bool?
+        let disabled: Bool?
+    }
+
+    struct ItemJSON: Encodable {
+        struct Tasks: Encodable { let todo: Int; let inProgress: Int; let done: Int }
+        let id: Int64
+        let username: String
+        let isAdmin: Bool
+        let disabled: Bool
+        let createdAt: Date
+        let lastActiveAt: Date?
+        let tasks: Tasks
+        let focusMinutes7d: Int
+        let focusMinutesTotal: Int
+        let currentStreak: Int
+        let xp: Int
+        let level: Int
+
+        init(_ row: AdminUserRow, now: Date) {
+            id = row.user.userID
+            username = row.user.username
+            isAdmin = row.user.isAdmin
+            disabled = row.user.disabled
+            createdAt = row.user.createdAt
+            lastActiveAt = row.user.lastActiveAt
+            tasks = Tasks(todo: row.todo, inProgress: row.inProgress, done: row.done)
+            focusMinutes7d = Int(row.focusSeconds7d / 60)
+            focusMinutesTotal = Int(row.focusSecondsTotal / 60)
+            currentStreak = AdminService.currentStreak(row, now: now)
+            xp = row.user.xp
+            level = row.user.level
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, username, isAdmin, disabled, createdAt, lastActiveAt, tasks, focusMinutes7d = "focusMinutes_7d", focusMinutesTotal, currentStreak, xp, level
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(username, forKey: .username)
+            try container.encode(isAdmin, forKey: .isAdmin)
+            try container.encode(disabled, forKey: .disabled)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(lastActiveAt, forKey: .lastActiveAt)
+            try container.encode(tasks, forKey: .tasks)
+            try container.encode(focusMinutes7d, forKey: .focusMinutes7d)
+            try container.encode(focusMinutesTotal, forKey: .focusMinutesTotal)
+            try container.encode(currentStreak, forKey: .currentStreak)
+            try container.encode(xp, forKey: .xp)
+            try container.encode(level, forKey: .level)
+        }
+    }
+
+    struct PageJSON: Encodable {
+        struct Totals: Encodable { let users: Int; let active7d: Int; let tasks: Int; let focusMinutes: Int
+            enum CodingKeys: String, CodingKey { case users, active7d = "active_7d", tasks, focusMinutes }
+        }
+        let items: [ItemJSON]
+        let page: Int
+        let pages: Int
+        let total: Int
+        let totals: Totals
+    }
+
+    func addRoutes(to api: RouterGroup<AdminContext>) {
+        api.get("admin/users") { request, _ in
+            let query = FormData(query: request)
+            let page = try await admin.page(try AdminService.Query(search: query["q"], sort: query["sort"], page: query["page"]))
+            let now = admin.clock.now
+            return try APIResponse.json(PageJSON(
+                items: page.rows.map { ItemJSON($0, now: now) }, page: page.page, pages: page.pages, total: page.matching,
+                totals: .init(users: page.totals.users, active7d: page.totals.active7d, tasks: page.totals.tasks, focusMinutes: Int(page.totals.focusSeconds / 60))))
+        }
+        api.patch("admin/users/:id") { request, context in
+            let body = try await JSONBody.decode(PatchBody.self, from: request, context: context)
+            let row = try await admin.update(try TaskAPIController.id(context, notFound: .notFound), by: context.admin, isAdmin: body.isAdmin, disabled: body.disabled)
+            return try APIResponse.json(ItemJSON(row, now: admin.clock.now))
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Domain
+import Foundation
+import Hummingbird
+import Templates
+
+/// `/admin`: the user overview with search as you type, sorting and paging (fragment
+/// swaps that keep the URL shareable, plain links without JavaScript), and role and
+/// state changes that swap the row in place.
+struct AdminPagesController: Sendable {
+    let admin: AdminService
+    let views: Views
+
+    func addRoutes(to router: RouterGroup<AdminContext>) {
+        router.get("admin") { request, context in
+            let form = FormData(query: request)
+            let query = try AdminService.Query(search: form["q"], sort: form["sort"], page: form["page"])
+            let page = try await admin.page(query)
+            return try views.page("pages/admin", fragments: ["admin_table"], values(page, query: query, viewer: context.admin), context: context)
+        }
+        router.post("admin/users/:id") { request, context in
+            let id = try TaskAPIController.id(context, notFound: .notFound)
+            let form = try await FormData.read(request, context: context)
+            let change: (isAdmin: Bool?, disabled: Bool?)
+            switch form["action"] {
+            case "promote": change = (true, nil)
+            case "demote": change = (false, nil)
+            case "disable": change = (nil, true)
+            case "enable": change = (nil, false)
+            default: throw AppError.validation("action", "must be promote, demote, disable or enable")
+            }
+            let row = try await admin.update(id, by: context.admin, isAdmin: change.isAdmin, disabled: change.disabled)
+            guard context.isHXRequest else { return WebResponse.redirect(to: "/admin", context: context) }
+            return try views.fragments("pages/admin_row", ["admin_row"], ["row": Self.rowValues(row, viewer: context.admin, now: admin.clock.now)], context: context)
+        }
+    }
+
+    private func values(_ page: AdminService.Page, query: AdminService.Query, viewer: UserRecord) -> [String: TemplateValue] {
+        let now = admin.clock.now
+        let columns: [(AdminSort, String)] = [(.created, "Created"), (.lastActive, "Last active"), (.focus7d, "Focus 7 d"), (.xp, "Level")]
+        let sortColumns: [TemplateValue] = columns.map { sort, label in
+            let active = query.sort == sort
+            let nextDescending = active ? !query.descending : true
+            return [
+                "label": .string(label), "active": .bool(active), "direction": .string(query.descending ? "descending" : "ascending"),
+                "url": .string(Self.url(q: query.search, sort: (nextDescending ? "-" : "") + sort.rawValue, page: 1)),
+            ]
+        }
+        return [
+            "rows": .array(page.rows.map { Self.rowValues($0, viewer: viewer, now: now) }),
+            "totals": [
+                "users": .int(page.totals.users), "active_7d": .int(page.totals.active7d), "tasks": .int(page.totals.tasks),
+                "focus_hours": .double(page.totals.focusSeconds / 3600),
+            ],
+            "q": .string(query.search), "sort": .string(query.sortParameter), "sort_columns": .array(sortColumns),
+            "page": .int(page.page), "pages": .int(page.pages), "matching": .int(page.matching),
+            "prev_url": page.page > 1 ? .string(Self.url(q: query.search, sort: query.sortParameter, page: page.page - 1)) : .null,
+            "next_url": page.page < page.pages ? .string(Self.url(q: query.search, sort: query.sortParameter, page: page.page + 1)) : .null,
+        ]
+    }
+
+    static func rowValues(_ row: AdminUserRow, viewer: UserRecord, now: Date) -> TemplateValue {
+        [
+            "id": .int(Int(row.user.userID)), "username": .string(row.user.username), "is_admin": .bool(row.user.isAdmin),
+            "disabled": .bool(row.user.disabled), "created_at": .date(row.user.createdAt), "last_active_at": row.user.lastActiveAt.templateValue,
+            "todo": .int(row.todo), "in_progress": .int(row.inProgress), "done": .int(row.done),
+            "focus_7d": .int(Int(row.focusSeconds7d / 60)), "focus_total": .int(Int(row.focusSecondsTotal / 60)),
+            "streak": .int(AdminService.currentStreak(row, now: now)), "level": .int(row.user.level), "xp": .int(row.user.xp),
+            "is_self": .bool(row.user.id == viewer.id),
+        ]
+    }
+
+    static func url(q: String, sort: String, page: Int) -> String {
+        var components = URLComponents()
+        components.path = "/admin"
+        components.queryItems = [URLQueryItem(name: "q", value: q), URLQueryItem(name: "sort", value: sort), URLQueryItem(name: "page", value: String(page))]
+            .filter { !($0.value ?? "").isEmpty && !($0.name == "sort" && $0.value == "-created") && !($0.name == "page" && $0.value == "1") }
+        return components.string ?? "/admin"
+    }
+}

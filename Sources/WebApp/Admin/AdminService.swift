@@ -1,0 +1,102 @@
+import Hummingbird
+import Domain
+import Foundation
+
+/// The admin overview's rules: query validation, the 7-day window, row values.
+struct AdminService: Sendable {
+    let database: AppDatabase
+    let clock: any WallClock
+
+    static let perPage = 50
+
+    struct Query: Sendable {
+        var search = ""
+        var sort = AdminSort.created
+        var descending = true
+        var page = 1
+
+        /// `sort` like `-created`; an unknown sort or a bad page is a 422 naming it.
+        init(search: String?, sort: String?, page: String?) throws(AppError) {
+            var errors = FieldErrors()
+            self.search = (search ?? "").trimmingWhitespace
+            if let sort, !sort.isEmpty {
+                let name = sort.hasPrefix("-") ? String(sort.dropFirst()) : sort
+                if let parsed = AdminSort(rawValue: name) {
+                    self.sort = parsed
+                    descending = sort.hasPrefix("-")
+                } else {
+                    errors["sort"] = "must be one of created, last_active, focus_7d, xp, with an optional leading -"
+                }
+            }
+            if let page, !page.isEmpty {
+                if let number = Int(page), number >= 1 { self.page = number } else { errors["page"] = "must be a whole number from 1" }
+            }
+            guard errors.isEmpty else { throw AppError.validation(errors) }
+        }
+
+        var sortParameter: String { (descending ? "-" : "") + sort.rawValue }
+    }
+
+    struct Page: Sendable {
+        let rows: [AdminUserRow]
+        let page: Int
+        let pages: Int
+        let matching: Int
+        let totals: AdminTotals
+        let today: LocalDate
+    }
+
+    /// "Focus in 7 days" counts the last seven UTC calendar days including today.
+    var since7d: LocalDate { LocalDate(clock.now, in: .gmt).adding(days: -6) }
+
+    func page(_ query: Query) async throws -> Page {
+        let result = try await database.adminPage(
+            search: query.search, sort: query.sort, descending: query.descending, page: query.page, perPage: Self.perPage,
+            since7d: since7d, activeSince: clock.now.addingTimeInterval(-7 * 86_400))
+        return Page(
+            rows: result.rows, page: query.page, pages: max(1, (result.matching + Self.perPage - 1) / Self.perPage),
+            matching: result.matching, totals: result.totals, today: LocalDate(clock.now, in: .gmt))
+    }
+
+    func update(_ userID: Int64, by admin: UserRecord, isAdmin: Bool?, disabled: Bool?) async throws -> AdminUserRow {
+        do {
+            guard try await database.adminUpdate(userID: userID, by: admin.userID, isAdmin: isAdmin, disabled: disabled, now: clock.now) != nil,
+                let row = try await database.adminRow(userID: userID, since7d: since7d)
+            else { throw AppError.notFound }
+            return row
+        } catch AppDatabase.AdminConflict.selfProtection {
+            throw AppError(.conflict, "self_protection", "You cannot demote or disable yourself.")
+        } catch AppDatabase.AdminConflict.lastAdmin {
+            throw AppError(.conflict, "last_admin", "The last admin cannot lose the role.")
+        }
+    }
+
+    /// The user's current streak as of their own today.
+    static func currentStreak(_ row: AdminUserRow, now: Date) -> Int {
+        row.streak.current(today: LocalDate(now, in: TimeZone(identifier: row.user.timezone) ?? .gmt))
+    }
+}
+
+/// Routes for admins only: any other signed-in user gets 403.
+struct AdminContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let requestID: String
+    let admin: UserRecord
+    let csrfToken: String
+    let isHXRequest: Bool
+
+    init(context: AuthenticatedContext) throws {
+        guard context.user.isAdmin else { throw AppError.forbidden }
+        coreContext = context.coreContext
+        requestID = context.requestID
+        admin = context.user
+        csrfToken = context.csrfToken
+        isHXRequest = context.isHXRequest
+    }
+
+    var maxUploadSize: Int { 1 << 20 }
+}
+
+extension AdminContext: PageContext {
+    var signedInUser: UserRecord? { admin }
+}

@@ -1,0 +1,120 @@
+import Domain
+import Foundation
+import GRDB
+
+/// One row of the admin overview.
+struct AdminUserRow: Sendable {
+    let user: UserRecord
+    let todo: Int
+    let inProgress: Int
+    let done: Int
+    let focusSeconds7d: Double
+    let focusSecondsTotal: Double
+    let streak: StreakSummary
+}
+
+struct AdminTotals: Sendable {
+    let users: Int
+    let active7d: Int
+    let tasks: Int
+    let focusSeconds: Double
+}
+
+enum AdminSort: String, CaseIterable, Sendable {
+    case created, lastActive = "last_active", focus7d = "focus_7d", xp
+
+    var column: String {
+        switch self {
+        case .created: "u.created_at"
+        case .lastActive: "u.last_active_at"
+        case .focus7d: "focus_7d"
+        case .xp: "u.xp"
+        }
+    }
+}
+
+/// The admin overview in two statements whatever the page size or user count (the
+/// signed-in admin's own row is the request's third), and admin changes as one
+/// transaction each.
+extension AppDatabase {
+    enum AdminConflict: Error { case selfProtection, lastAdmin }
+
+    func adminPage(search: String, sort: AdminSort, descending: Bool, page: Int, perPage: Int, since7d: LocalDate, activeSince: Date) async throws -> (rows: [AdminUserRow], matching: Int, totals: AdminTotals) {
+        try await pool.read { db in
+            let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            let direction = descending ? "DESC" : "ASC"
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT u.*,
+                    (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'todo') AS todo_count,
+                    (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'in_progress') AS in_progress_count,
+                    (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'done') AS done_count,
+                    COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0) AS focus_7d,
+                    COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id), 0) AS focus_total,
+                    s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones,
+                    COUNT(*) OVER () AS matching
+                FROM users u LEFT JOIN streaks s ON s.user_id = u.id
+                WHERE u.username LIKE ? ESCAPE '\\'
+                ORDER BY \(sort.column) \(direction) NULLS LAST, u.id \(direction)
+                LIMIT ? OFFSET ?
+                """, arguments: [since7d.description, pattern, perPage, (page - 1) * perPage])
+            let totalsRow = try Row.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM users) AS users,
+                       (SELECT COUNT(*) FROM users WHERE last_active_at >= ?) AS active,
+                       (SELECT COUNT(*) FROM tasks) AS tasks,
+                       (SELECT COALESCE(SUM(seconds), 0) FROM daily_totals) AS focus
+                """, arguments: [activeSince])
+            let totals = AdminTotals(
+                users: totalsRow?["users"] ?? 0, active7d: totalsRow?["active"] ?? 0, tasks: totalsRow?["tasks"] ?? 0,
+                focusSeconds: totalsRow?["focus"] ?? 0)
+            let items = try rows.map { row in
+                AdminUserRow(
+                    user: try UserRecord(row: row), todo: row["todo_count"], inProgress: row["in_progress_count"], done: row["done_count"],
+                    focusSeconds7d: row["focus_7d"], focusSecondsTotal: row["focus_total"],
+                    streak: StreakSummary(
+                        lastRunLength: row["last_run_length"] ?? 0, longest: row["longest"] ?? 0, qualifiedDays: row["qualified_days"] ?? 0,
+                        lastQualifiedDate: (row["last_qualified_date"] as String?).flatMap(LocalDate.init), milestones: row["milestones"] ?? 0))
+            }
+            return (items, rows.first?["matching"] ?? 0, totals)
+        }
+    }
+
+    /// Changes a user's role or state. Nobody demotes or disables themselves, and the
+    /// last enabled admin keeps the role. Disabling ends every session at once.
+    func adminUpdate(userID: Int64, by adminID: Int64, isAdmin: Bool?, disabled: Bool?, now: Date) async throws -> UserRecord? {
+        try await pool.write { db in
+            guard var user = try UserRecord.fetchOne(db, key: userID) else { return nil }
+            let demoting = isAdmin == false && user.isAdmin
+            let disabling = disabled == true && !user.disabled
+            if userID == adminID && (demoting || disabling) { throw AdminConflict.selfProtection }
+            if user.isAdmin && (demoting || disabling) {
+                let others = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND disabled = 0 AND id != ?", arguments: [userID]) ?? 0
+                if others == 0 { throw AdminConflict.lastAdmin }
+            }
+            if let isAdmin { user.isAdmin = isAdmin }
+            if let disabled { user.disabled = disabled }
+            if disabling {
+                user.tokenVersion += 1
+                try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, userID])
+            }
+            try user.update(db)
+            return user
+        }
+    }
+
+    /// Records activity at most once per `interval` per user: the update only writes
+    /// when the stored time is older.
+    func touchLastActive(userID: Int64, now: Date, interval: TimeInterval) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE users SET last_active_at = ? WHERE id = ? AND (last_active_at IS NULL OR last_active_at < ?)",
+                arguments: [now, userID, now.addingTimeInterval(-interval)])
+        }
+    }
+
+    /// One admin's row, for swapping it in place after an action.
+    func adminRow(userID: Int64, since7d: LocalDate) async throws -> AdminUserRow? {
+        guard let user = try await user(id: userID) else { return nil }
+        let page = try await adminPage(search: user.username, sort: .created, descending: true, page: 1, perPage: 100, since7d: since7d, activeSince: Date())
+        return page.rows.first { $0.user.id == userID }
+    }
+}
