@@ -4,13 +4,13 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`.
+/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`, `seed`.
 @main
 struct FocusQuest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "focusquest",
         abstract: "A self-hosted focus and task app.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -66,6 +66,37 @@ struct CreateAdmin: AsyncParsableCommand {
         let (user, created) = try await database.upsertAdmin(username: name, passwordHash: try await hasher.hash(password), at: Date())
         try database.close()
         logger.info(created ? "admin created" : "user promoted to admin", metadata: ["user_id": .stringConvertible(user.userID)])
+    }
+}
+
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Fill the database with realistic demo data (refused in production).")
+
+    @Option(help: "Number of users (user1 is an admin).") var users = 100
+    @Option(help: "Tasks per user.") var tasksPerUser = 30
+    @Option(help: "Focus sessions per user.") var sessionsPerUser = 40
+    @Option(help: "Sessions spread over the last D days.") var days = 90
+
+    static let password = "focusquest-demo"
+
+    func run() async throws {
+        let (config, logger) = try bootstrap()
+        guard !config.isProduction else { throw ValidationError("seed refuses to run with APP_ENV=production") }
+        let database = try AppDatabase(path: config.databasePath)
+        try database.migrate()
+        guard try await database.pool.read({ db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") }) == 0 else {
+            throw ValidationError("the database at \(config.databasePath) already has users; seed an empty one")
+        }
+        let hash = try Argon2.hash(Self.password, parameters: config.argon2)
+        let seeder = Seeder(
+            database: database, plan: .init(users: users, tasksPerUser: tasksPerUser, sessionsPerUser: sessionsPerUser, days: days),
+            passwordHash: hash, qualifySeconds: Double(config.qualifyMinutes * 60), now: Date())
+        let start = ContinuousClock.now
+        try await seeder.run { done in
+            logger.info("seeding", metadata: ["users_done": .stringConvertible(done), "users": .stringConvertible(users)])
+        }
+        try database.close()
+        print("Seeded \(users) users in \(ContinuousClock.now - start). Every user's password: \(Self.password) (user1 is an admin).")
     }
 }
 

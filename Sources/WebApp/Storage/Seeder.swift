@@ -1,0 +1,152 @@
+import Domain
+import Foundation
+import GRDB
+
+/// Realistic demo and benchmark data, deterministic for a given seed: varied task titles
+/// and descriptions (with characters that need escaping), mixed statuses, focus sessions
+/// over the last days in varied time zones with real streaks. Everything derived — daily
+/// totals, streaks, task minutes, XP facts — comes from the same Domain rules the app uses
+/// (``DaySplitter``, ``StreakSummary``, ``FocusXP``), computed per user in one pass and
+/// written with prepared statements, so the result equals what the API would have built.
+struct Seeder {
+    struct Plan: Sendable {
+        var users: Int
+        var tasksPerUser: Int
+        var sessionsPerUser: Int
+        var days: Int
+        var seed: UInt64 = 20_261_123
+    }
+
+    let database: AppDatabase
+    let plan: Plan
+    let passwordHash: String
+    let qualifySeconds: Double
+    let now: Date
+
+    static let zones = ["UTC", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney", "America/Sao_Paulo", "Europe/London", "America/St_Johns"]
+    static let verbs = ["Write", "Review", "Fix", "Plan", "Read", "Refactor", "Email", "Call", "Draft", "Test", "Design", "Study"]
+    static let objects = ["the <Q3> report", "budget & forecast", "O'Brien's \"notes\"", "login page", "chapter 4", "café menu", "team retro", "tax forms", "API docs", "a < b && c > d check", "grant proposal", "slides"]
+    static let details = [
+        "Steps: open <settings>, click \"save\", check 'status' & report back.",
+        "Keep it short — under 500 words.",
+        "Ask Zoë about the numbers before Friday.",
+        "",
+        "Use <b>bold</b> sparingly & quote \"sources\".",
+    ]
+
+    /// Seeds in batches of users per transaction; `progress` gets the users done so far.
+    func run(progress: (Int) -> Void) async throws {
+        let batch = 250
+        var done = 0
+        while done < plan.users {
+            let range = (done + 1)...min(plan.users, done + batch)
+            try await database.pool.write { db in
+                let statements = try Statements(db)
+                for index in range { try seedUser(index, statements, db) }
+            }
+            done = range.upperBound
+            progress(done)
+        }
+    }
+
+    private struct Statements {
+        let user, task, session, daily, streak, ledger: Statement
+        init(_ db: Database) throws {
+            user = try db.makeStatement(sql: "INSERT INTO users (username, password_hash, timezone, is_admin, xp, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            task = try db.makeStatement(sql: "INSERT INTO tasks (user_id, title, description, status, estimate_pomodoros, focus_seconds, pomodoros, created_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")
+            session = try db.makeStatement(sql: "INSERT INTO focus_sessions (user_id, session_id, start_time, end_time, timezone, task_id, full_pomodoro, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")
+            daily = try db.makeStatement(sql: "INSERT INTO daily_totals (user_id, day, seconds) VALUES (?, ?, ?)")
+            streak = try db.makeStatement(sql: "INSERT INTO streaks (user_id, last_run_length, longest, qualified_days, last_qualified_date, milestones) VALUES (?, ?, ?, ?, ?, ?)")
+            ledger = try db.makeStatement(sql: "INSERT INTO xp_ledger (user_id, amount, reason, reference, created_at) VALUES (?, ?, ?, ?, ?)")
+        }
+    }
+
+    private func seedUser(_ index: Int, _ s: Statements, _ db: Database) throws {
+        var random = SeedRandom(seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
+        let zoneName = Self.zones[index % Self.zones.count]
+        let zone = TimeZone(identifier: zoneName) ?? .gmt
+        let created = now.addingTimeInterval(-Double(plan.days + Int.random(in: 1...30, using: &random)) * 86_400)
+        let lastActive = now.addingTimeInterval(-Double(Int.random(in: 0...(14 * 86_400), using: &random)))
+        try s.user.execute(arguments: ["user\(index)", passwordHash, zoneName, index == 1, 0, created, lastActive])
+        let userID = db.lastInsertedRowID
+
+        var tasks: [(title: String, description: String, status: TaskStatus, estimate: Int?, seconds: Int, created: Date)] = []
+        for number in 0..<plan.tasksPerUser {
+            let title = "\(Self.verbs.randomElement(using: &random)!) \(Self.objects.randomElement(using: &random)!) #\(number + 1)"
+            let roll = Int.random(in: 0..<10, using: &random)
+            let status: TaskStatus = roll < 5 ? .todo : roll < 7 ? .inProgress : .done
+            let estimate: Int? = Bool.random(using: &random) ? Int.random(in: 1...8, using: &random) : nil
+            let taskCreated = created.addingTimeInterval(Double(Int.random(in: 0...(plan.days * 86_400), using: &random)))
+            tasks.append((title, Self.details.randomElement(using: &random)!, status, estimate, 0, min(taskCreated, now)))
+        }
+
+        // Focus on a user-specific share of days, in runs, during local daytime.
+        let diligence = Double.random(in: 0.3...0.95, using: &random)
+        var sessions: [(start: Date, end: Date, task: Int?)] = []
+        let today = LocalDate(now, in: zone)
+        var day = 0
+        while sessions.count < plan.sessionsPerUser && day < plan.days {
+            if Double.random(in: 0...1, using: &random) < diligence {
+                let date = today.adding(days: -day)
+                for _ in 0..<Int.random(in: 1...3, using: &random) where sessions.count < plan.sessionsPerUser {
+                    let start = date.start(in: zone).addingTimeInterval(Double(Int.random(in: (8 * 60)...(21 * 60), using: &random) * 60))
+                    let minutes = [15, 25, 25, 25, 30, 45, 50].randomElement(using: &random)!
+                    let end = start.addingTimeInterval(Double(minutes * 60))
+                    guard end <= now else { continue }
+                    let task = tasks.isEmpty || Bool.random(using: &random) ? nil : Int.random(in: 0..<tasks.count, using: &random)
+                    sessions.append((start, end, task))
+                }
+            }
+            day += 1
+        }
+        for session in sessions {
+            if let task = session.task { tasks[task].seconds += Int(session.end.timeIntervalSince(session.start)) }
+        }
+
+        var taskIDs: [Int64] = []
+        var xp = 0
+        for task in tasks {
+            let completed: Date? = task.status == .done ? min(now, task.created.addingTimeInterval(3600)) : nil
+            try s.task.execute(arguments: [userID, task.title, task.description, task.status.rawValue, task.estimate, task.seconds, task.created, completed ?? task.created, completed])
+            let taskID = db.lastInsertedRowID
+            taskIDs.append(taskID)
+            if let completed {
+                try s.ledger.execute(arguments: [userID, TaskCompletionXP.amount, "task_completed", "task:\(taskID)", completed])
+                xp += TaskCompletionXP.amount
+            }
+        }
+
+        var totals: [LocalDate: Double] = [:]
+        for (number, session) in sessions.enumerated() {
+            let taskID = session.task.map { taskIDs[$0] }
+            try s.session.execute(arguments: [userID, "seed-\(number)", session.start, session.end, zoneName, taskID, session.end])
+            for piece in DaySplitter.split(start: session.start, end: session.end, in: zone) { totals[piece.day, default: 0] += piece.seconds }
+            let earned = FocusXP.forSession(seconds: session.end.timeIntervalSince(session.start), fullPomodoro: false)
+            try s.ledger.execute(arguments: [userID, earned, "focus_session", "session:seed-\(number)", session.end])
+            xp += earned
+        }
+        for (date, seconds) in totals { try s.daily.execute(arguments: [userID, date.description, seconds]) }
+        let streak = StreakSummary(qualified: totals.filter { $0.value >= qualifySeconds }.keys)
+        try s.streak.execute(arguments: [userID, streak.lastRunLength, streak.longest, streak.qualifiedDays, streak.lastQualifiedDate?.description, streak.milestones])
+        if streak.milestones > 0 {
+            for milestone in 1...streak.milestones {
+                try s.ledger.execute(arguments: [userID, FocusXP.perStreakMilestone, "streak_milestone", "milestone:\(milestone)", now])
+            }
+        }
+        xp += FocusXP.perStreakMilestone * streak.milestones
+        try db.execute(sql: "UPDATE users SET xp = ? WHERE id = ?", arguments: [xp, userID])
+    }
+}
+
+/// SplitMix64: small, fast and the same on every machine, so seeds are reproducible.
+struct SeedRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

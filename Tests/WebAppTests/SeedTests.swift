@@ -1,0 +1,88 @@
+import Domain
+import Foundation
+import GRDB
+import Testing
+
+@testable import WebApp
+
+/// The seeded database follows the same rules as the app, and the hot queries use indexes.
+@Suite struct SeedTests {
+    func seeded() async throws -> TestApp {
+        let app = try await TestApp.make()
+        let seeder = Seeder(
+            database: app.services.database, plan: .init(users: 40, tasksPerUser: 20, sessionsPerUser: 60, days: 60),
+            passwordHash: "x", qualifySeconds: 1800, now: app.clock.now)
+        try await seeder.run { _ in }
+        return app
+    }
+
+    @Test func seededDataEqualsARecomputationFromTheSessionLog() async throws {
+        let app = try await seeded()
+        let db = app.services.database
+        for userID in Int64(1)...40 where userID % 3 == 1 {
+            let sessions = try await db.pool.read { db in
+                try FocusSessionRecord.fetchAll(db, sql: "SELECT * FROM focus_sessions WHERE user_id = ?", arguments: [userID])
+            }
+            #expect(!sessions.isEmpty)
+            var model: [LocalDate: Double] = [:]
+            var perTask: [Int64: Int] = [:]
+            for session in sessions {
+                for piece in DaySplitter.split(start: session.startTime, end: session.endTime, in: session.zone) { model[piece.day, default: 0] += piece.seconds }
+                if let task = session.taskId { perTask[task, default: 0] += Int(session.seconds) }
+            }
+            let first = try #require(model.keys.min())
+            let stored = try await db.dailyTotals(userID: userID, from: first, to: LocalDate(app.clock.now, in: .gmt).adding(days: 1))
+            #expect(stored.mapValues { $0.rounded() } == model.mapValues { $0.rounded() })
+            let expected = StreakSummary(qualified: model.filter { $0.value >= 1800 }.keys)
+            #expect(try await db.streakSummary(userID: userID) == expected)
+            let (xp, ledger, taskSeconds) = try await db.pool.read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT xp FROM users WHERE id = ?", arguments: [userID]) ?? -1,
+                    try Int.fetchOne(db, sql: "SELECT SUM(amount) FROM xp_ledger WHERE user_id = ?", arguments: [userID]) ?? 0,
+                    try Row.fetchAll(db, sql: "SELECT id, focus_seconds FROM tasks WHERE user_id = ? AND focus_seconds > 0", arguments: [userID])
+                        .map { ($0["id"] as Int64, $0["focus_seconds"] as Int) }
+                )
+            }
+            #expect(xp == ledger)
+            #expect(Dictionary(uniqueKeysWithValues: taskSeconds) == perTask)
+        }
+        let admin = try await db.user(named: "user1")
+        #expect(admin?.isAdmin == true)
+    }
+
+    @Test func seedingIsDeterministic() async throws {
+        func fingerprint(_ app: TestApp) async throws -> [String] {
+            try await app.services.database.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT title || '|' || status FROM tasks ORDER BY id LIMIT 200")
+                    + String.fetchAll(db, sql: "SELECT username || '|' || timezone || '|' || xp FROM users ORDER BY id")
+            }
+        }
+        #expect(try await fingerprint(try await seeded()) == (try await fingerprint(try await seeded())))
+    }
+
+    /// `EXPLAIN QUERY PLAN` for the hot queries: no full scan of tasks, sessions or totals.
+    @Test func hotQueriesUseIndexes() async throws {
+        let app = try await seeded()
+        let queries = [
+            "SELECT * FROM tasks WHERE user_id = 3 ORDER BY id DESC LIMIT 21",
+            "SELECT * FROM tasks WHERE user_id = 3 AND status = 'todo' AND id < 500 ORDER BY id DESC LIMIT 51",
+            "SELECT * FROM tasks WHERE id = 7 AND user_id = 3",
+            "SELECT id, title FROM tasks WHERE user_id = 3 AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50",
+            "SELECT * FROM timers WHERE user_id = 3 ORDER BY id DESC LIMIT 30",
+            "SELECT * FROM timers WHERE user_id = 3 AND status IN ('running', 'paused')",
+            "SELECT * FROM focus_sessions WHERE user_id = 3 AND start_time >= '2026-01-01' AND start_time < '2026-02-01' ORDER BY start_time, id",
+            "SELECT day, seconds FROM daily_totals WHERE user_id = 3 AND day BETWEEN '2026-01-01' AND '2026-03-01'",
+            "SELECT day FROM daily_totals WHERE user_id = 3 AND seconds >= 1800",
+            "SELECT * FROM users WHERE username = 'user3' COLLATE NOCASE",
+            "SELECT COUNT(*) FROM tasks t WHERE t.user_id = 3 AND t.status = 'done'",
+        ]
+        for sql in queries {
+            let plan = try await app.services.database.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
+            }
+            for table in ["tasks", "focus_sessions", "daily_totals", "timers", "users"] {
+                #expect(!plan.contains("SCAN \(table)"), "\(sql) → \(plan)")
+            }
+        }
+    }
+}
