@@ -5,7 +5,7 @@ BROWSER_PACKAGES := chromium chromium-driver
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test build system-deps browser-deps apt-install e2e bench-templates
+.PHONY: run test build system-deps browser-deps apt-install e2e bench bench-templates
 
 ## Install the C libraries the build links against, when missing (Debian, as root).
 system-deps:
@@ -40,6 +40,12 @@ test: system-deps browser-deps
 e2e: browser-deps
 	swift build $(SWIFT_BUILD_FLAGS) --product focusquest
 	$(PYTHON) -m pytest -q Tests/e2e
+
+## The server under load: seed (cached), start, wrk each scenario, print one line each.
+bench: system-deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="wrk sqlite3 time curl"
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+	scripts/bench.sh
 
 ## The template engine against swift-mustache, Leaf, Stencil and a hand-written baseline.
 bench-templates:

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# make bench: seeds (or reuses) a database of 10,000 users × 100 tasks × 50 sessions,
+# starts the release server on it, drives each scenario with wrk for 10 s at 32
+# connections, and prints one line per scenario plus the server's peak RSS.
+# The server it starts is always stopped (trap on EXIT).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+USERS=${BENCH_USERS:-10000}
+TASKS=${BENCH_TASKS:-100}
+SESSIONS=${BENCH_SESSIONS:-50}
+DURATION=${BENCH_DURATION:-10s}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+PORT=${BENCH_PORT:-18080}
+BIN=.build/release/focusquest
+CACHE=.build/bench/seed-${USERS}x${TASKS}x${SESSIONS}.sqlite
+WORK=.build/bench/work
+BASE=http://127.0.0.1:$PORT
+
+mkdir -p .build/bench "$WORK"
+if [ ! -f "$CACHE" ]; then
+  echo "seeding $USERS users × $TASKS tasks × $SESSIONS sessions (cached in $CACHE)…"
+  rm -f "$CACHE".tmp*
+  APP_ENV=development DATABASE_PATH="$CACHE.tmp" JWT_SECRET=bench-secret-bench-secret-bench-secret LOG_LEVEL=warning \
+    /usr/bin/time -f "seed took %e s, peak RSS %M KiB" "$BIN" seed --users "$USERS" --tasks-per-user "$TASKS" --sessions-per-user "$SESSIONS" --days 120
+  sqlite3 "$CACHE.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2>&1 || true
+  mv "$CACHE.tmp" "$CACHE"
+  rm -f "$CACHE.tmp-wal" "$CACHE.tmp-shm"
+fi
+rm -f "$WORK"/db.sqlite*
+cp "$CACHE" "$WORK/db.sqlite"
+
+APP_ENV=production HOST=127.0.0.1 PORT=$PORT DATABASE_PATH="$WORK/db.sqlite" PUBLIC_DIR=Public \
+  JWT_SECRET=bench-secret-bench-secret-bench-secret LOG_LEVEL=warning AUTH_REQUESTS_PER_IP=1000000 \
+  AUTH_FAILURES_PER_USERNAME=10000 "$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; kill -0 $SERVER 2>/dev/null || { cat "$WORK/server.log"; exit 1; }; sleep 0.1; done
+
+# Sessions: a browser cookie + CSRF token for user2, the admin's cookie, an API token.
+browser_login() {  # $1 username, $2 cookie jar
+  curl -fsS -c "$2" -b "$2" "$BASE/login" -o /dev/null
+  local csrf; csrf=$(awk '$6 == "fq_csrf" {print $7}' "$2")
+  curl -fsS -c "$2" -b "$2" -X POST "$BASE/login" -H "Origin: $BASE" \
+    --data "_csrf=$csrf&username=$1&password=focusquest-demo" -o /dev/null
+}
+browser_login user2 "$WORK/user.jar"
+browser_login user1 "$WORK/admin.jar"
+cookie() { awk '$6 ~ /^fq_/ {printf "%s=%s; ", $6, $7}' "$1"; }
+USER_COOKIE=$(cookie "$WORK/user.jar")
+ADMIN_COOKIE=$(cookie "$WORK/admin.jar")
+CSRF=$(awk '$6 == "fq_csrf" {print $7}' "$WORK/user.jar")
+TOKEN=$(curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"username":"user3","password":"focusquest-demo"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+TASK=$(sqlite3 "$WORK/db.sqlite" "SELECT id FROM tasks WHERE user_id = 2 AND status != 'done' LIMIT 1" 2>/dev/null || echo 1)
+
+cat >"$WORK/status.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  local status = (n % 2 == 0) and "todo" or "in_progress"
+  return wrk.format("POST", "/tasks/$TASK/status", {
+    ["Cookie"] = "$USER_COOKIE", ["X-CSRF-Token"] = "$CSRF", ["HX-Request"] = "true",
+    ["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = "$BASE" }, "status=" .. status)
+end
+LUA
+cat >"$WORK/login.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local n = 0
+request = function()
+  n = n + 1
+  local user = 10 + (n % 500)
+  return wrk.format(nil, "/api/v1/auth/login", nil, '{"username":"user' .. user .. '","password":"focusquest-demo"}')
+end
+LUA
+
+# One line per scenario: scenario=<name> rps=<n> p50_ms=<n> p99_ms=<n> errors=<n>
+report() {  # $1 name, $2 wrk output file
+  awk -v name="$1" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /Non-2xx or 3xx/ { errors += $NF }
+    /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
+    END { printf "scenario=%s rps=%d p50_ms=%.2f p99_ms=%.2f errors=%d\n", name, rps, p50, p99, errors }' "$2"
+}
+run() {  # $1 name, rest: wrk arguments
+  local name=$1; shift
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" >"$WORK/$name.txt" 2>&1
+  report "$name" "$WORK/$name.txt"
+}
+
+run dashboard -H "Cookie: $USER_COOKIE" "$BASE/dashboard"
+echo "server_rss_after_dashboard_kib=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)"
+run task_status -s "$WORK/status.lua" "$BASE"
+run api_tasks -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/tasks?limit=50"
+run admin_page -H "Cookie: $ADMIN_COOKIE" "$BASE/admin"
+wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/login.lua" "$BASE" >"$WORK/login.txt" 2>&1 &
+LOGINS=$!
+sleep 1
+wrk -t1 -c4 -d"$(( ${DURATION%s} - 2 ))s" --latency "$BASE/health" >"$WORK/health.txt" 2>&1
+wait $LOGINS
+report login "$WORK/login.txt"
+report health_during_logins "$WORK/health.txt"
+echo "server_peak_rss_kib=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)"
