@@ -17,7 +17,7 @@ import Testing
 
     @Test(arguments: [101, 202, 303])
     func projectionEqualsRecomputation(seed: UInt64) async throws {
-        var random = SplitMixRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         let clock = ManualClock(Date(timeIntervalSince1970: 1_798_761_600))  // 2027-01-01T00:00:00Z
         let app = try await TestApp.make(clock: clock)
         let database = app.services.database
@@ -72,17 +72,5 @@ import Testing
             #expect(xp == sessions.reduce(0) { $0 + $1.minutes } + 50 * expected.milestones)
             #expect(ledger == xp)
         }
-    }
-}
-
-struct SplitMixRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

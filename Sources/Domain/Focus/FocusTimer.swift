@@ -114,25 +114,21 @@ public struct FocusTimer: Equatable, Sendable {
 
     /// Completes now (early completion records the focused time, not a full pomodoro).
     public func completing(at now: Date) throws(TimerError) -> FocusTimer {
-        let timer = try live(at: now)
-        var copy = timer
-        if timer.status == .paused, let pausedAt = timer.pausedAt {
-            copy.pausedSeconds += max(0, now.timeIntervalSince(pausedAt))
-            copy.pausedAt = nil
-        }
-        copy.status = .completed
-        copy.endedAt = now
-        return copy
+        try ending(.completed, at: now)
     }
 
     public func cancelling(at now: Date) throws(TimerError) -> FocusTimer {
-        let timer = try live(at: now)
-        var copy = timer
-        if timer.status == .paused, let pausedAt = timer.pausedAt {
+        try ending(.cancelled, at: now)
+    }
+
+    /// Ends a live timer; time spent paused up to now stays excluded.
+    private func ending(_ status: TimerStatus, at now: Date) throws(TimerError) -> FocusTimer {
+        var copy = try live(at: now)
+        if copy.status == .paused, let pausedAt = copy.pausedAt {
             copy.pausedSeconds += max(0, now.timeIntervalSince(pausedAt))
             copy.pausedAt = nil
         }
-        copy.status = .cancelled
+        copy.status = status
         copy.endedAt = now
         return copy
     }

@@ -84,7 +84,7 @@ struct AdminAPIController: Sendable {
         }
         api.patch("admin/users/:id") { request, context in
             let body = try await JSONBody.decode(PatchBody.self, from: request, context: context)
-            let row = try await admin.update(try TaskAPIController.id(context, notFound: .notFound), by: context.admin, isAdmin: body.isAdmin, disabled: body.disabled)
+            let row = try await admin.update(try PathID.parse(context, notFound: .notFound), by: context.admin, isAdmin: body.isAdmin, disabled: body.disabled)
             return try APIResponse.json(ItemJSON(row, now: admin.clock.now))
         }
     }

@@ -104,23 +104,17 @@ struct TaskAPIController: Sendable {
             return try APIResponse.json(TaskJSON(task), status: .created)
         }
         api.get("tasks/:id") { _, context in
-            try APIResponse.json(TaskJSON(try await tasks.task(try Self.id(context), userID: context.user.userID)))
+            try APIResponse.json(TaskJSON(try await tasks.task(try PathID.parse(context), userID: context.user.userID)))
         }
         api.patch("tasks/:id") { request, context in
-            let id = try Self.id(context)
+            let id = try PathID.parse(context)
             let body = try await JSONBody.decode(TaskBody.self, from: request, context: context)
             let updated = try await tasks.update(id, userID: context.user.userID, title: body.title, description: body.description, status: body.status, estimate: body.estimatePomodoros)
             return try APIResponse.json(TaskJSON(updated.task))
         }
         api.delete("tasks/:id") { _, context in
-            try await tasks.delete(try Self.id(context), userID: context.user.userID)
+            try await tasks.delete(try PathID.parse(context), userID: context.user.userID)
             return Response(status: .noContent)
         }
-    }
-
-    /// The `{id}` path parameter; anything that is not a positive integer is not found.
-    static func id(_ context: some RequestContext, notFound: AppError = .taskNotFound) throws -> Int64 {
-        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else { throw notFound }
-        return id
     }
 }

@@ -18,7 +18,7 @@ struct AdminPagesController: Sendable {
             return try views.page("pages/admin", fragments: ["admin_table"], values(page, query: query, viewer: context.admin), context: context)
         }
         router.post("admin/users/:id") { request, context in
-            let id = try TaskAPIController.id(context, notFound: .notFound)
+            let id = try PathID.parse(context, notFound: .notFound)
             let form = try await FormData.read(request, context: context)
             let change: (isAdmin: Bool?, disabled: Bool?)
             switch form["action"] {

@@ -25,10 +25,10 @@ enum AdminSort: String, CaseIterable, Sendable {
 
     var column: String {
         switch self {
-        case .created: "u.created_at"
-        case .lastActive: "u.last_active_at"
+        case .created: "created_at"
+        case .lastActive: "last_active_at"
         case .focus7d: "focus_7d"
-        case .xp: "u.xp"
+        case .xp: "xp"
         }
     }
 }
@@ -43,6 +43,11 @@ extension AppDatabase {
         try await pool.read { db in
             let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             let direction = descending ? "DESC" : "ASC"
+            let focus7d = "COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = users.id AND d.day >= ?), 0)"
+            let sortKey = sort == .focus7d ? focus7d : sort.column
+            let sortArguments: StatementArguments = sort == .focus7d ? [since7d.description] : []
+            // The page is chosen first (only the sort key is computed for every user), then
+            // the per-user counts are computed for the rows shown.
             let rows = try Row.fetchAll(db, sql: """
                 SELECT u.*,
                     (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'todo') AS todo_count,
@@ -50,19 +55,22 @@ extension AppDatabase {
                     (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'done') AS done_count,
                     COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0) AS focus_7d,
                     COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id), 0) AS focus_total,
-                    s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones,
-                    COUNT(*) OVER () AS matching
-                FROM users u LEFT JOIN streaks s ON s.user_id = u.id
-                WHERE u.username LIKE ? ESCAPE '\\'
-                ORDER BY \(sort.column) \(direction) NULLS LAST, u.id \(direction)
-                LIMIT ? OFFSET ?
-                """, arguments: [since7d.description, pattern, perPage, (page - 1) * perPage])
+                    s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones
+                FROM (
+                    SELECT users.*, \(sortKey) AS sort_key FROM users
+                    WHERE username LIKE ? ESCAPE '\\'
+                    ORDER BY sort_key \(direction) NULLS LAST, id \(direction)
+                    LIMIT ? OFFSET ?
+                ) u LEFT JOIN streaks s ON s.user_id = u.id
+                ORDER BY u.sort_key \(direction) NULLS LAST, u.id \(direction)
+                """, arguments: [since7d.description] + sortArguments + [pattern, perPage, (page - 1) * perPage])
             let totalsRow = try Row.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM users) AS users,
                        (SELECT COUNT(*) FROM users WHERE last_active_at >= ?) AS active,
                        (SELECT COUNT(*) FROM tasks) AS tasks,
-                       (SELECT COALESCE(SUM(seconds), 0) FROM daily_totals) AS focus
-                """, arguments: [activeSince])
+                       (SELECT COALESCE(SUM(seconds), 0) FROM daily_totals) AS focus,
+                       (SELECT COUNT(*) FROM users WHERE username LIKE ? ESCAPE '\\') AS matching
+                """, arguments: [activeSince, pattern])
             let totals = AdminTotals(
                 users: totalsRow?["users"] ?? 0, active7d: totalsRow?["active"] ?? 0, tasks: totalsRow?["tasks"] ?? 0,
                 focusSeconds: totalsRow?["focus"] ?? 0)
@@ -74,7 +82,7 @@ extension AppDatabase {
                         lastRunLength: row["last_run_length"] ?? 0, longest: row["longest"] ?? 0, qualifiedDays: row["qualified_days"] ?? 0,
                         lastQualifiedDate: (row["last_qualified_date"] as String?).flatMap(LocalDate.init), milestones: row["milestones"] ?? 0))
             }
-            return (items, rows.first?["matching"] ?? 0, totals)
+            return (items, totalsRow?["matching"] ?? 0, totals)
         }
     }
 

@@ -62,7 +62,7 @@ struct Seeder {
     }
 
     private func seedUser(_ index: Int, _ s: Statements, _ db: Database) throws {
-        var random = SeedRandom(seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
+        var random = SeededRandom(seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
         let zoneName = Self.zones[index % Self.zones.count]
         let zone = TimeZone(identifier: zoneName) ?? .gmt
         let created = now.addingTimeInterval(-Double(plan.days + Int.random(in: 1...30, using: &random)) * 86_400)
@@ -135,18 +135,5 @@ struct Seeder {
         }
         xp += FocusXP.perStreakMilestone * streak.milestones
         try db.execute(sql: "UPDATE users SET xp = ? WHERE id = ?", arguments: [xp, userID])
-    }
-}
-
-/// SplitMix64: small, fast and the same on every machine, so seeds are reproducible.
-struct SeedRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

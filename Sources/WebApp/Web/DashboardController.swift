@@ -56,7 +56,7 @@ struct DashboardController: Sendable {
         }
         router.post("tasks/:id/status") { request, context in
             let form = try await FormData.read(request, context: context)
-            let updated = try await tasks.update(try TaskAPIController.id(context), userID: context.user.userID, title: nil, description: nil, status: form["status"] ?? "", estimate: nil)
+            let updated = try await tasks.update(try PathID.parse(context), userID: context.user.userID, title: nil, description: nil, status: form["status"] ?? "", estimate: nil)
             guard context.isHXRequest else { return WebResponse.redirect(to: "/dashboard", context: context) }
             var user = context.user
             user.xp += updated.xpEarned
@@ -68,15 +68,15 @@ struct DashboardController: Sendable {
         }
         router.get("tasks/:id") { _, context in
             guard context.isHXRequest else { return WebResponse.redirect(to: "/dashboard", context: context) }
-            let task = try await tasks.task(try TaskAPIController.id(context), userID: context.user.userID)
+            let task = try await tasks.task(try PathID.parse(context), userID: context.user.userID)
             return try views.fragments("pages/task_row", ["task_row"], rowValues(task), context: context)
         }
         router.get("tasks/:id/edit") { _, context in
-            let task = try await tasks.task(try TaskAPIController.id(context), userID: context.user.userID)
+            let task = try await tasks.task(try PathID.parse(context), userID: context.user.userID)
             return try views.page("pages/task_edit", fragments: ["task_edit"], editValues(task, form: nil, errors: [:]), context: context)
         }
         router.post("tasks/:id") { request, context in
-            let id = try TaskAPIController.id(context)
+            let id = try PathID.parse(context)
             let form = try await FormData.read(request, context: context)
             let estimateText = (form["estimate_pomodoros"] ?? "").trimmingWhitespace
             do {
@@ -92,7 +92,7 @@ struct DashboardController: Sendable {
             }
         }
         router.post("tasks/:id/delete") { _, context in
-            try await tasks.delete(try TaskAPIController.id(context), userID: context.user.userID)
+            try await tasks.delete(try PathID.parse(context), userID: context.user.userID)
             guard context.isHXRequest else { return WebResponse.redirect(to: "/dashboard", context: context) }
             return Views.html([], status: .ok)
         }
