@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Hummingbird
 
@@ -39,9 +40,16 @@ enum APIResponse {
 
 /// RFC 3339 timestamps in UTC with whole seconds (`2026-11-23T08:55:30Z`).
 enum RFC3339 {
+    /// Built by hand from the day number and the second of the day: Foundation's format
+    /// styles cost microseconds each, and a task list prints 150 timestamps.
     static func string(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).dateTimeSeparator(.standard).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let day = LocalDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
+        let second = seconds - day.dayNumber * 86_400
+        return "\(day)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
     }
+
+    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
     /// Parses RFC 3339 with or without fractional seconds, any offset.
     static func date(_ text: String) -> Date? {

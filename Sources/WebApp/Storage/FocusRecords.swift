@@ -26,6 +26,19 @@ struct TimerRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
         id = inserted.rowID
     }
 
+    init(row: Row) throws {
+        id = row["id"]
+        userId = row["user_id"]
+        kind = row["kind"]
+        status = row["status"]
+        taskId = row["task_id"]
+        plannedSeconds = row["planned_seconds"]
+        startedAt = row["started_at"]
+        pausedAt = row["paused_at"]
+        pausedSeconds = row["paused_seconds"]
+        endedAt = row["ended_at"]
+    }
+
     init(userID: Int64, _ timer: FocusTimer) {
         userId = userID
         kind = timer.kind

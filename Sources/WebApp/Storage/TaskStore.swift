@@ -24,6 +24,37 @@ struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         id = inserted.rowID
     }
 
+    /// Decoded by hand: lists decode many rows and Codable row decoding is the slow path.
+    init(row: Row) throws {
+        id = row["id"]
+        userId = row["user_id"]
+        title = row["title"]
+        description = row["description"]
+        status = row["status"]
+        estimatePomodoros = row["estimate_pomodoros"]
+        focusSeconds = row["focus_seconds"]
+        pomodoros = row["pomodoros"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+        completedAt = row["completed_at"]
+    }
+
+    init(
+        userId: Int64, title: String, description: String, status: TaskStatus, estimatePomodoros: Int?, focusSeconds: Int,
+        pomodoros: Int, createdAt: Date, updatedAt: Date, completedAt: Date?
+    ) {
+        self.userId = userId
+        self.title = title
+        self.description = description
+        self.status = status
+        self.estimatePomodoros = estimatePomodoros
+        self.focusSeconds = focusSeconds
+        self.pomodoros = pomodoros
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.completedAt = completedAt
+    }
+
     var taskID: Int64 { id ?? 0 }
     var totalMinutes: Int { focusSeconds / 60 }
 }

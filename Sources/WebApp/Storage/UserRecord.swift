@@ -28,6 +28,24 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         id = inserted.rowID
     }
 
+    /// Decoded by hand: every authenticated request loads its user.
+    init(row: Row) throws {
+        id = row["id"]
+        username = row["username"]
+        passwordHash = row["password_hash"]
+        timezone = row["timezone"]
+        isAdmin = row["is_admin"]
+        disabled = row["disabled"]
+        tokenVersion = row["token_version"]
+        focusMinutes = row["focus_minutes"]
+        shortBreakMinutes = row["short_break_minutes"]
+        longBreakMinutes = row["long_break_minutes"]
+        longBreakEvery = row["long_break_every"]
+        xp = row["xp"]
+        createdAt = row["created_at"]
+        lastActiveAt = row["last_active_at"]
+    }
+
     init(username: String, passwordHash: String, timezone: String, createdAt: Date, isAdmin: Bool = false) {
         self.username = username
         self.passwordHash = passwordHash
