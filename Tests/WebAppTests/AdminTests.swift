@@ -100,6 +100,22 @@ final class StatementLog: Sendable {
         }
     }
 
+    /// Totals scan whole tables, so they are shared for ten seconds, then recomputed.
+    @Test func totalsAreCachedBriefly() async throws {
+        let (app, token) = try await seeded(2)
+        try await app.test { client in
+            func users() async throws -> Int? {
+                (try await client.api(.get, "/api/v1/admin/users", token: token).json()["totals"] as? [String: Int])?["users"]
+            }
+            #expect(try await users() == 2)
+            _ = try await client.apiSignup("newcomer")
+            #expect(try await users() == 2)
+            #expect(try await client.api(.get, "/api/v1/admin/users", token: token).json()["total"] as? Int == 3, "the page itself is never stale")
+            app.clock.advance(by: 11)
+            #expect(try await users() == 3)
+        }
+    }
+
     @Test func onlyAdminsGetIn() async throws {
         let (app, _) = try await seeded(1)
         try await app.test { client in

@@ -1,11 +1,16 @@
-import Hummingbird
 import Domain
 import Foundation
+import Hummingbird
+import Synchronization
 
 /// The admin overview's rules: query validation, the 7-day window, row values.
 struct AdminService: Sendable {
     let database: AppDatabase
     let clock: any WallClock
+    /// Site-wide totals scan every task and daily total, so they are computed at most once
+    /// per ``totalsLifetime`` and shared between requests.
+    let totalsCache = TotalsCache()
+    static let totalsLifetime: TimeInterval = 10
 
     static let perPage = 50
 
@@ -50,12 +55,16 @@ struct AdminService: Sendable {
     var since7d: LocalDate { LocalDate(clock.now, in: .gmt).adding(days: -6) }
 
     func page(_ query: Query) async throws -> Page {
+        let now = clock.now
+        let cached = totalsCache.value(at: now, lifetime: Self.totalsLifetime)
         let result = try await database.adminPage(
             search: query.search, sort: query.sort, descending: query.descending, page: query.page, perPage: Self.perPage,
-            since7d: since7d, activeSince: clock.now.addingTimeInterval(-7 * 86_400))
+            since7d: since7d, totalsSince: cached == nil ? now.addingTimeInterval(-7 * 86_400) : nil)
+        if let fresh = result.totals { totalsCache.store(fresh, at: now) }
+        let totals = result.totals ?? cached ?? AdminTotals(users: 0, active7d: 0, tasks: 0, focusSeconds: 0)
         return Page(
             rows: result.rows, page: query.page, pages: max(1, (result.matching + Self.perPage - 1) / Self.perPage),
-            matching: result.matching, totals: result.totals, today: LocalDate(clock.now, in: .gmt))
+            matching: result.matching, totals: totals, today: LocalDate(now, in: .gmt))
     }
 
     func update(_ userID: Int64, by admin: UserRecord, isAdmin: Bool?, disabled: Bool?) async throws -> AdminUserRow {
@@ -74,6 +83,22 @@ struct AdminService: Sendable {
     /// The user's current streak as of their own today.
     static func currentStreak(_ row: AdminUserRow, now: Date) -> Int {
         row.streak.current(today: LocalDate(now, in: TimeZone(identifier: row.user.timezone) ?? .gmt))
+    }
+}
+
+/// The last computed admin totals and when they were computed.
+final class TotalsCache: Sendable {
+    private let entry = Mutex<(totals: AdminTotals, at: Date)?>(nil)
+
+    func value(at now: Date, lifetime: TimeInterval) -> AdminTotals? {
+        entry.withLock { entry in
+            guard let entry, now.timeIntervalSince(entry.at) < lifetime, now >= entry.at else { return nil }
+            return entry.totals
+        }
+    }
+
+    func store(_ totals: AdminTotals, at now: Date) {
+        entry.withLock { $0 = (totals, now) }
     }
 }
 

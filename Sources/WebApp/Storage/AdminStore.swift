@@ -39,7 +39,9 @@ enum AdminSort: String, CaseIterable, Sendable {
 extension AppDatabase {
     enum AdminConflict: Error { case selfProtection, lastAdmin }
 
-    func adminPage(search: String, sort: AdminSort, descending: Bool, page: Int, perPage: Int, since7d: LocalDate, activeSince: Date) async throws -> (rows: [AdminUserRow], matching: Int, totals: AdminTotals) {
+    /// The page of users; the site-wide totals only when `totalsSince` is given (the
+    /// service caches them for a few seconds).
+    func adminPage(search: String, sort: AdminSort, descending: Bool, page: Int, perPage: Int, since7d: LocalDate, totalsSince activeSince: Date?) async throws -> (rows: [AdminUserRow], matching: Int, totals: AdminTotals?) {
         try await pool.read { db in
             let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
             let direction = descending ? "DESC" : "ASC"
@@ -55,7 +57,8 @@ extension AppDatabase {
                     (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'done') AS done_count,
                     COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0) AS focus_7d,
                     COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id), 0) AS focus_total,
-                    s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones
+                    s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones,
+                    (SELECT COUNT(*) FROM users WHERE username LIKE ? ESCAPE '\\') AS matching
                 FROM (
                     SELECT users.*, \(sortKey) AS sort_key FROM users
                     WHERE username LIKE ? ESCAPE '\\'
@@ -63,17 +66,17 @@ extension AppDatabase {
                     LIMIT ? OFFSET ?
                 ) u LEFT JOIN streaks s ON s.user_id = u.id
                 ORDER BY u.sort_key \(direction) NULLS LAST, u.id \(direction)
-                """, arguments: [since7d.description] + sortArguments + [pattern, perPage, (page - 1) * perPage])
-            let totalsRow = try Row.fetchOne(db, sql: """
-                SELECT (SELECT COUNT(*) FROM users) AS users,
-                       (SELECT COUNT(*) FROM users WHERE last_active_at >= ?) AS active,
-                       (SELECT COUNT(*) FROM tasks) AS tasks,
-                       (SELECT COALESCE(SUM(seconds), 0) FROM daily_totals) AS focus,
-                       (SELECT COUNT(*) FROM users WHERE username LIKE ? ESCAPE '\\') AS matching
-                """, arguments: [activeSince, pattern])
-            let totals = AdminTotals(
-                users: totalsRow?["users"] ?? 0, active7d: totalsRow?["active"] ?? 0, tasks: totalsRow?["tasks"] ?? 0,
-                focusSeconds: totalsRow?["focus"] ?? 0)
+                """, arguments: [since7d.description, pattern] + sortArguments + [pattern, perPage, (page - 1) * perPage])
+            var totals: AdminTotals?
+            if let activeSince {
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT (SELECT COUNT(*) FROM users) AS users,
+                           (SELECT COUNT(*) FROM users WHERE last_active_at >= ?) AS active,
+                           (SELECT COUNT(*) FROM tasks) AS tasks,
+                           (SELECT COALESCE(SUM(seconds), 0) FROM daily_totals) AS focus
+                    """, arguments: [activeSince])
+                totals = AdminTotals(users: row?["users"] ?? 0, active7d: row?["active"] ?? 0, tasks: row?["tasks"] ?? 0, focusSeconds: row?["focus"] ?? 0)
+            }
             let items = try rows.map { row in
                 AdminUserRow(
                     user: try UserRecord(row: row), todo: row["todo_count"], inProgress: row["in_progress_count"], done: row["done_count"],
@@ -82,7 +85,13 @@ extension AppDatabase {
                         lastRunLength: row["last_run_length"] ?? 0, longest: row["longest"] ?? 0, qualifiedDays: row["qualified_days"] ?? 0,
                         lastQualifiedDate: (row["last_qualified_date"] as String?).flatMap(LocalDate.init), milestones: row["milestones"] ?? 0))
             }
-            return (items, totalsRow?["matching"] ?? 0, totals)
+            let matching: Int
+            if let first = rows.first {
+                matching = first["matching"]
+            } else {
+                matching = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE username LIKE ? ESCAPE '\\'", arguments: [pattern]) ?? 0
+            }
+            return (items, matching, totals)
         }
     }
 
@@ -122,7 +131,7 @@ extension AppDatabase {
     /// One admin's row, for swapping it in place after an action.
     func adminRow(userID: Int64, since7d: LocalDate) async throws -> AdminUserRow? {
         guard let user = try await user(id: userID) else { return nil }
-        let page = try await adminPage(search: user.username, sort: .created, descending: true, page: 1, perPage: 100, since7d: since7d, activeSince: Date())
+        let page = try await adminPage(search: user.username, sort: .created, descending: true, page: 1, perPage: 100, since7d: since7d, totalsSince: nil)
         return page.rows.first { $0.user.id == userID }
     }
 }
