@@ -23,7 +23,7 @@ import Testing
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             let parts = ada.access.split(separator: ".").map(String.init)
-            let claims = try #require(Data(base64URL: parts[1]).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+            let claims = try #require(SecureRandom.decodeBase64URL(parts[1]).flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] })
             var forged = claims
             forged["sub"] = "2"
             let forgedPayload = SecureRandom.base64URL(try JSONSerialization.data(withJSONObject: forged))
@@ -121,13 +121,5 @@ import Testing
             let login = try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"ada","password":"another good phrase"}"#)
             #expect(login.status == .ok)
         }
-    }
-}
-
-extension Data {
-    init?(base64URL: String) {
-        var text = base64URL.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        self.init(base64Encoded: text)
     }
 }

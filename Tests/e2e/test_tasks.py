@@ -127,7 +127,8 @@ def test_task_flows_update_in_place(server, browser):
 def test_task_flows_without_javascript(server, plain_browser):
     browser = plain_browser
     signup(browser, server, unique("nojs"))
-    assert browser.execute_script is not None
+    classes = browser.find_element(By.TAG_NAME, "html").get_attribute("class") or ""
+    assert "js" not in classes.split(), "the page script must not have run"
 
     add_task(browser, "Plain form task")
     wait(browser, lambda d: "Plain form task" in task_titles(d))

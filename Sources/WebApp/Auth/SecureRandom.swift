@@ -16,6 +16,13 @@ enum SecureRandom {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The bytes of base64url text (padding optional), or nil when it is not base64url.
+    static func decodeBase64URL(_ text: String) -> [UInt8]? {
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.count % 4 != 0 { standard += "=" }
+        return Data(base64Encoded: standard).map(Array.init)
+    }
+
     /// SHA-256 of a token, hex, for storing refresh tokens without the token itself.
     static func sha256Hex(_ text: String) -> String {
         SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -43,7 +43,7 @@ extension AppDatabase {
     /// service caches them for a few seconds).
     func adminPage(search: String, sort: AdminSort, descending: Bool, page: Int, perPage: Int, since7d: LocalDate, totalsSince activeSince: Date?) async throws -> (rows: [AdminUserRow], matching: Int, totals: AdminTotals?) {
         try await pool.read { db in
-            let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            let pattern = LikePattern.containing(search)
             let direction = descending ? "DESC" : "ASC"
             let focus7d = "COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = users.id AND d.day >= ?), 0)"
             let sortKey = sort == .focus7d ? focus7d : sort.column

@@ -100,7 +100,7 @@ extension AppDatabase {
                 _ = arguments.append(contentsOf: [before])
             }
             if let search = query.search?.trimmingWhitespace, !search.isEmpty {
-                let pattern = "%" + search.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+                let pattern = LikePattern.containing(search)
                 sql += " AND (title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')"
                 _ = arguments.append(contentsOf: [pattern, pattern])
             }

@@ -79,9 +79,7 @@ enum TaskCursor {
     }
 
     static func decode(_ cursor: String) -> Int64? {
-        var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text), let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix("t:"),
+        guard let bytes = SecureRandom.decodeBase64URL(cursor), let decoded = String(validating: bytes, as: UTF8.self), decoded.hasPrefix("t:"),
             let id = Int64(decoded.dropFirst(2)), id > 0
         else { return nil }
         return id
