@@ -12,6 +12,7 @@ SESSIONS=${BENCH_SESSIONS:-50}
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 PORT=${BENCH_PORT:-18080}
+ONLY=${BENCH_ONLY:-}  # e.g. "dashboard api_tasks": run only these scenarios
 BIN=.build/release/focusquest
 CACHE=.build/bench/seed-${USERS}x${TASKS}x${SESSIONS}.sqlite
 WORK=.build/bench/work
@@ -85,8 +86,10 @@ report() {  # $1 name, $2 wrk output file
     /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
     END { printf "scenario=%s rps=%d p50_ms=%.2f p99_ms=%.2f errors=%d\n", name, rps, p50, p99, errors }' "$2"
 }
+wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 run() {  # $1 name, rest: wrk arguments
   local name=$1; shift
+  wanted "$name" || return 0
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" >"$WORK/$name.txt" 2>&1
   report "$name" "$WORK/$name.txt"
 }
@@ -96,11 +99,13 @@ echo "server_rss_after_dashboard_kib=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/st
 run task_status -s "$WORK/status.lua" "$BASE"
 run api_tasks -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/tasks?limit=50"
 run admin_page -H "Cookie: $ADMIN_COOKIE" "$BASE/admin"
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/login.lua" "$BASE" >"$WORK/login.txt" 2>&1 &
-LOGINS=$!
-sleep 1
-wrk -t1 -c4 -d"$(( ${DURATION%s} - 2 ))s" --latency "$BASE/health" >"$WORK/health.txt" 2>&1
-wait $LOGINS
-report login "$WORK/login.txt"
-report health_during_logins "$WORK/health.txt"
+if wanted login; then
+  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/login.lua" "$BASE" >"$WORK/login.txt" 2>&1 &
+  LOGINS=$!
+  sleep 1
+  wrk -t1 -c4 -d"$(( ${DURATION%s} - 2 ))s" --latency "$BASE/health" >"$WORK/health.txt" 2>&1
+  wait $LOGINS
+  report login "$WORK/login.txt"
+  report health_during_logins "$WORK/health.txt"
+fi
 echo "server_peak_rss_kib=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)"

@@ -76,13 +76,29 @@ import Testing
             "SELECT * FROM users WHERE username = 'user3' COLLATE NOCASE",
             "SELECT COUNT(*) FROM tasks t WHERE t.user_id = 3 AND t.status = 'done'",
         ]
-        for sql in queries {
+        let withArguments: [(String, StatementArguments)] = queries.map { ($0, []) } + [
+            (AppDatabase.panelsSQL, StatementArguments([3, "2026-01-01", "2026-03-01"] as [any DatabaseValueConvertible]))
+        ]
+        for (sql, arguments) in withArguments {
             let plan = try await app.services.database.pool.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }.joined(separator: "; ")
             }
-            for table in ["tasks", "focus_sessions", "daily_totals", "timers", "users"] {
+            for table in ["tasks", "focus_sessions", "daily_totals", "timers", "users", "streaks"] {
                 #expect(!plan.contains("SCAN \(table)"), "\(sql) → \(plan)")
             }
         }
+    }
+
+    /// Admin page 1 without a search walks an index in the sort's order: no sorting of
+    /// every user per request.
+    @Test(arguments: [("created_at", "DESC"), ("last_active_at", "DESC"), ("xp", "DESC"), ("xp", "ASC")])
+    func adminSortsWalkAnIndex(column: String, direction: String) async throws {
+        let app = try await seeded()
+        let plan = try await app.services.database.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT users.*, \(column) AS sort_key FROM users ORDER BY sort_key \(direction), id \(direction) LIMIT 50")
+                .map { $0["detail"] as String }.joined(separator: "; ")
+        }
+        #expect(plan.contains("USING INDEX users_by_"), "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
     }
 }

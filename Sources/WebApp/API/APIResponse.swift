@@ -20,6 +20,11 @@ enum APIResponse {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    static func json(_ value: some JSONWritable, status: HTTPResponse.Status = .ok) -> Response {
+        let bytes = JSONWriter.encode(value, capacity: 16_384)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     struct ErrorBody: Encodable {
         struct Detail: Encodable {
             let code: String

@@ -6,61 +6,40 @@ import Hummingbird
 struct TaskAPIController: Sendable {
     let tasks: TaskService
 
-    struct TaskJSON: Encodable {
-        let id: Int64
-        let title: String
-        let description: String
-        let status: TaskStatus
-        let estimatePomodoros: Int?
-        let totalMinutes: Int
-        let pomodoros: Int
-        let createdAt: Date
-        let updatedAt: Date
-        let completedAt: Date?
+    /// A task as the API shows it (written by hand: the list is a hot path).
+    struct TaskJSON: JSONWritable {
+        let task: TaskRecord
 
-        init(_ task: TaskRecord) {
-            id = task.taskID
-            title = task.title
-            description = task.description
-            status = task.status
-            estimatePomodoros = task.estimatePomodoros
-            totalMinutes = task.totalMinutes
-            pomodoros = task.pomodoros
-            createdAt = task.createdAt
-            updatedAt = task.updatedAt
-            completedAt = task.completedAt
-        }
+        init(_ task: TaskRecord) { self.task = task }
 
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(title, forKey: .title)
-            try container.encode(description, forKey: .description)
-            try container.encode(status, forKey: .status)
-            try container.encode(estimatePomodoros, forKey: .estimatePomodoros)
-            try container.encode(totalMinutes, forKey: .totalMinutes)
-            try container.encode(pomodoros, forKey: .pomodoros)
-            try container.encode(createdAt, forKey: .createdAt)
-            try container.encode(updatedAt, forKey: .updatedAt)
-            try container.encode(completedAt, forKey: .completedAt)
-        }
-
-        enum CodingKeys: CodingKey {
-            case id, title, description, status, estimatePomodoros, totalMinutes, pomodoros, createdAt, updatedAt, completedAt
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.field("completed_at", task.completedAt)
+                json.field("created_at", task.createdAt)
+                json.field("description", task.description)
+                json.field("estimate_pomodoros", task.estimatePomodoros)
+                json.field("id", task.taskID)
+                json.field("pomodoros", task.pomodoros)
+                json.field("status", task.status.rawValue)
+                json.field("title", task.title)
+                json.field("total_minutes", task.totalMinutes)
+                json.field("updated_at", task.updatedAt)
+            }
         }
     }
 
-    struct ListJSON: Encodable {
+    /// A page of tasks and the cursor of the next page (null at the end).
+    struct ListJSON: JSONWritable {
         let items: [TaskJSON]
         let nextCursor: String?
 
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(items, forKey: .items)
-            try container.encode(nextCursor, forKey: .nextCursor)
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.key("items")
+                json.array(items) { json, item in item.write(to: &json) }
+                json.field("next_cursor", nextCursor)
+            }
         }
-
-        enum CodingKeys: CodingKey { case items, nextCursor }
     }
 
     /// A task body: fields the client may write; `total_minutes` and `pomodoros` are the
@@ -95,22 +74,22 @@ struct TaskAPIController: Sendable {
             let page = try await tasks.list(
                 userID: context.user.userID, status: query["status"], search: query["q"],
                 limit: query["limit"], cursor: query["cursor"])
-            return try APIResponse.json(ListJSON(items: page.items.map(TaskJSON.init), nextCursor: page.nextCursor.map(TaskCursor.encode)))
+            return APIResponse.json(ListJSON(items: page.items.map(TaskJSON.init), nextCursor: page.nextCursor.map(TaskCursor.encode)))
         }
         api.post("tasks") { request, context in
             let body = try await JSONBody.decode(TaskBody.self, from: request, context: context)
             guard let title = body.title else { throw AppError.validation("title", "is required") }
             let task = try await tasks.create(userID: context.user.userID, title: title, description: body.description, status: body.status, estimate: body.estimatePomodoros ?? nil)
-            return try APIResponse.json(TaskJSON(task), status: .created)
+            return APIResponse.json(TaskJSON(task), status: .created)
         }
         api.get("tasks/:id") { _, context in
-            try APIResponse.json(TaskJSON(try await tasks.task(try PathID.parse(context), userID: context.user.userID)))
+            APIResponse.json(TaskJSON(try await tasks.task(try PathID.parse(context), userID: context.user.userID)))
         }
         api.patch("tasks/:id") { request, context in
             let id = try PathID.parse(context)
             let body = try await JSONBody.decode(TaskBody.self, from: request, context: context)
             let updated = try await tasks.update(id, userID: context.user.userID, title: body.title, description: body.description, status: body.status, estimate: body.estimatePomodoros)
-            return try APIResponse.json(TaskJSON(updated.task))
+            return APIResponse.json(TaskJSON(updated.task))
         }
         api.delete("tasks/:id") { _, context in
             try await tasks.delete(try PathID.parse(context), userID: context.user.userID)

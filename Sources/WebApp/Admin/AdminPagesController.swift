@@ -70,10 +70,6 @@ struct AdminPagesController: Sendable {
     }
 
     static func url(q: String, sort: String, page: Int) -> String {
-        var components = URLComponents()
-        components.path = "/admin"
-        components.queryItems = [URLQueryItem(name: "q", value: q), URLQueryItem(name: "sort", value: sort), URLQueryItem(name: "page", value: String(page))]
-            .filter { !($0.value ?? "").isEmpty && !($0.name == "sort" && $0.value == "-created") && !($0.name == "page" && $0.value == "1") }
-        return components.string ?? "/admin"
+        QueryString.link("/admin", [("q", q), ("sort", sort == "-created" ? "" : sort), ("page", page == 1 ? "" : String(page))])
     }
 }

@@ -5,8 +5,12 @@ import Foundation
 enum SecureRandom {
     static func token(bytes count: Int = 32) -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return base64URL(bytes)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 8)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next()) { bytes.append(contentsOf: $0) }
+        }
+        return base64URL(bytes.prefix(count))
     }
 
     static func base64URL(_ bytes: some Sequence<UInt8>) -> String {

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import JWTKit
+import Synchronization
 
 /// The access token's claims: subject (user id), issued-at, expiry and the user's token
 /// version at issue time. A bumped version invalidates every earlier token.
@@ -21,6 +22,7 @@ struct AccessClaims: JWTPayload, Equatable {
 /// refresh tokens (256 random bits; only their SHA-256 is stored).
 struct TokenService: Sendable {
     let keys: JWTKeyCollection
+    private let verified = VerifiedTokens(capacity: 10_000)
     let accessLifetime: TimeInterval
     let refreshLifetime: TimeInterval
     let clock: any WallClock
@@ -42,8 +44,17 @@ struct TokenService: Sendable {
     }
 
     /// The claims of a valid token, or nil for anything tampered, expired, or not HS256.
+    /// A token whose signature checked out once is remembered (see ``VerifiedTokens``);
+    /// its expiry is checked on every use.
     func verify(_ token: String) async -> AccessClaims? {
-        guard let claims = try? await keys.verify(token, as: AccessClaims.self) else { return nil }
+        let claims: AccessClaims
+        if let known = verified[token] {
+            claims = known
+        } else {
+            guard let checked = try? await keys.verify(token, as: AccessClaims.self) else { return nil }
+            claims = checked
+            verified[token] = checked
+        }
         guard claims.exp.value > clock.now else { return nil }
         return claims
     }
@@ -52,5 +63,27 @@ struct TokenService: Sendable {
     func newRefreshToken() -> (token: String, hash: String) {
         let token = SecureRandom.token(bytes: 32)
         return (token, SecureRandom.sha256Hex(token))
+    }
+}
+
+/// Tokens whose signature has been verified, with their claims. Every request carries
+/// its token, and jwt-kit's verification (key lookup in an actor, JSON decoding, HMAC)
+/// was a visible part of each request. Only tokens that verified with our key get in,
+/// so a hit is as good as a check; the version and account state are still read from
+/// the database each time. When full, it starts over (tokens live for minutes).
+final class VerifiedTokens: Sendable {
+    private let capacity: Int
+    private let entries = Mutex<[String: AccessClaims]>([:])
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    subscript(token: String) -> AccessClaims? {
+        get { entries.withLock { $0[token] } }
+        set {
+            entries.withLock { entries in
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+                entries[token] = newValue
+            }
+        }
     }
 }

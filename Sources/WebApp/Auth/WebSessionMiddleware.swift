@@ -20,11 +20,12 @@ struct WebSessionMiddleware: RouterMiddleware {
         var context = context
         var request = request
         var claims: AccessClaims?
-        if let token = request.cookies[Self.sessionCookie]?.value, let (user, verified) = try await accounts.authenticate(accessToken: token) {
+        let cookies = request.cookies
+        if let token = cookies[Self.sessionCookie]?.value, let (user, verified) = try await accounts.authenticate(accessToken: token) {
             context.user = user
             claims = verified
         }
-        let existingCSRF = request.cookies[Self.csrfCookie]?.value.nilIfInvalidToken
+        let existingCSRF = cookies[Self.csrfCookie]?.value.nilIfInvalidToken
         context.csrfToken = existingCSRF ?? SecureRandom.token(bytes: 32)
         if ![.get, .head, .options].contains(request.method) {
             try Self.checkOrigin(request)

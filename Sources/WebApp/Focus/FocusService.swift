@@ -120,9 +120,11 @@ extension FocusService {
     }
 
     func dashboard(for user: UserRecord) async throws -> Dashboard {
-        let timer = try await timer(for: user)
         let today = today(for: user)
-        let snapshot = try await database.progressSnapshot(userID: user.userID, from: today.adding(days: -7 * ProgressView.heatmapWeeks), to: today)
+        let snapshot = try await database.progressSnapshot(
+            userID: user.userID, timezone: user.timezone, qualifySeconds: qualifySeconds,
+            from: today.adding(days: -7 * ProgressView.heatmapWeeks), to: today, now: clock.now)
+        let timer = TimerState(live: snapshot.live, next: NextTimer.suggest(after: snapshot.finished.map(\.timer), settings: user.timerSettings))
         let streak = StreakView(
             summary: snapshot.streak, current: snapshot.streak.current(today: today),
             todayMinutes: Int((snapshot.totals[today] ?? 0) / 60), qualifyMinutes: qualifyMinutes)

@@ -2,6 +2,7 @@ import HTTPTypes
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
 /// Gives every request an id (from `X-Request-ID` when it is sane, else generated),
 /// echoes it back, and writes one JSON log line per request with the route pattern,
@@ -43,7 +44,21 @@ struct RequestLogMiddleware: RouterMiddleware {
         {
             return given
         }
-        return SecureRandom.token(bytes: 12)
+        return generatedIDs.next()
+    }
+
+    private static let generatedIDs = RequestIDs()
+}
+
+/// Request ids for requests that bring none: a random prefix per process and a counter,
+/// unique without a system call per request (they identify, they do not protect).
+final class RequestIDs: Sendable {
+    private let prefix = SecureRandom.token(bytes: 6)
+    private let counter = Atomic<UInt64>(0)
+
+    func next() -> String {
+        let number = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return prefix + "-" + String(number, radix: 36)
     }
 }
 

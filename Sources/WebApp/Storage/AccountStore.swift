@@ -8,7 +8,7 @@ extension AppDatabase {
 
     func createUser(_ user: UserRecord) async throws -> UserRecord {
         do {
-            return try await pool.write { db in
+            return try await write { db in
                 var user = user
                 try user.insert(db)
                 return user
@@ -19,38 +19,38 @@ extension AppDatabase {
     }
 
     func user(id: Int64) async throws -> UserRecord? {
-        try await pool.read { db in try UserRecord.fetchOne(db, key: id) }
+        try read { db in try UserRecord.find(db, id: id) }
     }
 
     func user(named username: String) async throws -> UserRecord? {
-        try await pool.read { db in
-            try UserRecord.fetchOne(db, sql: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username])
+        try read { db in
+            try UserRecord.find(db, username: username)
         }
     }
 
     func updatePasswordHash(userID: Int64, hash: String) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
         }
     }
 
     /// Saves a changed profile (timezone, timer settings).
     func updateProfile(userID: Int64, timezone: String, settings: TimerSettings) async throws -> UserRecord? {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE users SET timezone = ?, focus_minutes = ?, short_break_minutes = ?, long_break_minutes = ?,
                     long_break_every = ? WHERE id = ?
                     """,
                 arguments: [timezone, settings.focusMinutes, settings.shortBreakMinutes, settings.longBreakMinutes, settings.longBreakEvery, userID])
-            return try UserRecord.fetchOne(db, key: userID)
+            return try UserRecord.find(db, id: userID)
         }
     }
 
     /// Ends every session of a user: bumps the token version (access tokens) and revokes
     /// every refresh token. With `passwordHash` it also changes the password, atomically.
     func endAllSessions(userID: Int64, newPasswordHash: String? = nil, at now: Date) async throws {
-        try await pool.write { db in
+        try await write { db in
             if let newPasswordHash {
                 try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [newPasswordHash, userID])
             }
@@ -61,8 +61,8 @@ extension AppDatabase {
 
     /// Creates an admin, or promotes (and re-passwords) an existing user of that name.
     func upsertAdmin(username: String, passwordHash: String, at now: Date) async throws -> (UserRecord, created: Bool) {
-        try await pool.write { db in
-            if var existing = try UserRecord.fetchOne(db, sql: "SELECT * FROM users WHERE username = ? COLLATE NOCASE", arguments: [username]) {
+        try await write { db in
+            if var existing = try UserRecord.find(db, username: username) {
                 existing.isAdmin = true
                 existing.passwordHash = passwordHash
                 existing.tokenVersion += 1
@@ -87,7 +87,7 @@ extension AppDatabase {
     }
 
     func storeRefreshToken(userID: Int64, hash: String, family: String, now: Date, expires: Date) async throws {
-        try await pool.write { db in
+        try await write { db in
             var record = RefreshTokenRecord(userId: userID, family: family, tokenHash: hash, createdAt: now, expiresAt: expires)
             try record.insert(db)
         }
@@ -96,7 +96,7 @@ extension AppDatabase {
     /// Marks the presented token used and stores its successor in the same family, in one
     /// transaction. Presenting a used token revokes the family (someone copied it).
     func rotateRefreshToken(presentedHash: String, successorHash: String, now: Date, expires: Date) async throws -> RefreshOutcome {
-        try await pool.write { db in
+        try await write { db in
             guard var token = try RefreshTokenRecord.filter(Column("token_hash") == presentedHash).fetchOne(db) else {
                 return .invalid
             }
@@ -105,7 +105,7 @@ extension AppDatabase {
                 return .reused
             }
             guard token.revokedAt == nil, token.expiresAt > now,
-                let user = try UserRecord.fetchOne(db, key: token.userId), !user.disabled
+                let user = try UserRecord.find(db, id: token.userId), !user.disabled
             else { return .invalid }
             token.usedAt = now
             try token.update(db)
@@ -119,7 +119,7 @@ extension AppDatabase {
     /// Unknown tokens, or another user's, change nothing.
     @discardableResult
     func revokeRefreshFamily(presentedHash: String, userID: Int64?, now: Date) async throws -> Int64? {
-        try await pool.write { db in
+        try await write { db in
             guard let token = try RefreshTokenRecord.filter(Column("token_hash") == presentedHash).fetchOne(db),
                 userID == nil || token.userId == userID
             else { return nil }

@@ -42,15 +42,21 @@ extension AppDatabase {
     /// The page of users; the site-wide totals only when `totalsSince` is given (the
     /// service caches them for a few seconds).
     func adminPage(search: String, sort: AdminSort, descending: Bool, page: Int, perPage: Int, since7d: LocalDate, totalsSince activeSince: Date?) async throws -> (rows: [AdminUserRow], matching: Int, totals: AdminTotals?) {
-        try await pool.read { db in
+        try read { db in
             let pattern = LikePattern.containing(search)
             let direction = descending ? "DESC" : "ASC"
             let focus7d = "COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = users.id AND d.day >= ?), 0)"
             let sortKey = sort == .focus7d ? focus7d : sort.column
             let sortArguments: StatementArguments = sort == .focus7d ? [since7d.description] : []
+            // Without a search every user matches, and the sort can walk an index
+            // (created, last active, XP) instead of sorting all users. Only last active
+            // can be empty; never-active users come last either way.
+            let filter = search.isEmpty ? "" : "WHERE username LIKE ? ESCAPE '\\'"
+            let filterArguments: StatementArguments = search.isEmpty ? [] : [pattern]
+            let nulls = sort == .lastActive && !descending ? " NULLS LAST" : ""
             // The page is chosen first (only the sort key is computed for every user), then
             // the per-user counts are computed for the rows shown.
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT u.*,
                     (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'todo') AS todo_count,
                     (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'in_progress') AS in_progress_count,
@@ -58,15 +64,15 @@ extension AppDatabase {
                     COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0) AS focus_7d,
                     COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id), 0) AS focus_total,
                     s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones,
-                    (SELECT COUNT(*) FROM users WHERE username LIKE ? ESCAPE '\\') AS matching
+                    (SELECT COUNT(*) FROM users \(filter)) AS matching
                 FROM (
                     SELECT users.*, \(sortKey) AS sort_key FROM users
-                    WHERE username LIKE ? ESCAPE '\\'
-                    ORDER BY sort_key \(direction) NULLS LAST, id \(direction)
+                    \(filter)
+                    ORDER BY sort_key \(direction)\(nulls), id \(direction)
                     LIMIT ? OFFSET ?
                 ) u LEFT JOIN streaks s ON s.user_id = u.id
-                ORDER BY u.sort_key \(direction) NULLS LAST, u.id \(direction)
-                """, arguments: [since7d.description, pattern] + sortArguments + [pattern, perPage, (page - 1) * perPage])
+                ORDER BY u.sort_key \(direction)\(nulls), u.id \(direction)
+                """), arguments: [since7d.description] + filterArguments + sortArguments + filterArguments + [perPage, (page - 1) * perPage])
             var totals: AdminTotals?
             if let activeSince {
                 let row = try Row.fetchOne(db, sql: """
@@ -89,7 +95,7 @@ extension AppDatabase {
             if let first = rows.first {
                 matching = first["matching"]
             } else {
-                matching = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE username LIKE ? ESCAPE '\\'", arguments: [pattern]) ?? 0
+                matching = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users \(filter)", arguments: filterArguments) ?? 0
             }
             return (items, matching, totals)
         }
@@ -98,8 +104,8 @@ extension AppDatabase {
     /// Changes a user's role or state. Nobody demotes or disables themselves, and the
     /// last enabled admin keeps the role. Disabling ends every session at once.
     func adminUpdate(userID: Int64, by adminID: Int64, isAdmin: Bool?, disabled: Bool?, now: Date) async throws -> UserRecord? {
-        try await pool.write { db in
-            guard var user = try UserRecord.fetchOne(db, key: userID) else { return nil }
+        try await write { db in
+            guard var user = try UserRecord.find(db, id: userID) else { return nil }
             let demoting = isAdmin == false && user.isAdmin
             let disabling = disabled == true && !user.disabled
             if userID == adminID && (demoting || disabling) { throw AdminConflict.selfProtection }
@@ -121,7 +127,7 @@ extension AppDatabase {
     /// Records activity at most once per `interval` per user: the update only writes
     /// when the stored time is older.
     func touchLastActive(userID: Int64, now: Date, interval: TimeInterval) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "UPDATE users SET last_active_at = ? WHERE id = ? AND (last_active_at IS NULL OR last_active_at < ?)",
                 arguments: [now, userID, now.addingTimeInterval(-interval)])

@@ -26,17 +26,25 @@ struct TimerRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
         id = inserted.rowID
     }
 
+    /// The columns in table order; queries name them so rows decode by position.
+    static let columns = "id, user_id, kind, status, task_id, planned_seconds, started_at, paused_at, paused_seconds, ended_at"
+
     init(row: Row) throws {
-        id = row["id"]
-        userId = row["user_id"]
-        kind = row["kind"]
-        status = row["status"]
-        taskId = row["task_id"]
-        plannedSeconds = row["planned_seconds"]
-        startedAt = row["started_at"]
-        pausedAt = row["paused_at"]
-        pausedSeconds = row["paused_seconds"]
-        endedAt = row["ended_at"]
+        try self.init(row: row, from: 0)
+    }
+
+    /// The timer whose columns start at `base` (for rows that carry more than a timer).
+    init(row: Row, from base: Int) throws {
+        id = row[base]
+        userId = row[base + 1]
+        kind = row[base + 2]
+        status = row[base + 3]
+        taskId = row[base + 4]
+        plannedSeconds = row[base + 5]
+        startedAt = row.storedDate(base + 6) ?? .distantPast
+        pausedAt = row.storedDate(base + 7)
+        pausedSeconds = row[base + 8]
+        endedAt = row.storedDate(base + 9)
     }
 
     init(userID: Int64, _ timer: FocusTimer) {

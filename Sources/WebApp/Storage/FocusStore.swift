@@ -32,11 +32,11 @@ extension AppDatabase {
     /// The live timer (completing an expired one first) and recent finished timers,
     /// newest first, for suggesting what comes next.
     func timerState(userID: Int64, timezone: String, qualifySeconds: Double, now: Date) async throws -> (live: TimerRecord?, recent: [TimerRecord]) {
-        let recent = try await pool.read { db in
-            try TimerRecord.fetchAll(db, sql: "SELECT * FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 30", arguments: [userID])
+        let recent = try read { db in
+            try TimerRecord.fetchAll(db.cachedStatement(sql: "SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 30"), arguments: [userID])
         }
         if let live = recent.first(where: { $0.status.isLive }), live.timer.settled(at: now).status != live.status {
-            try await pool.write { db in
+            try await write { db in
                 _ = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
             }
             return try await timerState(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
@@ -45,7 +45,7 @@ extension AppDatabase {
     }
 
     func startTimer(userID: Int64, kind: TimerKind, plannedSeconds: Int, taskID: Int64?, timezone: String, qualifySeconds: Double, now: Date) async throws -> TimerRecord {
-        try await pool.write { db in
+        try await write { db in
             if try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now) != nil {
                 throw FocusConflict.timerAlreadyRunning
             }
@@ -59,7 +59,7 @@ extension AppDatabase {
     /// Pause, resume, complete or cancel the live timer. Completing a focus timer records
     /// its focused time as a session.
     func applyTimerAction(_ action: TimerAction, userID: Int64, timezone: String, qualifySeconds: Double, now: Date) async throws -> TimerRecord {
-        try await pool.write { db in
+        try await write { db in
             guard let live = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now) else {
                 throw TimerError.noActiveTimer
             }
@@ -82,7 +82,7 @@ extension AppDatabase {
     /// Accepts a session from an API client. The same id with the same content is a
     /// replay (nothing counted twice); with other content it is a conflict.
     func acceptSession(userID: Int64, _ submission: SessionSubmission, qualifySeconds: Double, now: Date) async throws -> SessionOutcome {
-        try await pool.write { db in
+        try await write { db in
             var session = FocusSessionRecord(
                 userId: userID, sessionId: submission.sessionID, startTime: submission.start, endTime: submission.end,
                 timezone: submission.timezone, taskId: submission.taskID, fullPomodoro: false, createdAt: now)
@@ -101,7 +101,7 @@ extension AppDatabase {
     func sessions(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [FocusSessionRecord] {
         let earliest = from.start(in: .gmt).addingTimeInterval(-2 * 86_400)
         let latest = to.adding(days: 1).start(in: .gmt).addingTimeInterval(86_400)
-        let candidates = try await pool.read { db in
+        let candidates = try read { db in
             try FocusSessionRecord.fetchAll(
                 db, sql: "SELECT * FROM focus_sessions WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, id",
                 arguments: [userID, earliest, latest])
@@ -112,12 +112,12 @@ extension AppDatabase {
     }
 
     func streakSummary(userID: Int64) async throws -> StreakSummary {
-        try await pool.read { db in try StreakRecord.fetchOne(db, key: userID)?.summary ?? .empty }
+        try read { db in try StreakRecord.fetchOne(db, key: userID)?.summary ?? .empty }
     }
 
     /// Focus seconds per local day from `from` to `to`.
     func dailyTotals(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [LocalDate: Double] {
-        try await pool.read { db in
+        try read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT day, seconds FROM daily_totals WHERE user_id = ? AND day BETWEEN ? AND ?",
                 arguments: [userID, from.description, to.description])
@@ -128,7 +128,7 @@ extension AppDatabase {
     /// The live timer after lazy completion: a running timer past its planned end is
     /// completed at that end (and its session recorded); nil when none is live.
     private static func settleLiveTimer(_ db: Database, userID: Int64, timezone: String, qualifySeconds: Double, now: Date) throws -> TimerRecord? {
-        guard let live = try TimerRecord.fetchOne(db, sql: "SELECT * FROM timers WHERE user_id = ? AND status IN ('running', 'paused')", arguments: [userID]) else {
+        guard let live = try TimerRecord.fetchOne(db.cachedStatement(sql: "SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ? AND status IN ('running', 'paused')"), arguments: [userID]) else {
             return nil
         }
         let settled = live.timer.settled(at: now)
@@ -161,36 +161,74 @@ extension AppDatabase {
     }
 }
 
-/// What the dashboard's focus panels read, in one read transaction.
+/// What the dashboard's focus panels read: recent timers (live one included), the
+/// streak, daily totals of a range and the open tasks a timer can be started on.
 struct ProgressSnapshot: Sendable {
+    let live: TimerRecord?
+    let finished: [TimerRecord]
     let streak: StreakSummary
     let totals: [LocalDate: Double]
     let openTasks: [(id: Int64, title: String)]
 }
 
 extension AppDatabase {
-    func progressSnapshot(userID: Int64, from: LocalDate, to: LocalDate) async throws -> ProgressSnapshot {
-        try await pool.read { db in
-            let streak = try StreakRecord.fetchOne(db, key: userID)?.summary ?? .empty
-            let totals = try Row.fetchAll(
-                db, sql: "SELECT day, seconds FROM daily_totals WHERE user_id = ? AND day BETWEEN ? AND ?",
-                arguments: [userID, from.description, to.description])
-            let open = try Row.fetchAll(
-                db, sql: "SELECT id, title FROM tasks WHERE user_id = ? AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50",
-                arguments: [userID])
-            return ProgressSnapshot(
-                streak: streak,
-                totals: Dictionary(totals.compactMap { row in LocalDate(row["day"] as String).map { ($0, row["seconds"] as Double) } }, uniquingKeysWith: +),
-                openTasks: open.map { ($0["id"] as Int64, $0["title"] as String) })
+    /// The dashboard's panels in one statement, so the page costs three in all (user,
+    /// task page, this). A running timer past its planned end is completed first (a
+    /// write, once per timer) and the panels read again.
+    func progressSnapshot(userID: Int64, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date) async throws -> ProgressSnapshot {
+        let snapshot = try read { db in try Self.readPanels(db, userID: userID, from: from, to: to) }
+        if let live = snapshot.live, live.timer.settled(at: now).status != live.status {
+            try await write { db in
+                _ = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
+            }
+            return try read { db in try Self.readPanels(db, userID: userID, from: from, to: to) }
         }
+        return snapshot
+    }
+
+    /// Four reads as one `UNION ALL`; each row's first column says which part it
+    /// belongs to, the other columns are that part's, in order.
+    static let panelsSQL = """
+        SELECT 0, \(TimerRecord.columns) FROM (SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ?1 ORDER BY id DESC LIMIT 30)
+        UNION ALL SELECT 1, last_run_length, longest, qualified_days, last_qualified_date, milestones, NULL, NULL, NULL, NULL, NULL FROM streaks WHERE user_id = ?1
+        UNION ALL SELECT 2, day, seconds, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM daily_totals WHERE user_id = ?1 AND day BETWEEN ?2 AND ?3
+        UNION ALL SELECT 3, id, title, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (
+            SELECT id, title FROM tasks WHERE user_id = ?1 AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50)
+        """
+
+    private static func readPanels(_ db: Database, userID: Int64, from: LocalDate, to: LocalDate) throws -> ProgressSnapshot {
+        var timers: [TimerRecord] = []
+        var streak = StreakSummary.empty
+        var totals: [LocalDate: Double] = [:]
+        var openTasks: [(id: Int64, title: String)] = []
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: panelsSQL), arguments: [userID, from.description, to.description])
+        while let row = try rows.next() {
+            switch row[0] as Int {
+            case 0:
+                timers.append(try TimerRecord(row: row, from: 1))
+            case 1:
+                streak = StreakSummary(
+                    lastRunLength: row[1], longest: row[2], qualifiedDays: row[3],
+                    lastQualifiedDate: (row[4] as String?).flatMap(LocalDate.init), milestones: row[5])
+            case 2:
+                if let day = LocalDate(row[1] as String) { totals[day, default: 0] += row[2] as Double }
+            default:
+                openTasks.append((row[1], row[2]))
+            }
+        }
+        timers.sort { ($0.id ?? 0) > ($1.id ?? 0) }
+        openTasks.sort { $0.id > $1.id }
+        return ProgressSnapshot(
+            live: timers.first { $0.status.isLive }, finished: timers.filter { !$0.status.isLive }, streak: streak, totals: totals,
+            openTasks: openTasks)
     }
 }
 
 extension AppDatabase {
     /// The user's most recent timer, whatever its state.
     func lastTimer(userID: Int64) async throws -> TimerRecord? {
-        try await pool.read { db in
-            try TimerRecord.fetchOne(db, sql: "SELECT * FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 1", arguments: [userID])
+        try read { db in
+            try TimerRecord.fetchOne(db.cachedStatement(sql: "SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 1"), arguments: [userID])
         }
     }
 }

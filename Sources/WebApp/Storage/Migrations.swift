@@ -110,6 +110,13 @@ enum Migrations {
                 );
                 """)
         }
+        migrator.registerMigration("v4-admin-sorting") { db in
+            try db.execute(sql: """
+                CREATE INDEX users_by_created ON users(created_at, id);
+                CREATE INDEX users_by_last_active ON users(last_active_at, id);
+                CREATE INDEX users_by_xp ON users(xp, id);
+                """)
+        }
         return migrator
     }
 }

@@ -24,19 +24,23 @@ struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         id = inserted.rowID
     }
 
-    /// Decoded by hand: lists decode many rows and Codable row decoding is the slow path.
+    /// The columns in table order; queries name them so rows decode by position.
+    static let columns = "id, user_id, title, description, status, estimate_pomodoros, focus_seconds, pomodoros, created_at, updated_at, completed_at"
+
+    /// Decoded by position: lists decode many rows, and by-name lookups and Codable
+    /// are the slow paths.
     init(row: Row) throws {
-        id = row["id"]
-        userId = row["user_id"]
-        title = row["title"]
-        description = row["description"]
-        status = row["status"]
-        estimatePomodoros = row["estimate_pomodoros"]
-        focusSeconds = row["focus_seconds"]
-        pomodoros = row["pomodoros"]
-        createdAt = row["created_at"]
-        updatedAt = row["updated_at"]
-        completedAt = row["completed_at"]
+        id = row[0]
+        userId = row[1]
+        title = row[2]
+        description = row[3]
+        status = row[4]
+        estimatePomodoros = row[5]
+        focusSeconds = row[6]
+        pomodoros = row[7]
+        createdAt = row.storedDate(8) ?? .distantPast
+        updatedAt = row.storedDate(9) ?? .distantPast
+        completedAt = row.storedDate(10)
     }
 
     init(
@@ -57,6 +61,13 @@ struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
 
     var taskID: Int64 { id ?? 0 }
     var totalMinutes: Int { focusSeconds / 60 }
+
+    private static let byID = "SELECT \(columns) FROM tasks WHERE id = ? AND user_id = ?"
+
+    /// The owner's task with this id (nil for anybody else's).
+    static func find(_ db: Database, id: Int64, userID: Int64) throws -> TaskRecord? {
+        try fetchOne(db.cachedStatement(sql: byID), arguments: [id, userID])
+    }
 }
 
 extension TaskStatus: DatabaseValueConvertible {}
@@ -88,8 +99,8 @@ struct TaskChange: Sendable {
 /// task is simply not found.
 extension AppDatabase {
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
-        try await pool.read { db in
-            var sql = "SELECT * FROM tasks WHERE user_id = ?"
+        try read { db in
+            var sql = "SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = ?"
             var arguments: StatementArguments = [userID]
             if let status = query.status {
                 sql += " AND status = ?"
@@ -106,20 +117,20 @@ extension AppDatabase {
             }
             sql += " ORDER BY id DESC LIMIT ?"
             _ = arguments.append(contentsOf: [query.limit + 1])
-            let rows = try TaskRecord.fetchAll(db, sql: sql, arguments: arguments)
+            let rows = try TaskRecord.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
             let items = Array(rows.prefix(query.limit))
             return TaskPage(items: items, nextCursor: rows.count > query.limit ? items.last?.id : nil)
         }
     }
 
     func task(id: Int64, userID: Int64) async throws -> TaskRecord? {
-        try await pool.read { db in
-            try TaskRecord.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ? AND user_id = ?", arguments: [id, userID])
+        try read { db in
+            try TaskRecord.find(db, id: id, userID: userID)
         }
     }
 
     func createTask(userID: Int64, content: TaskContent, status: TaskStatus, now: Date) async throws -> TaskRecord {
-        try await pool.write { db in
+        try await write { db in
             var task = TaskRecord(
                 userId: userID, title: content.title, description: content.description, status: status,
                 estimatePomodoros: content.estimatePomodoros, focusSeconds: 0, pomodoros: 0, createdAt: now, updatedAt: now,
@@ -130,13 +141,15 @@ extension AppDatabase {
         }
     }
 
-    /// Applies a change (validated by the caller) to the user's task and returns it with
-    /// the XP the change earned; nil when the task is not theirs.
-    func updateTask(id: Int64, userID: Int64, change: TaskChange, now: Date) async throws -> (task: TaskRecord, xpEarned: Int)? {
-        try await pool.write { db in
-            guard var task = try TaskRecord.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ? AND user_id = ?", arguments: [id, userID]) else {
+    /// Applies a change to the user's task and returns it with the XP the change earned;
+    /// nil when the task is not theirs. `change` sees the task as stored and may throw
+    /// (validation against it), which leaves everything as it was.
+    func updateTask(id: Int64, userID: Int64, now: Date, change makeChange: @Sendable (TaskRecord) throws -> TaskChange) async throws -> (task: TaskRecord, xpEarned: Int)? {
+        try await write { db in
+            guard var task = try TaskRecord.find(db, id: id, userID: userID) else {
                 return nil
             }
+            let change = try makeChange(task)
             let wasDone = task.status == .done
             var xpEarned = 0
             if let title = change.title { task.title = title }
@@ -156,7 +169,7 @@ extension AppDatabase {
     }
 
     func deleteTask(id: Int64, userID: Int64) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM tasks WHERE id = ? AND user_id = ?", arguments: [id, userID])
             return db.changesCount > 0
         }

@@ -46,23 +46,27 @@ struct TaskService: Sendable {
         return try await database.createTask(userID: userID, content: content, status: parsedStatus, now: clock.now)
     }
 
-    /// Validates the given fields against the task as it is, then saves them.
+    /// Validates the given fields against the task as it is, then saves them (one
+    /// transaction: the check sees the same task the change applies to).
     func update(_ id: Int64, userID: Int64, title: String?, description: String?, status: String?, estimate: Int??) async throws -> (task: TaskRecord, xpEarned: Int) {
-        let current = try await task(id, userID: userID)
-        var errors = FieldErrors()
-        do {
-            _ = try TaskContent(
-                title: title ?? current.title, description: description ?? current.description,
-                estimatePomodoros: estimate ?? current.estimatePomodoros)
-        } catch { errors = errors.merging(error) }
-        var change = TaskChange(title: title?.trimmingWhitespace, description: description, estimatePomodoros: estimate)
+        var parsedStatus: TaskStatus?
+        var parseErrors = FieldErrors()
         if let status {
-            do { change.status = try TaskStatus.parse(status) } catch { errors = errors.merging(error) }
+            do { parsedStatus = try TaskStatus.parse(status) } catch { parseErrors = parseErrors.merging(error) }
         }
-        guard errors.isEmpty else { throw AppError.validation(errors) }
-        guard let updated = try await database.updateTask(id: id, userID: userID, change: change, now: clock.now) else {
-            throw AppError.taskNotFound
+        let statusErrors = parseErrors
+        let change = TaskChange(title: title?.trimmingWhitespace, description: description, status: parsedStatus, estimatePomodoros: estimate)
+        let updated = try await database.updateTask(id: id, userID: userID, now: clock.now) { current in
+            var errors = statusErrors
+            do throws(FieldErrors) {
+                _ = try TaskContent(
+                    title: title ?? current.title, description: description ?? current.description,
+                    estimatePomodoros: estimate ?? current.estimatePomodoros)
+            } catch { errors = errors.merging(error) }
+            guard errors.isEmpty else { throw AppError.validation(errors) }
+            return change
         }
+        guard let updated else { throw AppError.taskNotFound }
         return updated
     }
 

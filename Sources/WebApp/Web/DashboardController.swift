@@ -133,14 +133,7 @@ struct DashboardController: Sendable {
     }
 
     static func url(status: String, q: String, cursor: String?) -> String {
-        var items: [URLQueryItem] = []
-        if !status.isEmpty { items.append(URLQueryItem(name: "status", value: status)) }
-        if !q.isEmpty { items.append(URLQueryItem(name: "q", value: q)) }
-        if let cursor { items.append(URLQueryItem(name: "cursor", value: cursor)) }
-        var components = URLComponents()
-        components.path = "/dashboard"
-        components.queryItems = items.isEmpty ? nil : items
-        return components.string ?? "/dashboard"
+        QueryString.link("/dashboard", [("status", status), ("q", q), ("cursor", cursor ?? "")])
     }
 }
 
