@@ -28,6 +28,9 @@ if [ ! -f "$CACHE" ]; then
   mv "$CACHE.tmp" "$CACHE"
   rm -f "$CACHE.tmp-wal" "$CACHE.tmp-shm"
 fi
+# A cache seeded by an older schema is migrated once here, not at every server start.
+APP_ENV=development DATABASE_PATH="$CACHE" JWT_SECRET=bench-secret-bench-secret-bench-secret LOG_LEVEL=warning "$BIN" migrate
+sqlite3 "$CACHE" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 rm -f "$WORK"/db.sqlite*
 cp "$CACHE" "$WORK/db.sqlite"
 

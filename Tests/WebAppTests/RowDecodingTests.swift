@@ -5,8 +5,8 @@ import Testing
 
 @testable import WebApp
 
-/// Records decode by position, so their column lists must be the tables' columns in
-/// table order, and the hand-written timestamp reader must agree with GRDB's.
+/// Records decode by position, so their column lists must be the tables' first columns
+/// in table order, and the hand-written timestamp reader must agree with GRDB's.
 @Suite struct RowDecodingTests {
     @Test(arguments: [
         ("users", UserRecord.columns), ("tasks", TaskRecord.columns), ("timers", TimerRecord.columns),
@@ -15,7 +15,9 @@ import Testing
         let database = try AppDatabase(path: FileManager.default.temporaryDirectory.appendingPathComponent("fq-columns-\(UUID().uuidString)/db.sqlite").path)
         try database.migrate()
         let names = try database.read { db in try db.columns(in: table).map(\.name) }
-        #expect(names.joined(separator: ", ") == columns)
+        let listed = columns.components(separatedBy: ", ")
+        #expect(Array(names.prefix(listed.count)) == listed, "the record's columns come first, in table order")
+        if table == "users" { #expect(listed.count == UserRecord.columnCount) }
         try database.close()
     }
 

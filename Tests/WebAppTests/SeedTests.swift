@@ -48,6 +48,7 @@ import Testing
         }
         let admin = try await db.user(named: "user1")
         #expect(admin?.isAdmin == true)
+        #expect(try await UserCounters.drift(in: db).isEmpty)
     }
 
     @Test func seedingIsDeterministic() async throws {

@@ -55,16 +55,16 @@ extension AppDatabase {
             let filterArguments: StatementArguments = search.isEmpty ? [] : [pattern]
             let nulls = sort == .lastActive && !descending ? " NULLS LAST" : ""
             // The page is chosen first (only the sort key is computed for every user), then
-            // the per-user counts are computed for the rows shown.
+            // the 7-day focus is summed for the rows shown; task counts and all-time focus
+            // are the users' own counters (kept by triggers, see migration v5).
+            let userColumns = UserRecord.columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT u.*,
-                    (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'todo') AS todo_count,
-                    (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'in_progress') AS in_progress_count,
-                    (SELECT COUNT(*) FROM tasks t WHERE t.user_id = u.id AND t.status = 'done') AS done_count,
-                    COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0) AS focus_7d,
-                    COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id), 0) AS focus_total,
+                SELECT \(userColumns),
+                    u.todo_count, u.in_progress_count, u.done_count,
+                    COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0),
+                    u.focus_seconds_total,
                     s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones,
-                    (SELECT COUNT(*) FROM users \(filter)) AS matching
+                    (SELECT COUNT(*) FROM users \(filter))
                 FROM (
                     SELECT users.*, \(sortKey) AS sort_key FROM users
                     \(filter)
@@ -76,24 +76,24 @@ extension AppDatabase {
             var totals: AdminTotals?
             if let activeSince {
                 let row = try Row.fetchOne(db, sql: """
-                    SELECT (SELECT COUNT(*) FROM users) AS users,
-                           (SELECT COUNT(*) FROM users WHERE last_active_at >= ?) AS active,
-                           (SELECT COUNT(*) FROM tasks) AS tasks,
-                           (SELECT COALESCE(SUM(seconds), 0) FROM daily_totals) AS focus
+                    SELECT COUNT(*), COUNT(*) FILTER (WHERE last_active_at >= ?), SUM(todo_count + in_progress_count + done_count),
+                        COALESCE(SUM(focus_seconds_total), 0)
+                    FROM users
                     """, arguments: [activeSince])
-                totals = AdminTotals(users: row?["users"] ?? 0, active7d: row?["active"] ?? 0, tasks: row?["tasks"] ?? 0, focusSeconds: row?["focus"] ?? 0)
+                totals = AdminTotals(users: row?[0] ?? 0, active7d: row?[1] ?? 0, tasks: row?[2] ?? 0, focusSeconds: row?[3] ?? 0)
             }
+            let base = UserRecord.columnCount
             let items = try rows.map { row in
                 AdminUserRow(
-                    user: try UserRecord(row: row), todo: row["todo_count"], inProgress: row["in_progress_count"], done: row["done_count"],
-                    focusSeconds7d: row["focus_7d"], focusSecondsTotal: row["focus_total"],
+                    user: try UserRecord(row: row), todo: row[base], inProgress: row[base + 1], done: row[base + 2],
+                    focusSeconds7d: row[base + 3], focusSecondsTotal: row[base + 4],
                     streak: StreakSummary(
-                        lastRunLength: row["last_run_length"] ?? 0, longest: row["longest"] ?? 0, qualifiedDays: row["qualified_days"] ?? 0,
-                        lastQualifiedDate: (row["last_qualified_date"] as String?).flatMap(LocalDate.init), milestones: row["milestones"] ?? 0))
+                        lastRunLength: row[base + 5] ?? 0, longest: row[base + 6] ?? 0, qualifiedDays: row[base + 7] ?? 0,
+                        lastQualifiedDate: (row[base + 8] as String?).flatMap(LocalDate.init), milestones: row[base + 9] ?? 0))
             }
             let matching: Int
             if let first = rows.first {
-                matching = first["matching"]
+                matching = first[base + 10]
             } else {
                 matching = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users \(filter)", arguments: filterArguments) ?? 0
             }

@@ -117,6 +117,49 @@ enum Migrations {
                 CREATE INDEX users_by_xp ON users(xp, id);
                 """)
         }
+        // Per-user counters the admin overview shows for 50 users per page, kept by
+        // triggers so every write path (pages, API, seed) keeps them exact without
+        // extra code: tasks by status and all-time focus seconds.
+        migrator.registerMigration("v5-user-counters") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN todo_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN in_progress_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN done_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN focus_seconds_total DOUBLE NOT NULL DEFAULT 0;
+                UPDATE users SET
+                    todo_count = (SELECT COUNT(*) FROM tasks WHERE user_id = users.id AND status = 'todo'),
+                    in_progress_count = (SELECT COUNT(*) FROM tasks WHERE user_id = users.id AND status = 'in_progress'),
+                    done_count = (SELECT COUNT(*) FROM tasks WHERE user_id = users.id AND status = 'done'),
+                    focus_seconds_total = COALESCE((SELECT SUM(seconds) FROM daily_totals WHERE user_id = users.id), 0);
+                CREATE TRIGGER tasks_counted_on_insert AFTER INSERT ON tasks BEGIN
+                    UPDATE users SET todo_count = todo_count + (NEW.status = 'todo'),
+                        in_progress_count = in_progress_count + (NEW.status = 'in_progress'),
+                        done_count = done_count + (NEW.status = 'done')
+                    WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER tasks_counted_on_delete AFTER DELETE ON tasks BEGIN
+                    UPDATE users SET todo_count = todo_count - (OLD.status = 'todo'),
+                        in_progress_count = in_progress_count - (OLD.status = 'in_progress'),
+                        done_count = done_count - (OLD.status = 'done')
+                    WHERE id = OLD.user_id;
+                END;
+                CREATE TRIGGER tasks_counted_on_status AFTER UPDATE OF status ON tasks WHEN OLD.status != NEW.status BEGIN
+                    UPDATE users SET todo_count = todo_count + (NEW.status = 'todo') - (OLD.status = 'todo'),
+                        in_progress_count = in_progress_count + (NEW.status = 'in_progress') - (OLD.status = 'in_progress'),
+                        done_count = done_count + (NEW.status = 'done') - (OLD.status = 'done')
+                    WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER focus_counted_on_insert AFTER INSERT ON daily_totals BEGIN
+                    UPDATE users SET focus_seconds_total = focus_seconds_total + NEW.seconds WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER focus_counted_on_update AFTER UPDATE OF seconds ON daily_totals BEGIN
+                    UPDATE users SET focus_seconds_total = focus_seconds_total + NEW.seconds - OLD.seconds WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER focus_counted_on_delete AFTER DELETE ON daily_totals BEGIN
+                    UPDATE users SET focus_seconds_total = focus_seconds_total - OLD.seconds WHERE id = OLD.user_id;
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -28,8 +28,11 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         id = inserted.rowID
     }
 
-    /// The columns in table order; queries name them so rows decode by position.
+    /// The record's columns, first in the table and in table order (the counters after
+    /// them are kept by triggers and never written from here); queries name them so
+    /// rows decode by position.
     static let columns = "id, username, password_hash, timezone, is_admin, disabled, token_version, focus_minutes, short_break_minutes, long_break_minutes, long_break_every, xp, created_at, last_active_at"
+    static let columnCount = 14
 
     /// Decoded by position: every authenticated request loads its user, and looking
     /// columns up by name costs more than the query.

@@ -1,0 +1,65 @@
+import Domain
+import Foundation
+import GRDB
+import Testing
+
+@testable import WebApp
+
+/// The per-user counters (tasks by status, all-time focus) the admin overview reads.
+enum UserCounters {
+    /// Users whose stored counters differ from a recount of their tasks and daily totals.
+    static func drift(in database: AppDatabase) async throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT username FROM users u WHERE
+                    todo_count != (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'todo')
+                    OR in_progress_count != (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'in_progress')
+                    OR done_count != (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'done')
+                    OR abs(focus_seconds_total - COALESCE((SELECT SUM(seconds) FROM daily_totals WHERE user_id = u.id), 0)) > 0.001
+                """)
+        }
+    }
+}
+
+@Suite struct UserCounterTests {
+    /// Random creates, status changes, edits, deletions and focus sessions through the
+    /// app's own use cases: the counters always equal a recount.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func countersFollowEveryWritePath(seed: UInt64) async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let ada = try await client.apiSignup("ada")
+            let bob = try await client.apiSignup("bob")
+            var random = SeededRandom(seed: seed)
+            var ids: [Int64] = []
+            let database = app.services.database
+            for step in 0..<120 {
+                let owner = Bool.random(using: &random) ? ada : bob
+                let userID = Int64(owner.id)
+                switch Int.random(in: 0..<10, using: &random) {
+                case 0..<3, _ where ids.isEmpty:
+                    let status = TaskStatus.allCases.randomElement(using: &random)!  // safe: three cases
+                    let task = try await app.services.tasks.create(userID: userID, title: "t\(step)", description: nil, status: status.rawValue, estimate: nil)
+                    ids.append(task.taskID)
+                case 3..<6:
+                    let id = ids.randomElement(using: &random)!  // safe: not empty here
+                    let status = TaskStatus.allCases.randomElement(using: &random)!  // safe: three cases
+                    _ = try? await app.services.tasks.update(id, userID: userID, title: nil, description: nil, status: status.rawValue, estimate: nil)
+                case 6:
+                    let id = ids.randomElement(using: &random)!  // safe: not empty here
+                    _ = try? await app.services.tasks.update(id, userID: userID, title: "renamed \(step)", description: nil, status: nil, estimate: nil)
+                case 7:
+                    let id = ids.remove(at: Int.random(in: 0..<ids.count, using: &random))
+                    try? await app.services.tasks.delete(id, userID: userID)
+                default:
+                    let end = app.clock.now.addingTimeInterval(-Double(Int.random(in: 0...400_000, using: &random)))
+                    let start = end.addingTimeInterval(-Double(Int.random(in: 60...7_200, using: &random)))
+                    let body = #"{"session_id":"s\#(step)","start_time":"\#(RFC3339.string(start))","end_time":"\#(RFC3339.string(end))","timezone":"Asia/Kolkata"}"#
+                    #expect(try await client.api(.post, "/api/v1/sessions", json: body, token: owner.access).status == .created)
+                }
+                if step % 20 == 19 { #expect(try await UserCounters.drift(in: database).isEmpty, "after step \(step)") }
+            }
+            #expect(try await UserCounters.drift(in: database).isEmpty)
+        }
+    }
+}
