@@ -65,3 +65,29 @@ import Testing
         #expect(!isNewAgain && promoted.isAdmin && promoted.passwordHash == "h2" && promoted.tokenVersion == 1)
     }
 }
+
+/// The server's connections leave WAL checkpoints to ``WALCheckpointer``, which moves
+/// every frame into the database file without blocking the writer.
+@Suite struct CheckpointTests {
+    @Test func serverConnectionsLeaveCheckpointsToTheCheckpointer() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-wal-\(UUID().uuidString)/db.sqlite").path
+        let database = try AppDatabase(path: path, checkpointsInBackground: true)
+        try database.migrate()
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 0)
+        try await database.write { db in
+            for index in 0..<2_000 {
+                try db.execute(sql: "INSERT INTO users (username, password_hash, created_at) VALUES (?, 'x', '2026-01-01 00:00:00')", arguments: ["user\(index)"])
+            }
+        }
+        let checkpointer = try DatabaseQueue(path: path)
+        let (frames, checkpointed) = try await WALCheckpointer.checkpoint(checkpointer)
+        #expect(frames > 0)
+        #expect(checkpointed == frames)
+        try checkpointer.close()
+        try database.close()
+
+        let plain = try AppDatabase(path: path)
+        #expect(try plain.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 1000)
+        try plain.close()
+    }
+}

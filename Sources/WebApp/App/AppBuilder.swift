@@ -18,7 +18,7 @@ struct AppServices: Sendable {
         config: AppConfig, clock: any WallClock = SystemClock(), logger: Logger, viewsDirectory: URL = Views.bundledDirectory,
         trace: (@Sendable (String) -> Void)? = nil
     ) async throws -> AppServices {
-        let database = try AppDatabase(path: config.databasePath, trace: trace)
+        let database = try AppDatabase(path: config.databasePath, trace: trace, checkpointsInBackground: true)
         try database.migrate()
         let hasher = try PasswordHasher(parameters: config.argon2, queueLimit: config.hashQueueLimit)
         let tokens = await TokenService(
@@ -65,6 +65,7 @@ enum AppRouter {
         Application(
             router: build(services),
             configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "FocusQuest"),
+            services: [WALCheckpointer(path: services.database.path, interval: .milliseconds(250), logger: services.logger)],
             logger: services.logger)
     }
 }

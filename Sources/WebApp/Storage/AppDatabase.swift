@@ -14,7 +14,12 @@ import GRDB
 final class AppDatabase: Sendable {
     let pool: DatabasePool
 
-    init(path: String, trace: (@Sendable (String) -> Void)? = nil) throws {
+    let path: String
+
+    /// `checkpointsInBackground`: the connections never checkpoint the WAL themselves;
+    /// a running ``WALCheckpointer`` must do it (the server runs one).
+    init(path: String, trace: (@Sendable (String) -> Void)? = nil, checkpointsInBackground: Bool = false) throws {
+        self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -23,6 +28,7 @@ final class AppDatabase: Sendable {
         configuration.maximumReaderCount = 8
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if checkpointsInBackground { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             if let trace { db.trace { trace($0.expandedDescription) } }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
