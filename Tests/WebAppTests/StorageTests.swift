@@ -83,6 +83,9 @@ import Testing
         let (frames, checkpointed) = try await WALCheckpointer.checkpoint(checkpointer)
         #expect(frames > 0)
         #expect(checkpointed == frames)
+        try await WALCheckpointer.checkpoint(checkpointer, .truncate)
+        let walSize = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
+        #expect(walSize == 0, "a truncating checkpoint empties the log")
         try checkpointer.close()
         try database.close()
 

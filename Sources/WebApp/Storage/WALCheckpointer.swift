@@ -11,21 +11,31 @@ import ServiceLifecycle
 /// task-status write (108 ms with it, 17 ms without). The server's connections turn
 /// the automatic checkpoint off (``AppDatabase/init(path:trace:checkpointsInBackground:)``)
 /// and this service does the same PASSIVE checkpoint on the side: it never blocks
-/// readers or the writer. It stops with the server; closing the database checkpoints
-/// what is left.
+/// readers or the writer. Under steady reads and writes a passive checkpoint can never
+/// catch up (some reader always holds an older snapshot) and the log would grow without
+/// end, so once it holds more than ``restartFrames`` frames a TRUNCATE checkpoint waits
+/// (at most a fifth of a second) for the readers of the moment to finish, holding
+/// writers back that long, and empties the log file so the next write starts it anew.
+/// It stops with the server; closing the database checkpoints what is left.
 struct WALCheckpointer: Service {
     let path: String
     let interval: Duration
     let logger: Logger
 
+    /// About 16 MiB of 4 KiB pages.
+    static let restartFrames = 4096
+
     func run() async throws {
-        let connection = try DatabaseQueue(path: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(0.2)
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? connection.close() }
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 do {
-                    try await Self.checkpoint(connection)
+                    let (frames, _) = try await Self.checkpoint(connection)
+                    if frames > Self.restartFrames { try await Self.checkpoint(connection, .truncate) }
                 } catch {
                     logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }
@@ -33,9 +43,9 @@ struct WALCheckpointer: Service {
         }
     }
 
-    /// One PASSIVE checkpoint: frames in the log and frames now in the database file.
+    /// One checkpoint: frames in the log and frames now in the database file.
     @discardableResult
-    static func checkpoint(_ connection: DatabaseQueue) async throws -> (walFrameCount: Int, checkpointedFrameCount: Int) {
-        try await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+    static func checkpoint(_ connection: DatabaseQueue, _ mode: Database.CheckpointMode = .passive) async throws -> (walFrameCount: Int, checkpointedFrameCount: Int) {
+        try await connection.writeWithoutTransaction { db in try db.checkpoint(mode) }
     }
 }
