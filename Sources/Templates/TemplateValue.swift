@@ -12,7 +12,7 @@ public enum TemplateValue: Sendable, Equatable {
     /// Markup the application vouches for; written unescaped in element text only.
     case html(TrustedHTML)
     case array([TemplateValue])
-    case dictionary([String: TemplateValue])
+    case dictionary(TemplateObject)
 
     /// Truthiness as templates see it: empty and zero values are false.
     var isTruthy: Bool {
@@ -101,7 +101,7 @@ extension Array: TemplateValueConvertible where Element: TemplateValueConvertibl
 }
 
 extension Dictionary: TemplateValueConvertible where Key == String, Value: TemplateValueConvertible {
-    public var templateValue: TemplateValue { .dictionary(mapValues(\.templateValue)) }
+    public var templateValue: TemplateValue { .dictionary(TemplateObject(mapValues(\.templateValue))) }
 }
 
 extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
@@ -115,6 +115,6 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     public init(nilLiteral: ()) { self = .null }
     public init(arrayLiteral elements: TemplateValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self = .dictionary(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .dictionary(TemplateObject(elements))
     }
 }

@@ -78,6 +78,6 @@ struct AuthPagesController: Sendable {
 /// templates can test `errors.name` without the variable ever being missing.
 enum FormErrors {
     static func values(_ names: [String], _ fields: [String: String]) -> TemplateValue {
-        .dictionary(Dictionary(uniqueKeysWithValues: names.map { ($0, TemplateValue.string(fields[$0] ?? "")) }))
+        .dictionary(TemplateObject(names.map { ($0, TemplateValue.string(fields[$0] ?? "")) }))
     }
 }
