@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// A type the API writes straight into bytes with ``JSONWriter``.
@@ -69,7 +70,43 @@ struct JSONWriter {
     }
 
     mutating func field(_ key: StaticString, _ value: Date?) {
-        field(key, value.map(RFC3339.string))
+        self.key(key)
+        if let value { date(value) } else { null() }
+    }
+
+    /// `"YYYY-MM-DDTHH:MM:SSZ"` (whole seconds, UTC), as ``RFC3339/string(_:)`` writes it.
+    mutating func date(_ value: Date) {
+        let seconds = Int(value.timeIntervalSince1970.rounded(.down))
+        let dayNumber = Int((Double(seconds) / 86_400).rounded(.down))
+        let (year, month, day) = LocalDate(dayNumber: dayNumber).components
+        let second = seconds - dayNumber * 86_400
+        bytes.append(UInt8(ascii: "\""))
+        if year < 0 || year > 9999 {
+            bytes.append(contentsOf: RFC3339.string(value).utf8)
+        } else {
+            digits(year, 4)
+            bytes.append(UInt8(ascii: "-"))
+            digits(month, 2)
+            bytes.append(UInt8(ascii: "-"))
+            digits(day, 2)
+            bytes.append(UInt8(ascii: "T"))
+            digits(second / 3600, 2)
+            bytes.append(UInt8(ascii: ":"))
+            digits(second / 60 % 60, 2)
+            bytes.append(UInt8(ascii: ":"))
+            digits(second % 60, 2)
+            bytes.append(UInt8(ascii: "Z"))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func digits(_ value: Int, _ width: Int) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+            divisor /= 10
+        }
     }
 
     mutating func null() {
@@ -82,21 +119,31 @@ struct JSONWriter {
 
     mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
+        var value = value
+        value.withUTF8 { utf8 in
+            var start = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                escape(byte)
+                start = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+        case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+        case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+        case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+        case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+        }
     }
 }

@@ -14,39 +14,45 @@ enum StoredDate {
     /// Seconds since 1970 for `YYYY-MM-DD HH:MM:SS` with an optional `.f…` fraction.
     static func parse(_ text: String) -> Date? {
         var text = text
-        return text.withUTF8 { bytes -> Date? in
-            guard bytes.count >= 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20 || bytes[10] == 0x54,
-                bytes[13] == 0x3A, bytes[16] == 0x3A
-            else { return nil }
-            func number(_ start: Int, _ length: Int) -> Int? {
-                var value = 0
-                for index in start..<(start + length) {
-                    let digit = Int(bytes[index]) - 0x30
-                    guard (0...9).contains(digit) else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> Date? {
+        guard (19...29).contains(bytes.count), bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20 || bytes[10] == 0x54,
+            bytes[13] == 0x3A, bytes[16] == 0x3A
+        else { return nil }
+        func number(_ start: Int, _ length: Int) -> Int? {
+            var value = 0
+            for index in start..<(start + length) {
+                let digit = Int(bytes[index]) - 0x30
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
             }
-            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
-            else { return nil }
-            var fraction = 0.0
-            if bytes.count > 19 {
-                guard bytes[19] == 0x2E, bytes.count > 20, let digits = number(20, bytes.count - 20) else { return nil }
-                fraction = Double(digits) / pow(10, Double(bytes.count - 20))
-            }
-            let date = LocalDate(year: year, month: month, day: day)
-            guard date.components == (year, month, day) else { return nil }
-            let seconds = date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second
-            return Date(timeIntervalSince1970: Double(seconds) + fraction)
+            return value
         }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        var fraction = 0.0
+        if bytes.count > 19 {
+            guard bytes[19] == 0x2E, bytes.count > 20, let digits = number(20, bytes.count - 20) else { return nil }
+            fraction = Double(digits) / pow(10, Double(bytes.count - 20))
+        }
+        let date = LocalDate(year: year, month: month, day: day)
+        guard date.components == (year, month, day) else { return nil }
+        let seconds = date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }
 
 extension Row {
-    /// The timestamp in column `index` (see ``StoredDate``).
+    /// The timestamp in column `index` (see ``StoredDate``), read from SQLite's own
+    /// bytes when it has the usual shape.
     func storedDate(_ index: Int) -> Date? {
-        StoredDate.date(self[index] as DatabaseValue)
+        let direct = try? withUnsafeData(atIndex: index) { data in
+            data.flatMap { data in data.withUnsafeBytes(StoredDate.parse) }
+        }
+        return direct ?? StoredDate.date(self[index] as DatabaseValue)
     }
 }
