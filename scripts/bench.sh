@@ -103,6 +103,13 @@ run task_status -s "$WORK/status.lua" "$BASE"
 run api_tasks -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/tasks?limit=50"
 run admin_page -H "Cookie: $ADMIN_COOKIE" "$BASE/admin"
 if wanted login; then
+  # One login at a time measures the single-hash time (plus a little HTTP and SQL); the
+  # target is 85 % of cores ÷ that time.
+  wrk -t1 -c1 -d3s --latency -s "$WORK/login.lua" "$BASE" >"$WORK/login_single.txt" 2>&1
+  awk -v cores="$(nproc)" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ { t = ms($2) }
+    END { printf "login_single_ms=%.2f login_target_rps=%d\n", t, 0.85 * cores * 1000 / t }' "$WORK/login_single.txt"
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/login.lua" "$BASE" >"$WORK/login.txt" 2>&1 &
   LOGINS=$!
   sleep 1

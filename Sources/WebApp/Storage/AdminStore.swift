@@ -58,7 +58,7 @@ extension AppDatabase {
             // the 7-day focus is summed for the rows shown; task counts and all-time focus
             // are the users' own counters (kept by triggers, see migration v5).
             let userColumns = UserRecord.columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT \(userColumns),
                     u.todo_count, u.in_progress_count, u.done_count,
                     COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0),
@@ -73,6 +73,19 @@ extension AppDatabase {
                 ) u LEFT JOIN streaks s ON s.user_id = u.id
                 ORDER BY u.sort_key \(direction)\(nulls), u.id \(direction)
                 """), arguments: [since7d.description] + filterArguments + sortArguments + filterArguments + [perPage, (page - 1) * perPage])
+            // Decoded while the statement steps: GRDB reads its rows in place then.
+            let base = UserRecord.columnCount
+            var items: [AdminUserRow] = []
+            var matchingOnPage: Int?
+            while let row = try cursor.next() {
+                items.append(AdminUserRow(
+                    user: try UserRecord(row: row), todo: row[base], inProgress: row[base + 1], done: row[base + 2],
+                    focusSeconds7d: row[base + 3], focusSecondsTotal: row[base + 4],
+                    streak: StreakSummary(
+                        lastRunLength: row[base + 5] ?? 0, longest: row[base + 6] ?? 0, qualifiedDays: row[base + 7] ?? 0,
+                        lastQualifiedDate: (row[base + 8] as String?).flatMap(LocalDate.init), milestones: row[base + 9] ?? 0)))
+                matchingOnPage = row[base + 10]
+            }
             var totals: AdminTotals?
             if let activeSince {
                 let row = try Row.fetchOne(db, sql: """
@@ -82,21 +95,7 @@ extension AppDatabase {
                     """, arguments: [activeSince])
                 totals = AdminTotals(users: row?[0] ?? 0, active7d: row?[1] ?? 0, tasks: row?[2] ?? 0, focusSeconds: row?[3] ?? 0)
             }
-            let base = UserRecord.columnCount
-            let items = try rows.map { row in
-                AdminUserRow(
-                    user: try UserRecord(row: row), todo: row[base], inProgress: row[base + 1], done: row[base + 2],
-                    focusSeconds7d: row[base + 3], focusSecondsTotal: row[base + 4],
-                    streak: StreakSummary(
-                        lastRunLength: row[base + 5] ?? 0, longest: row[base + 6] ?? 0, qualifiedDays: row[base + 7] ?? 0,
-                        lastQualifiedDate: (row[base + 8] as String?).flatMap(LocalDate.init), milestones: row[base + 9] ?? 0))
-            }
-            let matching: Int
-            if let first = rows.first {
-                matching = first[base + 10]
-            } else {
-                matching = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users \(filter)", arguments: filterArguments) ?? 0
-            }
+            let matching = try matchingOnPage ?? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users \(filter)", arguments: filterArguments) ?? 0
             return (items, matching, totals)
         }
     }

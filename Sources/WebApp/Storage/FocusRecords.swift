@@ -37,8 +37,8 @@ struct TimerRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
     init(row: Row, from base: Int) throws {
         id = row[base]
         userId = row[base + 1]
-        kind = row[base + 2]
-        status = row[base + 3]
+        kind = try row.storedEnum(base + 2)
+        status = try row.storedEnum(base + 3)
         taskId = row[base + 4]
         plannedSeconds = row[base + 5]
         startedAt = row.storedDate(base + 6) ?? .distantPast

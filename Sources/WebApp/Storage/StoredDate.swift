@@ -46,7 +46,21 @@ enum StoredDate {
     }
 }
 
+/// A stored value the code does not know (a status written by a newer version, say).
+struct UnknownStoredValue: Error, CustomStringConvertible {
+    let value: String
+    var description: String { "unknown stored value '\(value)'" }
+}
+
 extension Row {
+    /// A string-backed enum in column `index`, read through SQLite's text directly
+    /// (GRDB's generic conversion looks up type metadata on every value).
+    func storedEnum<T: RawRepresentable>(_ index: Int) throws -> T where T.RawValue == String {
+        let raw: String = self[index]
+        guard let value = T(rawValue: raw) else { throw UnknownStoredValue(value: raw) }
+        return value
+    }
+
     /// The timestamp in column `index` (see ``StoredDate``), read from SQLite's own
     /// bytes when it has the usual shape.
     func storedDate(_ index: Int) -> Date? {

@@ -34,7 +34,7 @@ struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         userId = row[1]
         title = row[2]
         description = row[3]
-        status = row[4]
+        status = try row.storedEnum(4)
         estimatePomodoros = row[5]
         focusSeconds = row[6]
         pomodoros = row[7]
