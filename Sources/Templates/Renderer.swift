@@ -57,7 +57,7 @@ struct Renderer {
         case (.string(let string), .markup), (.string(let string), .escaped):
             Escaping.appendHTML(string, to: &out)
         case (.int(let number), .markup), (.int(let number), .escaped):
-            out.append(contentsOf: String(number).utf8)
+            Escaping.appendDecimal(number, to: &out)
         case (.html(let html), .markup):
             out.append(contentsOf: html.html.utf8)
         case (_, .url):
@@ -124,6 +124,13 @@ struct Renderer {
     }
 
     private func lookup(_ root: TemplateValue, _ members: [String], _ rootName: String, _ location: SourceLocation) throws(TemplateError) -> TemplateValue {
+        if members.isEmpty { return root }
+        if members.count == 1 {
+            guard case .dictionary(let entries) = root, let next = entries[members[0]] else {
+                return try missing(rootName + "." + members[0], location)
+            }
+            return next
+        }
         var value = root
         for (depth, member) in members.enumerated() {
             guard case .dictionary(let entries) = value, let next = entries[member] else {

@@ -1,12 +1,11 @@
-/// The members of a dictionary value: keys and values in two parallel arrays, looked up
-/// by comparing keys in order.
+/// The members of a dictionary value: key/value pairs in one array, looked up by
+/// comparing keys in order.
 ///
 /// View values are small (a task has ten members, a heatmap cell four) and a page
 /// builds and reads thousands of them; comparing a handful of short keys costs less
 /// than hashing one, and building two arrays costs less than a hash table.
 public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    public private(set) var keys: [String] = []
-    private var values: [TemplateValue] = []
+    private var entries: [(key: String, value: TemplateValue)] = []
 
     public init() {}
 
@@ -16,8 +15,7 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     /// Later pairs win over earlier ones with the same key.
     public init(_ pairs: some Sequence<(String, TemplateValue)>) {
-        keys.reserveCapacity(pairs.underestimatedCount)
-        values.reserveCapacity(pairs.underestimatedCount)
+        entries.reserveCapacity(pairs.underestimatedCount)
         for (key, value) in pairs { self[key] = value }
     }
 
@@ -25,31 +23,30 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
         self.init(dictionary.map { ($0.key, $0.value) })
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+    public var keys: [String] { entries.map(\.key) }
 
     public subscript(key: String) -> TemplateValue? {
         get {
-            for index in keys.indices where keys[index] == key { return values[index] }
+            for entry in entries where entry.key == key { return entry.value }
             return nil
         }
         set {
-            if let index = keys.firstIndex(of: key) {
+            if let index = entries.firstIndex(where: { $0.key == key }) {
                 if let newValue {
-                    values[index] = newValue
+                    entries[index].value = newValue
                 } else {
-                    keys.remove(at: index)
-                    values.remove(at: index)
+                    entries.remove(at: index)
                 }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                entries.append((key, newValue))
             }
         }
     }
 
     /// Equal members, whatever their order.
     public static func == (lhs: TemplateObject, rhs: TemplateObject) -> Bool {
-        lhs.count == rhs.count && lhs.keys.allSatisfy { lhs[$0] == rhs[$0] }
+        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
     }
 }

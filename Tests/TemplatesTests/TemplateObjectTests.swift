@@ -17,3 +17,12 @@ import Testing
         #expect(TemplateObject().isEmpty)
     }
 }
+
+@Suite struct DecimalTests {
+    @Test(arguments: [Int.min, -1_000, -9, -1, 0, 1, 9, 10, 99, 100, 12_345, Int.max])
+    func integersPrintLikeString(number: Int) {
+        var out: [UInt8] = []
+        Escaping.appendDecimal(number, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == String(number))
+    }
+}
