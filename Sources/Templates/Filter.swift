@@ -71,6 +71,7 @@ enum Filter: String, Sendable, CaseIterable {
         case .truncate:
             guard case .int(let limit) = arguments[0], limit > 0 else { throw FilterError("truncate needs a positive length") }
             let text = try Self.text(value)
+            if text.utf8.count <= limit { return .string(text) }  // no character is shorter than a byte
             return .string(text.count <= limit ? text : String(text.prefix(limit - 1)) + "…")
         }
     }

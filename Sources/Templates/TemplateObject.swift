@@ -29,7 +29,9 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     public subscript(key: String) -> TemplateValue? {
         get {
-            for entry in entries where entry.key == key { return entry.value }
+            // Comparing lengths first skips most other keys without a string comparison.
+            let length = key.utf8.count
+            for entry in entries where entry.key.utf8.count == length && entry.key == key { return entry.value }
             return nil
         }
         set {
