@@ -40,6 +40,14 @@ import Testing
         #expect(StoredDate.parse(text) == nil)
     }
 
+    /// Stored days read from bytes agree with `LocalDate`'s own parser, real or not.
+    @Test(arguments: ["2026-11-23", "1970-01-01", "2024-02-29", "2023-02-29", "2026-13-01", "2026-00-10", "2026-1-10", "20261123xx", "abcd-ef-gh", ""])
+    func storedDaysMatchLocalDate(text: String) {
+        var copy = text
+        let ours = copy.withUTF8 { StoredDay.parse(UnsafeRawBufferPointer($0)) }
+        #expect(ours == LocalDate(text))
+    }
+
     @Test func readsSecondsWithAndWithoutFractions() {
         #expect(StoredDate.parse("1970-01-01 00:00:00") == Date(timeIntervalSince1970: 0))
         #expect(StoredDate.parse("2026-11-23T08:55:30.250") == Date(timeIntervalSince1970: 1_795_424_130.25))

@@ -8,7 +8,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+        if let header = request.headers[.authorization], header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " {
             let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
             if let (user, _) = try await accounts.authenticate(accessToken: token) {
                 context.user = user

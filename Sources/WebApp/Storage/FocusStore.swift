@@ -211,7 +211,7 @@ extension AppDatabase {
                     lastRunLength: row[1], longest: row[2], qualifiedDays: row[3],
                     lastQualifiedDate: (row[4] as String?).flatMap(LocalDate.init), milestones: row[5])
             case 2:
-                if let day = LocalDate(row[1] as String) { totals[day, default: 0] += row[2] as Double }
+                if let day = row.storedDay(1) { totals[day, default: 0] += row[2] as Double }
             default:
                 openTasks.append((row[1], row[2]))
             }

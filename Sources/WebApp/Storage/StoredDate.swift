@@ -21,28 +21,30 @@ enum StoredDate {
         guard (19...29).contains(bytes.count), bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20 || bytes[10] == 0x54,
             bytes[13] == 0x3A, bytes[16] == 0x3A
         else { return nil }
-        func number(_ start: Int, _ length: Int) -> Int? {
-            var value = 0
-            for index in start..<(start + length) {
-                let digit = Int(bytes[index]) - 0x30
-                guard (0...9).contains(digit) else { return nil }
-                value = value * 10 + digit
-            }
-            return value
-        }
-        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+        guard let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
+            let hour = number(bytes, 11, 2), let minute = number(bytes, 14, 2), let second = number(bytes, 17, 2),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
         else { return nil }
         var fraction = 0.0
         if bytes.count > 19 {
-            guard bytes[19] == 0x2E, bytes.count > 20, let digits = number(20, bytes.count - 20) else { return nil }
+            guard bytes[19] == 0x2E, bytes.count > 20, let digits = number(bytes, 20, bytes.count - 20) else { return nil }
             fraction = Double(digits) / pow(10, Double(bytes.count - 20))
         }
         let date = LocalDate(year: year, month: month, day: day)
         guard date.components == (year, month, day) else { return nil }
         let seconds = date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// The decimal number in `length` bytes from `start`, or nil when one is not a digit.
+    static func number(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ length: Int) -> Int? {
+        var value = 0
+        for index in start..<(start + length) {
+            let digit = Int(bytes[index]) - 0x30
+            guard (0...9).contains(digit) else { return nil }
+            value = value * 10 + digit
+        }
+        return value
     }
 }
 
@@ -52,7 +54,24 @@ struct UnknownStoredValue: Error, CustomStringConvertible {
     var description: String { "unknown stored value '\(value)'" }
 }
 
+/// Reads stored calendar days (`YYYY-MM-DD`) from SQLite's bytes.
+enum StoredDay {
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> LocalDate? {
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
+            let year = StoredDate.number(bytes, 0, 4), let month = StoredDate.number(bytes, 5, 2), let day = StoredDate.number(bytes, 8, 2),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        let date = LocalDate(year: year, month: month, day: day)
+        return date.components == (year, month, day) ? date : nil
+    }
+}
+
 extension Row {
+    /// The calendar day in column `index`, or nil when it is not a real `YYYY-MM-DD` day.
+    func storedDay(_ index: Int) -> LocalDate? {
+        (try? withUnsafeData(atIndex: index) { data in data.flatMap { $0.withUnsafeBytes(StoredDay.parse) } }) ?? nil
+    }
+
     /// A string-backed enum in column `index`, read through SQLite's text directly
     /// (GRDB's generic conversion looks up type metadata on every value).
     func storedEnum<T: RawRepresentable>(_ index: Int) throws -> T where T.RawValue == String {
