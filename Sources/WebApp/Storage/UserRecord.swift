@@ -32,7 +32,7 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
     /// them are kept by triggers and never written from here); queries name them so
     /// rows decode by position.
     static let columns = "id, username, password_hash, timezone, is_admin, disabled, token_version, focus_minutes, short_break_minutes, long_break_minutes, long_break_every, xp, created_at, last_active_at"
-    static let columnCount = 14
+    static let columnCount = columns.split(separator: ",").count
 
     /// Decoded by position: every authenticated request loads its user, and looking
     /// columns up by name costs more than the query.
