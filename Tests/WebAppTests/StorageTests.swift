@@ -94,3 +94,30 @@ import Testing
         try plain.close()
     }
 }
+
+/// Inline reads: read-only connections that see every committed write, many at once.
+@Suite struct ReadConnectionTests {
+    @Test func readsSeeCommittedWritesAndCannotWrite() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-read-\(UUID().uuidString)/db.sqlite").path
+        let database = try AppDatabase(path: path)
+        try database.migrate()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    try await database.write { db in
+                        try db.execute(sql: "INSERT INTO users (username, password_hash, created_at) VALUES (?, 'x', '2026-01-01 00:00:00')", arguments: ["user\(index)"])
+                    }
+                    let seen = try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE username = ?", arguments: ["user\(index)"]) }
+                    #expect(seen == 1, "a read after a write sees it")
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") } == 40)
+        #expect(throws: DatabaseError.self) {
+            try database.read { db in try db.execute(sql: "DELETE FROM users") }
+        }
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") } == 40)
+        try database.close()
+    }
+}

@@ -24,18 +24,23 @@ struct RequestLogMiddleware: RouterMiddleware {
             response = errors.response(for: error, request: request, context: context)
         }
         response.headers[.xRequestID] = context.requestID
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        if logger.logLevel <= .info {
+            logger.info("request", metadata: metadata(request, response, context, elapsed: ContinuousClock.now - start))
+        }
+        return response
+    }
+
+    private func metadata(_ request: Request, _ response: Response, _ context: AppRequestContext, elapsed: Duration) -> Logger.Metadata {
+        let hundredths = Int((Double(elapsed.components.seconds) * 100_000 + Double(elapsed.components.attoseconds) / 1e13).rounded())
         var metadata: Logger.Metadata = [
             "request_id": .string(context.requestID),
             "method": .string(request.method.rawValue),
             "route": .string(context.endpointPath ?? "unmatched"),
             "status": .stringConvertible(response.status.code),
-            "latency_ms": .string(String(format: "%.2f", milliseconds)),
+            "latency_ms": .string("\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"),
         ]
         if let userID = context.user?.id { metadata["user_id"] = .stringConvertible(userID) }
-        logger.info("request", metadata: metadata)
-        return response
+        return metadata
     }
 
     private static func requestID(from request: Request) -> String {

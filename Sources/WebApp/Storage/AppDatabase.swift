@@ -5,14 +5,16 @@ import GRDB
 /// timeout, migrated before the server accepts traffic. Each use case is one method
 /// running in one transaction (see the extensions in this folder).
 ///
-/// Reads run their transaction on the calling thread (GRDB's synchronous API) rather
-/// than hopping to a GRDB queue and back: a read here takes tens of microseconds of
+/// Reads run their transaction on the calling thread (GRDB's synchronous API, on a
+/// read-only connection from ``ReadConnections``) rather than hopping to a GRDB queue
+/// and back: a read here takes tens of microseconds of
 /// CPU, less than the two thread switches of an asynchronous access, and readers never
 /// wait in WAL mode. Writes go through GRDB's writer queue asynchronously: a writer can
 /// wait for another one, or for a WAL checkpoint's fsync, and must not hold one of
 /// the few threads every request runs on while it does.
 final class AppDatabase: Sendable {
     let pool: DatabasePool
+    private let readers: ReadConnections
 
     let path: String
 
@@ -32,6 +34,7 @@ final class AppDatabase: Sendable {
             if let trace { db.trace { trace($0.expandedDescription) } }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        readers = ReadConnections(path: path, configuration: configuration)
     }
 
     /// Applies every migration not yet applied.
@@ -41,7 +44,7 @@ final class AppDatabase: Sendable {
 
     /// One read transaction on the calling thread.
     func read<T>(_ work: (Database) throws -> T) throws -> T {
-        try pool.read(work)
+        try readers.read(work)
     }
 
     /// One write transaction on GRDB's writer queue (rolled back when `work` throws).
@@ -55,6 +58,7 @@ final class AppDatabase: Sendable {
     }
 
     func close() throws {
+        try readers.close()
         try pool.close()
     }
 }
