@@ -11,19 +11,19 @@ import ServiceLifecycle
 /// task-status write (108 ms with it, 17 ms without). The server's connections turn
 /// the automatic checkpoint off (``AppDatabase/init(path:trace:checkpointsInBackground:)``)
 /// and this service does the same PASSIVE checkpoint on the side: it never blocks
-/// readers or the writer. Under steady reads and writes a passive checkpoint can never
-/// catch up (some reader always holds an older snapshot) and the log would grow without
-/// end, so once it holds more than ``restartFrames`` frames a TRUNCATE checkpoint waits
-/// (at most a fifth of a second) for the readers of the moment to finish, holding
-/// writers back that long, and empties the log file so the next write starts it anew.
+/// readers or the writer. Under steady writes a passive checkpoint never finishes (new
+/// frames arrive while it copies) and the log would grow without end, so once it holds
+/// more than ``restartFrames`` frames a RESTART checkpoint copies the few frames left,
+/// holding writers back that long (at most a fifth of a second while readers finish),
+/// and the next write starts the log from its beginning again.
 /// It stops with the server; closing the database checkpoints what is left.
 struct WALCheckpointer: Service {
     let path: String
     let interval: Duration
     let logger: Logger
 
-    /// About 16 MiB of 4 KiB pages.
-    static let restartFrames = 4096
+    /// About 64 MiB of 4 KiB pages.
+    static let restartFrames = 16_384
 
     func run() async throws {
         var configuration = Configuration()
@@ -35,7 +35,7 @@ struct WALCheckpointer: Service {
                 try await Task.sleep(for: interval)
                 do {
                     let (frames, _) = try await Self.checkpoint(connection)
-                    if frames > Self.restartFrames { try await Self.checkpoint(connection, .truncate) }
+                    if frames > Self.restartFrames { try await Self.checkpoint(connection, .restart) }
                 } catch {
                     logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }
