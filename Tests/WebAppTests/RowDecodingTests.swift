@@ -48,6 +48,26 @@ import Testing
         #expect(ours == LocalDate(text))
     }
 
+    /// Rows being stepped (SQLite's text read in place) and copied rows (GRDB's values)
+    /// give the same timestamps and days, and NULL stays nil.
+    @Test func steppedAndCopiedRowsAgree() throws {
+        let database = try AppDatabase(path: FileManager.default.temporaryDirectory.appendingPathComponent("fq-rows-\(UUID().uuidString)/db.sqlite").path)
+        let instants = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_795_424_130.25), Date(timeIntervalSince1970: -86_400.5)]
+        let sql = "SELECT ?, ?, ?, NULL, '2026-11-23', 'not a day'"
+        let arguments = StatementArguments(instants)
+        let stepped = try database.read { db in
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            let row = try #require(try rows.next())
+            return ((0..<4).map { row.storedDate($0) }, row.storedDay(4), row.storedDay(5))
+        }
+        let copied = try #require(try database.read { db in try Row.fetchOne(db, sql: sql, arguments: arguments) })
+        #expect(stepped.0 == (0..<4).map { copied.storedDate($0) })
+        #expect(stepped.0 == instants + [nil])
+        #expect(stepped.1 == LocalDate(year: 2026, month: 11, day: 23) && copied.storedDay(4) == stepped.1)
+        #expect(stepped.2 == nil && copied.storedDay(5) == nil)
+        try database.close()
+    }
+
     @Test func readsSecondsWithAndWithoutFractions() {
         #expect(StoredDate.parse("1970-01-01 00:00:00") == Date(timeIntervalSince1970: 0))
         #expect(StoredDate.parse("2026-11-23T08:55:30.250") == Date(timeIntervalSince1970: 1_795_424_130.25))

@@ -100,12 +100,16 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// `value` in exactly `width` digits, zero-padded (0 ≤ value < 10^width).
     private mutating func digits(_ value: Int, _ width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-            divisor /= 10
+        var value = value
+        let end = bytes.count + width
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
+        var index = end
+        while value > 0 {
+            index -= 1
+            bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
         }
     }
 

@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// Reads the timestamps GRDB stores (`YYYY-MM-DD HH:MM:SS.SSS`, UTC) without going
 /// through `DateComponents` and a calendar, which cost microseconds per value; a task
@@ -28,7 +29,9 @@ enum StoredDate {
         var fraction = 0.0
         if bytes.count > 19 {
             guard bytes[19] == 0x2E, bytes.count > 20, let digits = number(bytes, 20, bytes.count - 20) else { return nil }
-            fraction = Double(digits) / pow(10, Double(bytes.count - 20))
+            var scale = 1.0
+            for _ in 20..<bytes.count { scale *= 10 }
+            fraction = Double(digits) / scale
         }
         let date = LocalDate(year: year, month: month, day: day)
         guard date.components == (year, month, day) else { return nil }
@@ -66,10 +69,64 @@ enum StoredDay {
     }
 }
 
+/// A timestamp column as GRDB hands it to records: read from SQLite's own text when
+/// the row is being stepped (GRDB's fast path for `StatementColumnConvertible`), with no
+/// string or `Data` made on the way.
+struct StoredTimestamp: DatabaseValueConvertible, StatementColumnConvertible {
+    let date: Date
+
+    init(_ date: Date) { self.date = date }
+
+    init?(sqliteStatement: SQLiteStatement, index: CInt) {
+        if sqlite3_column_type(sqliteStatement, index) == SQLITE_TEXT, let text = sqlite3_column_text(sqliteStatement, index),
+            let date = StoredDate.parse(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqliteStatement, index))))
+        {
+            self.date = date
+        } else {
+            guard let date = StoredDate.date(DatabaseValue(sqliteStatement: sqliteStatement, index: index)) else { return nil }
+            self.date = date
+        }
+    }
+
+    var databaseValue: DatabaseValue { date.databaseValue }
+
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StoredTimestamp? {
+        StoredDate.date(dbValue).map(StoredTimestamp.init)
+    }
+}
+
+/// A calendar-day column (`YYYY-MM-DD`), read like ``StoredTimestamp``.
+struct StoredLocalDay: DatabaseValueConvertible, StatementColumnConvertible {
+    let day: LocalDate
+
+    init(_ day: LocalDate) { self.day = day }
+
+    init?(sqliteStatement: SQLiteStatement, index: CInt) {
+        guard sqlite3_column_type(sqliteStatement, index) == SQLITE_TEXT, let text = sqlite3_column_text(sqliteStatement, index),
+            let day = StoredDay.parse(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqliteStatement, index))))
+        else { return nil }
+        self.day = day
+    }
+
+    var databaseValue: DatabaseValue { day.description.databaseValue }
+
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StoredLocalDay? {
+        String.fromDatabaseValue(dbValue).flatMap(LocalDate.init).map(StoredLocalDay.init)
+    }
+}
+
 extension Row {
+    /// The timestamp in column `index` (see ``StoredTimestamp``); nil for NULL or a value
+    /// that is not a date.
+    func storedDate(_ index: Int) -> Date? {
+        let value: StoredTimestamp?? = try? decode(atIndex: index)
+        return value??.date
+    }
+
     /// The calendar day in column `index`, or nil when it is not a real `YYYY-MM-DD` day.
     func storedDay(_ index: Int) -> LocalDate? {
-        (try? withUnsafeData(atIndex: index) { data in data.flatMap { $0.withUnsafeBytes(StoredDay.parse) } }) ?? nil
+        let value: StoredLocalDay?? = try? decode(atIndex: index)
+        return value??.day
     }
 
     /// A string-backed enum in column `index`, read through SQLite's text directly
@@ -78,14 +135,5 @@ extension Row {
         let raw: String = self[index]
         guard let value = T(rawValue: raw) else { throw UnknownStoredValue(value: raw) }
         return value
-    }
-
-    /// The timestamp in column `index` (see ``StoredDate``), read from SQLite's own
-    /// bytes when it has the usual shape.
-    func storedDate(_ index: Int) -> Date? {
-        let direct = try? withUnsafeData(atIndex: index) { data in
-            data.flatMap { data in data.withUnsafeBytes(StoredDate.parse) }
-        }
-        return direct ?? StoredDate.date(self[index] as DatabaseValue)
     }
 }
