@@ -35,7 +35,8 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
             return nil
         }
         set {
-            if let index = entries.firstIndex(where: { $0.key == key }) {
+            let length = key.utf8.count
+            if let index = entries.firstIndex(where: { $0.key.utf8.count == length && $0.key == key }) {
                 if let newValue {
                     entries[index].value = newValue
                 } else {

@@ -89,6 +89,10 @@ extension Response {
 extension String {
     /// Self when it looks like one of our tokens (base64url, 16–128 characters).
     var nilIfInvalidToken: String? {
-        (16...128).contains(count) && allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) ? self : nil
+        (16...128).contains(utf8.count)
+            && utf8.allSatisfy({ byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            }) ? self : nil
     }
 }
