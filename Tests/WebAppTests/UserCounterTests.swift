@@ -36,8 +36,9 @@ enum UserCounters {
             for step in 0..<120 {
                 let owner = Bool.random(using: &random) ? ada : bob
                 let userID = Int64(owner.id)
-                switch Int.random(in: 0..<10, using: &random) {
-                case 0..<3, _ where ids.isEmpty:
+                let choice = Int.random(in: 0..<10, using: &random)
+                switch ids.isEmpty ? 0 : choice {
+                case 0..<3:
                     let status = TaskStatus.allCases.randomElement(using: &random)!  // safe: three cases
                     let task = try await app.services.tasks.create(userID: userID, title: "t\(step)", description: nil, status: status.rawValue, estimate: nil)
                     ids.append(task.taskID)

@@ -52,7 +52,8 @@ struct JSONWriter {
         first = false
         bytes.append(UInt8(ascii: "\""))
         key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
     }
 
     mutating func field(_ key: StaticString, _ value: String?) {
@@ -114,7 +115,8 @@ struct JSONWriter {
     }
 
     mutating func null() {
-        bytes.append(contentsOf: [UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "l"), UInt8(ascii: "l")])
+        let literal: StaticString = "null"
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     mutating func integer(_ value: Int64) {

@@ -29,6 +29,7 @@ struct FormData: Sendable {
     }
 
     private static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) { return String(text) }
+        return text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
