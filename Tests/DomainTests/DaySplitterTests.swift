@@ -34,6 +34,19 @@ import Testing
         #expect(LocalDate("1970-01-01")?.dayNumber == 0)
         #expect(LocalDate("2026-11-23")?.weekday == 1)
         #expect(LocalDate("2026-12-31")?.adding(days: 1).description == "2027-01-01")
+        #expect(LocalDate(dayNumber: -719_529).description == "-0001-12-31", "years before 0 keep their sign")
+    }
+
+    /// Every day from year 0 to 9999 prints as `YYYY-MM-DD` and parses back to itself,
+    /// and the text matches the components.
+    @Test func everyDayPrintsAndParsesBack() {
+        for dayNumber in stride(from: -719_528, through: 2_932_896, by: 97) {
+            let day = LocalDate(dayNumber: dayNumber)
+            let (year, month, date) = day.components
+            let text = day.description
+            #expect(LocalDate(text) == day, "\(text)")
+            #expect(text == String(format: "%04d-%02d-%02d", year, month, date))
+        }
     }
 
     /// Against a slow model: every whole minute of the span counted on its own local day

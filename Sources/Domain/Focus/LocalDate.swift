@@ -60,13 +60,21 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// 0 = Sunday … 6 = Saturday.
     public var weekday: Int { ((dayNumber % 7) + 7 + 4) % 7 }
 
-    /// `YYYY-MM-DD`, built by hand: this runs for every chart cell and stored day.
+    /// `YYYY-MM-DD`, built by hand from digits: this runs for every chart cell and stored
+    /// day. Years outside 0…9999 are printed as numbers, without padding.
     public var description: String {
         let (year, month, day) = components
-        return Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2)
+        guard (0...9999).contains(year) else { return Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2) }
+        let digit = { (value: Int) in UInt8(ascii: "0") + UInt8(value) }
+        let bytes: [UInt8] = [
+            digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), UInt8(ascii: "-"),
+            digit(month / 10), digit(month % 10), UInt8(ascii: "-"), digit(day / 10), digit(day % 10),
+        ]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func padded(_ value: Int, _ width: Int) -> String {
+        if value < 0 { return "-" + padded(-value, width) }
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
