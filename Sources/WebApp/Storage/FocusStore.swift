@@ -32,16 +32,23 @@ extension AppDatabase {
     /// The live timer (completing an expired one first) and recent finished timers,
     /// newest first, for suggesting what comes next.
     func timerState(userID: Int64, timezone: String, qualifySeconds: Double, now: Date) async throws -> (live: TimerRecord?, recent: [TimerRecord]) {
-        let recent = try read { db in
+        let recent = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: { $0.first { $0.status.isLive } }) { db in
             try TimerRecord.fetchAll(db.cachedStatement(sql: "SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 30"), arguments: [userID])
         }
-        if let live = recent.first(where: { $0.status.isLive }), live.timer.settled(at: now).status != live.status {
-            try await write { db in
-                _ = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
-            }
-            return try await timerState(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
-        }
         return (recent.first(where: { $0.status.isLive }), recent.filter { !$0.status.isLive })
+    }
+
+    /// Reads; when the live timer in what was read has run past its planned end, completes
+    /// it (one write, once per timer) and reads again.
+    private func readSettlingTimer<T>(
+        userID: Int64, timezone: String, qualifySeconds: Double, now: Date, live: (T) -> TimerRecord?, _ work: (Database) throws -> T
+    ) async throws -> T {
+        let result = try read(work)
+        guard let timer = live(result), timer.timer.settled(at: now).status != timer.status else { return result }
+        try await write { db in
+            _ = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
+        }
+        return try read(work)
     }
 
     func startTimer(userID: Int64, kind: TimerKind, plannedSeconds: Int, taskID: Int64?, timezone: String, qualifySeconds: Double, now: Date) async throws -> TimerRecord {
@@ -118,10 +125,14 @@ extension AppDatabase {
     /// Focus seconds per local day from `from` to `to`.
     func dailyTotals(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [LocalDate: Double] {
         try read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT day, seconds FROM daily_totals WHERE user_id = ? AND day BETWEEN ? AND ?",
+            var totals: [LocalDate: Double] = [:]
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT day, seconds FROM daily_totals WHERE user_id = ? AND day BETWEEN ? AND ?"),
                 arguments: [userID, from.description, to.description])
-            return Dictionary(rows.compactMap { row in LocalDate(row["day"] as String).map { ($0, row["seconds"] as Double) } }, uniquingKeysWith: +)
+            while let row = try rows.next() {
+                if let day = row.storedDay(0) { totals[day, default: 0] += row[1] as Double }
+            }
+            return totals
         }
     }
 
@@ -176,14 +187,9 @@ extension AppDatabase {
     /// task page, this). A running timer past its planned end is completed first (a
     /// write, once per timer) and the panels read again.
     func progressSnapshot(userID: Int64, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date) async throws -> ProgressSnapshot {
-        let snapshot = try read { db in try Self.readPanels(db, userID: userID, from: from, to: to) }
-        if let live = snapshot.live, live.timer.settled(at: now).status != live.status {
-            try await write { db in
-                _ = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
-            }
-            return try read { db in try Self.readPanels(db, userID: userID, from: from, to: to) }
+        try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.live) { db in
+            try Self.readPanels(db, userID: userID, from: from, to: to)
         }
-        return snapshot
     }
 
     /// Four reads as one `UNION ALL`; each row's first column says which part it
