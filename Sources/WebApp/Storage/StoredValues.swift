@@ -69,6 +69,15 @@ enum StoredDay {
     }
 }
 
+/// SQLite's own bytes for a TEXT column of the row being stepped (valid until the
+/// statement moves on), or nil when the value is not text.
+enum SQLiteText {
+    static func bytes(_ statement: SQLiteStatement, _ index: CInt) -> UnsafeRawBufferPointer? {
+        guard sqlite3_column_type(statement, index) == SQLITE_TEXT, let text = sqlite3_column_text(statement, index) else { return nil }
+        return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, index)))
+    }
+}
+
 /// A timestamp column as GRDB hands it to records: read from SQLite's own text when
 /// the row is being stepped (GRDB's fast path for `StatementColumnConvertible`), with no
 /// string or `Data` made on the way.
@@ -78,9 +87,7 @@ struct StoredTimestamp: DatabaseValueConvertible, StatementColumnConvertible {
     init(_ date: Date) { self.date = date }
 
     init?(sqliteStatement: SQLiteStatement, index: CInt) {
-        if sqlite3_column_type(sqliteStatement, index) == SQLITE_TEXT, let text = sqlite3_column_text(sqliteStatement, index),
-            let date = StoredDate.parse(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqliteStatement, index))))
-        {
+        if let text = SQLiteText.bytes(sqliteStatement, index), let date = StoredDate.parse(text) {
             self.date = date
         } else {
             guard let date = StoredDate.date(DatabaseValue(sqliteStatement: sqliteStatement, index: index)) else { return nil }
@@ -102,9 +109,7 @@ struct StoredLocalDay: DatabaseValueConvertible, StatementColumnConvertible {
     init(_ day: LocalDate) { self.day = day }
 
     init?(sqliteStatement: SQLiteStatement, index: CInt) {
-        guard sqlite3_column_type(sqliteStatement, index) == SQLITE_TEXT, let text = sqlite3_column_text(sqliteStatement, index),
-            let day = StoredDay.parse(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqliteStatement, index))))
-        else { return nil }
+        guard let text = SQLiteText.bytes(sqliteStatement, index), let day = StoredDay.parse(text) else { return nil }
         self.day = day
     }
 
