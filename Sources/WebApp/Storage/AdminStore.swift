@@ -37,6 +37,9 @@ enum AdminSort: String, CaseIterable, Sendable {
 /// signed-in admin's own row is the request's third), and admin changes as one
 /// transaction each.
 extension AppDatabase {
+    /// The user record's columns of the page's subquery `u`.
+    private static let adminUserColumns = UserRecord.columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")
+
     enum AdminConflict: Error { case selfProtection, lastAdmin }
 
     /// The page of users; the site-wide totals only when `totalsSince` is given (the
@@ -57,9 +60,8 @@ extension AppDatabase {
             // The page is chosen first (only the sort key is computed for every user), then
             // the 7-day focus is summed for the rows shown; task counts and all-time focus
             // are the users' own counters (kept by triggers, see migration v5).
-            let userColumns = UserRecord.columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")
             let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT \(userColumns),
+                SELECT \(Self.adminUserColumns),
                     u.todo_count, u.in_progress_count, u.done_count,
                     COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0),
                     u.focus_seconds_total,

@@ -29,6 +29,13 @@ struct TimerRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersis
     /// The columns in table order; queries name them so rows decode by position.
     static let columns = "id, user_id, kind, status, task_id, planned_seconds, started_at, paused_at, paused_seconds, ended_at"
 
+    /// How many recent timers suggest the next one (enough to reach back past a long break).
+    static let recentCount = 30
+    /// A user's most recent timers, newest first (`?1`: the user).
+    static let recentSQL = "SELECT \(columns) FROM timers WHERE user_id = ?1 ORDER BY id DESC LIMIT \(recentCount)"
+    static let liveSQL = "SELECT \(columns) FROM timers WHERE user_id = ? AND status IN ('running', 'paused')"
+    static let latestSQL = "SELECT \(columns) FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 1"
+
     init(row: Row) throws {
         try self.init(row: row, from: 0)
     }

@@ -33,7 +33,7 @@ extension AppDatabase {
     /// newest first, for suggesting what comes next.
     func timerState(userID: Int64, timezone: String, qualifySeconds: Double, now: Date) async throws -> (live: TimerRecord?, recent: [TimerRecord]) {
         let recent = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: { $0.first { $0.status.isLive } }) { db in
-            try TimerRecord.fetchAll(db.cachedStatement(sql: "SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 30"), arguments: [userID])
+            try TimerRecord.fetchAll(db.cachedStatement(sql: TimerRecord.recentSQL), arguments: [userID])
         }
         return (recent.first(where: { $0.status.isLive }), recent.filter { !$0.status.isLive })
     }
@@ -139,7 +139,7 @@ extension AppDatabase {
     /// The live timer after lazy completion: a running timer past its planned end is
     /// completed at that end (and its session recorded); nil when none is live.
     private static func settleLiveTimer(_ db: Database, userID: Int64, timezone: String, qualifySeconds: Double, now: Date) throws -> TimerRecord? {
-        guard let live = try TimerRecord.fetchOne(db.cachedStatement(sql: "SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ? AND status IN ('running', 'paused')"), arguments: [userID]) else {
+        guard let live = try TimerRecord.fetchOne(db.cachedStatement(sql: TimerRecord.liveSQL), arguments: [userID]) else {
             return nil
         }
         let settled = live.timer.settled(at: now)
@@ -195,7 +195,7 @@ extension AppDatabase {
     /// Four reads as one `UNION ALL`; each row's first column says which part it
     /// belongs to, the other columns are that part's, in order.
     static let panelsSQL = """
-        SELECT 0, \(TimerRecord.columns) FROM (SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ?1 ORDER BY id DESC LIMIT 30)
+        SELECT 0, \(TimerRecord.columns) FROM (\(TimerRecord.recentSQL))
         UNION ALL SELECT 1, last_run_length, longest, qualified_days, last_qualified_date, milestones, NULL, NULL, NULL, NULL, NULL FROM streaks WHERE user_id = ?1
         UNION ALL SELECT 2, day, seconds, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM daily_totals WHERE user_id = ?1 AND day BETWEEN ?2 AND ?3
         UNION ALL SELECT 3, id, title, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (
@@ -234,7 +234,7 @@ extension AppDatabase {
     /// The user's most recent timer, whatever its state.
     func lastTimer(userID: Int64) async throws -> TimerRecord? {
         try read { db in
-            try TimerRecord.fetchOne(db.cachedStatement(sql: "SELECT \(TimerRecord.columns) FROM timers WHERE user_id = ? ORDER BY id DESC LIMIT 1"), arguments: [userID])
+            try TimerRecord.fetchOne(db.cachedStatement(sql: TimerRecord.latestSQL), arguments: [userID])
         }
     }
 }
