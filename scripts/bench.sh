@@ -14,7 +14,9 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 PORT=${BENCH_PORT:-18080}
 ONLY=${BENCH_ONLY:-}  # e.g. "dashboard api_tasks": run only these scenarios
 BIN=.build/release/focusquest
-CACHE=.build/bench/seed-${USERS}x${TASKS}x${SESSIONS}.sqlite
+# SEED_VERSION changes when the seeder writes different data (2: friends), so an old cache is not reused.
+SEED_VERSION=2
+CACHE=.build/bench/seed-v${SEED_VERSION}-${USERS}x${TASKS}x${SESSIONS}.sqlite
 WORK=.build/bench/work
 BASE=http://127.0.0.1:$PORT
 

@@ -11,6 +11,7 @@ struct AppServices: Sendable {
     let tasks: TaskService
     let focus: FocusService
     let admin: AdminService
+    let friends: FriendService
     let views: Views
     let logger: Logger
 
@@ -28,7 +29,9 @@ struct AppServices: Sendable {
         let tasks = TaskService(database: database, clock: clock)
         let focus = FocusService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
         let admin = AdminService(database: database, clock: clock)
-        return AppServices(config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, views: views, logger: logger)
+        let friends = FriendService(database: database, clock: clock)
+        return AppServices(
+            config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, friends: friends, views: views, logger: logger)
     }
 }
 
@@ -48,6 +51,7 @@ enum AppRouter {
         AccountAPIController(accounts: services.accounts).addRoutes(public: api, authenticated: authenticatedAPI)
         TaskAPIController(tasks: services.tasks).addRoutes(to: authenticatedAPI)
         FocusAPIController(focus: services.focus).addRoutes(to: authenticatedAPI)
+        FriendAPIController(friends: services.friends, focus: services.focus).addRoutes(to: authenticatedAPI)
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
@@ -57,6 +61,7 @@ enum AppRouter {
         AccountPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: signedIn)
         DashboardController(tasks: services.tasks, focus: services.focus, views: services.views).addRoutes(to: signedIn)
         TimerPagesController(focus: services.focus, views: services.views).addRoutes(to: signedIn)
+        FriendPagesController(friends: services.friends, views: services.views).addRoutes(to: signedIn)
         AdminPagesController(admin: services.admin, views: services.views).addRoutes(to: signedIn.group(context: AdminContext.self))
         return router
     }

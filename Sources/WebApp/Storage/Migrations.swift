@@ -160,6 +160,29 @@ enum Migrations {
                 END;
                 """)
         }
+        // Friends: a pending request is one row (from → to); an accepted friendship is
+        // two rows, one per direction, so "my friends" is one index range either way.
+        migrator.registerMigration("v6-friends") { db in
+            try db.execute(sql: """
+                CREATE TABLE friend_requests (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    from_user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    to_user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    created_at DATETIME NOT NULL,
+                    UNIQUE (from_user_id, to_user_id),
+                    CHECK (from_user_id != to_user_id)
+                );
+                CREATE INDEX friend_requests_by_recipient ON friend_requests(to_user_id, from_user_id);
+                CREATE TABLE friendships (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    friend_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    since DATETIME NOT NULL,
+                    PRIMARY KEY (user_id, friend_id),
+                    CHECK (user_id != friend_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX friendships_by_friend ON friendships(friend_id);
+                """)
+        }
         return migrator
     }
 }

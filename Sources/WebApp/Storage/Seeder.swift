@@ -8,6 +8,7 @@ import GRDB
 /// totals, streaks, task minutes, XP facts — comes from the same Domain rules the app uses
 /// (``DaySplitter``, ``StreakSummary``, ``FocusXP``), computed per user in one pass and
 /// written with prepared statements, so the result equals what the API would have built.
+/// Then everyone gets a few friends.
 struct Seeder {
     struct Plan: Sendable {
         var users: Int
@@ -34,18 +35,47 @@ struct Seeder {
         "Use <b>bold</b> sparingly & quote \"sources\".",
     ]
 
-    /// Seeds in batches of users per transaction; `progress` gets the users done so far.
+    /// Seeds in batches of users per transaction, then their friendships; `progress`
+    /// gets the users done so far.
     func run(progress: (Int) -> Void) async throws {
         let batch = 250
-        var done = 0
-        while done < plan.users {
-            let range = (done + 1)...min(plan.users, done + batch)
-            try await database.pool.write { db in
+        var userIDs: [Int64] = []
+        while userIDs.count < plan.users {
+            let range = (userIDs.count + 1)...min(plan.users, userIDs.count + batch)
+            userIDs += try await database.pool.write { db in
                 let statements = try Statements(db)
-                for index in range { try seedUser(index, statements, db) }
+                return try range.map { index in try seedUser(index, statements, db) }
             }
-            done = range.upperBound
-            progress(done)
+            progress(userIDs.count)
+        }
+        try await seedFriends(userIDs)
+    }
+
+    /// A few friends each: every user befriends up to three people among the next fifty
+    /// (fewer in a small seed; so friends live in other time zones and have other
+    /// habits), which gives about six friends per user; every seventh user also has a
+    /// request waiting from someone further away.
+    private func seedFriends(_ userIDs: [Int64]) async throws {
+        let friendWindow = min(50, max(1, userIDs.count / 4))
+        for start in stride(from: 0, to: userIDs.count, by: 1000) {
+            try await database.pool.write { db in
+                let friendship = try db.makeStatement(sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id, since) VALUES (?, ?, ?), (?, ?, ?)")
+                let request = try db.makeStatement(sql: "INSERT OR IGNORE INTO friend_requests (from_user_id, to_user_id, created_at) VALUES (?, ?, ?)")
+                for position in start..<min(userIDs.count, start + 1000) {
+                    var random = SeededRandom(seed: plan.seed &+ UInt64(position) &* 0x2545_F491)
+                    let user = userIDs[position]
+                    let reachable = userIDs.count - position - 1
+                    for _ in 0..<min(3, reachable) {
+                        let friend = userIDs[position + Int.random(in: 1...min(friendWindow, reachable), using: &random)]
+                        let since = now.addingTimeInterval(-Double(Int.random(in: 3_600...(plan.days * 86_400 + 3_600), using: &random)))
+                        try friendship.execute(arguments: [user, friend, since, friend, user, since])
+                    }
+                    if position % 7 == 0, reachable > friendWindow {
+                        let stranger = userIDs[position + Int.random(in: (friendWindow + 1)...min(2 * friendWindow, reachable), using: &random)]
+                        try request.execute(arguments: [stranger, user, now.addingTimeInterval(-Double(Int.random(in: 60...86_400, using: &random)))])
+                    }
+                }
+            }
         }
     }
 
@@ -61,7 +91,7 @@ struct Seeder {
         }
     }
 
-    private func seedUser(_ index: Int, _ s: Statements, _ db: Database) throws {
+    private func seedUser(_ index: Int, _ s: Statements, _ db: Database) throws -> Int64 {
         var random = SeededRandom(seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
         let zoneName = Self.zones[index % Self.zones.count]
         let zone = TimeZone(identifier: zoneName) ?? .gmt
@@ -135,5 +165,6 @@ struct Seeder {
         }
         xp += FocusXP.perStreakMilestone * streak.milestones
         try db.execute(sql: "UPDATE users SET xp = ? WHERE id = ?", arguments: [xp, userID])
+        return userID
     }
 }

@@ -1,0 +1,175 @@
+import Domain
+import Foundation
+import GRDB
+
+/// A pending friend request as one of its two people sees it: `other` is the person on
+/// the far side (the recipient of an outgoing request, the sender of an incoming one).
+struct FriendRequestItem: Sendable, Equatable {
+    let id: Int64
+    let otherID: Int64
+    let otherUsername: String
+    let createdAt: Date
+}
+
+/// An accepted friendship as one of its two people sees it.
+struct FriendItem: Sendable, Equatable {
+    let userID: Int64
+    let username: String
+    let since: Date
+}
+
+struct FriendsOverview: Sendable {
+    let friends: [FriendItem]
+    let incoming: [FriendRequestItem]
+    let outgoing: [FriendRequestItem]
+}
+
+/// One person on a leaderboard, before the ranking: their stored streak and the focus
+/// seconds per local day since the earliest day any member's window can start.
+struct LeaderboardMember: Sendable {
+    let userID: Int64
+    let username: String
+    let timezone: String
+    let xp: Int
+    let streak: StreakSummary
+    var secondsByDay: [LocalDate: Double]
+}
+
+/// Friend requests and friendships, each use case one transaction.
+extension AppDatabase {
+    enum FriendConflict: Error, Equatable { case unknownUser, ownself, alreadyFriends, requestPending, requestMissing }
+
+    /// Asks `username` to be friends. Usernames match without regard to case.
+    func sendFriendRequest(from userID: Int64, to username: String, now: Date) async throws -> FriendRequestItem {
+        try await write { db in
+            guard let recipient = try UserRecord.find(db, username: username) else { throw FriendConflict.unknownUser }
+            let recipientID = recipient.userID
+            if recipientID == userID { throw FriendConflict.ownself }
+            if try Self.areFriends(db, userID, recipientID) { throw FriendConflict.alreadyFriends }
+            let pending = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM friend_requests
+                    WHERE (from_user_id = ? AND to_user_id = ?) OR (from_user_id = ? AND to_user_id = ?))
+                """, arguments: [userID, recipientID, recipientID, userID]) ?? false
+            if pending { throw FriendConflict.requestPending }
+            try db.execute(sql: "INSERT INTO friend_requests (from_user_id, to_user_id, created_at) VALUES (?, ?, ?)", arguments: [userID, recipientID, now])
+            return FriendRequestItem(id: db.lastInsertedRowID, otherID: recipientID, otherUsername: recipient.username, createdAt: now)
+        }
+    }
+
+    /// The recipient accepts: the request goes, the friendship (both directions) comes.
+    func acceptFriendRequest(id: Int64, by userID: Int64, now: Date) async throws -> FriendItem {
+        try await write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT r.from_user_id, u.username FROM friend_requests r JOIN users u ON u.id = r.from_user_id
+                WHERE r.id = ? AND r.to_user_id = ?
+                """, arguments: [id, userID])
+            else { throw FriendConflict.requestMissing }
+            let senderID: Int64 = row[0]
+            try db.execute(sql: "DELETE FROM friend_requests WHERE id = ?", arguments: [id])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id, since) VALUES (?, ?, ?), (?, ?, ?)",
+                arguments: [userID, senderID, now, senderID, userID, now])
+            return FriendItem(userID: senderID, username: row[1], since: now)
+        }
+    }
+
+    /// Either person drops a pending request: the recipient declines it, the sender
+    /// withdraws it. False when there is no such request of theirs.
+    func dropFriendRequest(id: Int64, by userID: Int64) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM friend_requests WHERE id = ? AND (to_user_id = ? OR from_user_id = ?)", arguments: [id, userID, userID])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Ends a friendship for both people. False when they were not friends.
+    func removeFriend(_ friendID: Int64, of userID: Int64) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM friendships WHERE (user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?)",
+                arguments: [userID, friendID, friendID, userID])
+            return db.changesCount > 0
+        }
+    }
+
+    func areFriends(_ userID: Int64, _ otherID: Int64) throws -> Bool {
+        try read { db in try Self.areFriends(db, userID, otherID) }
+    }
+
+    private static func areFriends(_ db: Database, _ userID: Int64, _ otherID: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM friendships WHERE user_id = ? AND friend_id = ?)", arguments: [userID, otherID]) ?? false
+    }
+
+    /// Friends (by username), incoming and outgoing requests (newest first) in one statement.
+    func friendsOverview(userID: Int64) throws -> FriendsOverview {
+        try read { db in
+            let rows = try Row.fetchAll(db.cachedStatement(sql: Self.overviewSQL), arguments: [userID])
+            var friends: [FriendItem] = []
+            var incoming: [FriendRequestItem] = []
+            var outgoing: [FriendRequestItem] = []
+            for row in rows {
+                let kind: String = row[0]
+                let at = row.storedDate(4) ?? .distantPast
+                switch kind {
+                case "friend": friends.append(FriendItem(userID: row[2], username: row[3], since: at))
+                case "incoming": incoming.append(FriendRequestItem(id: row[1], otherID: row[2], otherUsername: row[3], createdAt: at))
+                default: outgoing.append(FriendRequestItem(id: row[1], otherID: row[2], otherUsername: row[3], createdAt: at))
+                }
+            }
+            friends.sort { $0.username.localizedCaseInsensitiveCompare($1.username) == .orderedAscending }
+            incoming.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            outgoing.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+            return FriendsOverview(friends: friends, incoming: incoming, outgoing: outgoing)
+        }
+    }
+
+    /// Friends, incoming and outgoing requests of user `?1`.
+    static let overviewSQL = """
+        SELECT 'friend', NULL, u.id, u.username, f.since FROM friendships f JOIN users u ON u.id = f.friend_id WHERE f.user_id = ?1
+        UNION ALL
+        SELECT 'incoming', r.id, u.id, u.username, r.created_at FROM friend_requests r JOIN users u ON u.id = r.from_user_id WHERE r.to_user_id = ?1
+        UNION ALL
+        SELECT 'outgoing', r.id, u.id, u.username, r.created_at FROM friend_requests r JOIN users u ON u.id = r.to_user_id WHERE r.from_user_id = ?1
+        """
+
+    /// User `?1` and their friends, with their stored streaks.
+    static let leaderboardMembersSQL = """
+        SELECT u.id, u.username, u.timezone, u.xp,
+            s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones
+        FROM users u LEFT JOIN streaks s ON s.user_id = u.id
+        WHERE u.id IN (\(AppDatabase.membersOfCircle))
+        """
+
+    /// Daily focus of user `?1` and their friends from day `?2` on.
+    static let leaderboardDaysSQL = """
+        SELECT d.user_id, d.day, d.seconds FROM daily_totals d
+        WHERE d.user_id IN (\(AppDatabase.membersOfCircle)) AND d.day >= ?2
+        """
+
+    /// The ids of user `?1` and their friends (each an index lookup).
+    static let membersOfCircle = "SELECT ?1 UNION ALL SELECT friend_id FROM friendships WHERE user_id = ?1"
+
+    /// The user and their friends with streaks, and their daily focus from `since` on.
+    /// Two statements whatever the number of friends.
+    func leaderboardMembers(userID: Int64, since: LocalDate) throws -> [LeaderboardMember] {
+        try read { db in
+            let memberRows = try Row.fetchAll(db.cachedStatement(sql: Self.leaderboardMembersSQL), arguments: [userID])
+            var members: [Int64: LeaderboardMember] = [:]
+            for row in memberRows {
+                let id: Int64 = row[0]
+                members[id] = LeaderboardMember(
+                    userID: id, username: row[1], timezone: row[2], xp: row[3],
+                    streak: StreakSummary(
+                        lastRunLength: row[4] ?? 0, longest: row[5] ?? 0, qualifiedDays: row[6] ?? 0,
+                        lastQualifiedDate: row.storedDay(7), milestones: row[8] ?? 0),
+                    secondsByDay: [:])
+            }
+            let days = try Row.fetchCursor(db.cachedStatement(sql: Self.leaderboardDaysSQL), arguments: [userID, since.description])
+            while let row = try days.next() {
+                guard let day = row.storedDay(1) else { continue }
+                members[row[0]]?.secondsByDay[day] = row[2]
+            }
+            return Array(members.values)
+        }
+    }
+}
