@@ -45,7 +45,7 @@ import Testing
             let ada = Browser(client)
             try await ada.signup("ada")
             let unknown = try await ada.post("/friends/requests", ["username": "<b>zed</b>"])
-            #expect(unknown.status == .notFound)
+            #expect(unknown.status == .unprocessableContent, "a form error, whatever the API says")
             #expect(unknown.text.contains("<title>Friends · FocusQuest</title>"), "the whole page without the script")
             #expect(unknown.text.contains(#"value="&lt;b&gt;zed&lt;/b&gt;""#), "kept and escaped")
             #expect(unknown.text.contains("That username matches no one."))

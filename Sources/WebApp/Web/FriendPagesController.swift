@@ -6,7 +6,7 @@ import Templates
 /// `/friends`: the leaderboard, friend requests and the friends list. Every action
 /// swaps the whole panel (it changes several lists at once); without JavaScript it
 /// redirects back to the page. A failed request re-renders the form with the typed
-/// username and the reason.
+/// username and the reason (422, like every form error).
 struct FriendPagesController: Sendable {
     let friends: FriendService
     let views: Views
@@ -22,7 +22,9 @@ struct FriendPagesController: Sendable {
                 return try done(context, notice: "Request sent to \(sent.otherUsername).")
             } catch let error as AppError where error.fields?["username"] != nil {
                 let reason = error.fields?["username"] ?? error.message
-                return try panel(context, status: error.status, typed: form["username"] ?? "", error: "That username \(reason).")
+                // 422 whatever the API would say (404, 409): the page's form-error status,
+                // which the script swaps in place.
+                return try panel(context, status: .unprocessableContent, typed: form["username"] ?? "", error: "That username \(reason).")
             }
         }
         router.post("friends/requests/:id/accept") { _, context in
