@@ -41,6 +41,12 @@ indirect enum Instruction: Sendable {
 /// fragments compiled to render alone.
 struct Program: Sendable {
     let name: String
-    let instructions: [Instruction]
+    let code: Bytecode
     let slotCount: Int
+
+    init(name: String, instructions: [Instruction], slotCount: Int) {
+        self.name = name
+        self.code = Bytecode(instructions)
+        self.slotCount = slotCount
+    }
 }

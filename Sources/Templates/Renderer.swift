@@ -1,4 +1,4 @@
-/// Walks a compiled program, writing into one byte buffer.
+/// Runs a program's bytecode, writing into one byte buffer.
 struct Renderer {
     var out: [UInt8]
     private let globals: [String: TemplateValue]
@@ -15,44 +15,54 @@ struct Renderer {
         out.reserveCapacity(capacity)
     }
 
-    mutating func run(_ instructions: [Instruction]) throws(TemplateError) {
-        for instruction in instructions {
-            switch instruction {
-            case .text(let bytes):
-                out.append(contentsOf: bytes)
-            case .output(let expression, let escaper, let location):
-                try write(try evaluate(expression), escaper, location)
-            case .conditional(let branches, let otherwise):
-                var taken = false
-                for branch in branches where try evaluate(branch.condition).isTruthy {
-                    try run(branch.body)
-                    taken = true
-                    break
+    mutating func run(_ code: Bytecode) throws(TemplateError) {
+        var items: [[TemplateValue]] = Array(repeating: [], count: locals.count)
+        let operations = code.operations
+        var pc = 0
+        while pc < operations.count {
+            switch operations[pc] {
+            case .text(let start, let count):
+                code.text.withUnsafeBufferPointer { text in
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[Int(start)..<Int(start + count)]))
                 }
-                if !taken { try run(otherwise) }
-            case .loop(let loop):
-                let items: [TemplateValue]
-                switch try evaluate(loop.sequence) {
-                case .array(let array): items = array
-                case .null: items = []
+                pc += 1
+            case .output(let expression, let escaper, let location):
+                try write(try evaluate(code.expressions[Int(expression)]), escaper, code.locations, Int(location))
+                pc += 1
+            case .branch(let condition, let otherwise):
+                pc = try evaluate(code.expressions[Int(condition)]).isTruthy ? pc + 1 : Int(otherwise)
+            case .jump(let target):
+                pc = Int(target)
+            case .loopStart(let index, let empty):
+                let loop = code.loops[Int(index)]
+                switch try evaluate(code.expressions[Int(loop.sequence)]) {
+                case .array(let array) where !array.isEmpty:
+                    items[loop.slot] = array
+                    locals[loop.slot] = array[0]
+                    loopStates[loop.slot] = (0, array.count)
+                    pc += 1
+                case .array, .null:
+                    pc = Int(empty)
                 case let other:
                     throw TemplateError(.render, "'for' needs a list, not \(other.typeName)", at: loop.location)
                 }
-                if items.isEmpty {
-                    try run(loop.empty)
-                    continue
+            case .loopNext(let index, let body):
+                let slot = code.loops[Int(index)].slot
+                let next = loopStates[slot].index + 1
+                if next < loopStates[slot].count {
+                    locals[slot] = items[slot][next]
+                    loopStates[slot].index = next
+                    pc = Int(body)
+                } else {
+                    locals[slot] = .null
+                    items[slot] = []
+                    pc += 1
                 }
-                for (index, item) in items.enumerated() {
-                    locals[loop.slot] = item
-                    loopStates[loop.slot] = (index, items.count)
-                    try run(loop.body)
-                }
-                locals[loop.slot] = .null
             }
         }
     }
 
-    private mutating func write(_ value: TemplateValue, _ escaper: Escaper, _ location: SourceLocation) throws(TemplateError) {
+    private mutating func write(_ value: TemplateValue, _ escaper: Escaper, _ locations: [SourceLocation], _ index: Int) throws(TemplateError) {
         switch (value, escaper) {
         case (.string(let string), .markup), (.string(let string), .escaped):
             Escaping.appendHTML(string, to: &out)
@@ -61,12 +71,12 @@ struct Renderer {
         case (.html(let html), .markup):
             out.append(contentsOf: html.html.utf8)
         case (_, .url):
-            let text = try text(of: value, location)
+            let text = try text(of: value, locations[index])
             Escaping.appendHTML(Escaping.isSafeURL(text) ? text : Escaping.blockedURL, to: &out)
         case (_, .json):
-            out.append(contentsOf: try text(of: value, location).utf8)
+            out.append(contentsOf: try text(of: value, locations[index]).utf8)
         default:
-            Escaping.appendHTML(try text(of: value, location), to: &out)
+            Escaping.appendHTML(try text(of: value, locations[index]), to: &out)
         }
     }
 

@@ -108,7 +108,7 @@ public struct TemplateLibrary: Sendable {
 
     private func run(_ program: Program, _ context: [String: TemplateValue]) throws(TemplateError) -> [UInt8] {
         var renderer = Renderer(globals: context, strict: options.strictVariables, slotCount: program.slotCount, capacity: 16_384)
-        try renderer.run(program.instructions)
+        try renderer.run(program.code)
         return renderer.out
     }
 

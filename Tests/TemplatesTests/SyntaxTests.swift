@@ -42,6 +42,20 @@ import Testing
         #expect(try render(source, ["rows": rows]) == "a11;a22;|b31;|")
     }
 
+    /// Branches inside loops inside branches, empty parts at every depth, loops that
+    /// run again after an empty one: the flat bytecode's jumps land where the nesting says.
+    @Test func controlFlowNestsToAnyDepth() throws {
+        let source = """
+            {% for group in groups %}[{% if group.items %}{% for item in group.items %}{% if item > 2 %}B{% elif item == 2 %}T{% else %}S{% end %}\
+            {% for x in group.items %}{% if loop.last %}.{% end %}{% end %}{% empty %}never{% end %}{% elif group.label %}{{ group.label }}\
+            {% else %}-{% end %}]{% empty %}no groups{% end %}!
+            """
+        let groups: TemplateValue = [["items": [1, 2, 3], "label": ""], ["items": [], "label": "L"], ["items": [], "label": ""], ["items": [2], "label": ""]]
+        #expect(try render(source, ["groups": groups]) == "[S.T.B.][L][-][T.]!")
+        #expect(try render(source, ["groups": []]) == "no groups!")
+        #expect(try render("{% for x in a %}{{ x }}{% empty %}e{% end %}{% for y in b %}{{ y }}{% end %}", ["a": [], "b": [1, 2]]) == "e12")
+    }
+
     @Test func commentsDisappear() throws {
         #expect(try render("a{# hidden {{ x }} #}b") == "ab")
     }

@@ -16,6 +16,13 @@ import Testing
             #expect(page.contains(#"role="img""#) && page.contains("Focus over the last 12 weeks"))
             #expect(page.components(separatedBy: "<rect class=\"heat-").count - 1 >= 78, "11 full weeks plus this week so far")
             #expect(page.contains(#"value="focus" checked"#), "focus is suggested first")
+
+            let ada = try #require(try await app.services.database.user(named: "ada"))
+            let end = app.clock.now
+            _ = try await app.services.focus.submit(for: ada, sessionID: "s", start: end.addingTimeInterval(-40 * 60), end: end, timezone: nil, taskID: nil)
+            let after = try await browser.get("/dashboard").text
+            #expect(after.contains(#"<rect class="heat-3" "#) && after.contains("<title>2027-01-15: 40 min (goal met)</title>"), "today's cell")
+            #expect(after.contains("<title>2027-01-14: 0 min</title>"), "yesterday's cell")
         }
     }
 

@@ -39,10 +39,11 @@ enum ProgressView {
                 let day = firstDay.adding(days: week * 7 + weekday)
                 guard day <= today else { continue }
                 let minutes = Int((totals[day] ?? 0) / 60)
+                // The cell's title is put together by the template: no string built per cell.
                 cells.append([
                     "x": .int(week * (cell + gap)), "y": .int(weekday * (cell + gap) + 14),
                     "level": .int(intensity(minutes: minutes, goal: goal)),
-                    "label": .string("\(day): \(minutes) min\(minutes >= goal ? " (goal met)" : "")"),
+                    "date": .string(day.description), "minutes": .int(minutes), "met": .bool(minutes >= goal),
                 ])
             }
         }

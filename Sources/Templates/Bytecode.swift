@@ -1,0 +1,97 @@
+/// A program flattened for rendering: one array of plain operations (no reference
+/// counting to step through them), every piece of static text in one byte buffer, and
+/// the expressions, loops and source locations in side tables the operations index.
+/// Control flow is jumps, so the renderer is a loop over a program counter instead of a
+/// walk over nested arrays of boxed instructions.
+struct Bytecode: Sendable {
+    enum Operation: Sendable {
+        /// Static text: `count` bytes of ``text`` from `start`.
+        case text(start: Int32, count: Int32)
+        /// Writes expression `expression`, escaped by `escaper`; `location` indexes ``locations``.
+        case output(expression: Int32, escaper: Escaper, location: Int32)
+        /// Goes on when expression `condition` is truthy, else jumps to `otherwise`.
+        case branch(condition: Int32, otherwise: Int32)
+        case jump(Int32)
+        /// Starts loop `loop` (in ``loops``): binds the first item and goes on, or jumps to
+        /// `empty` when there is none.
+        case loopStart(loop: Int32, empty: Int32)
+        /// Binds the next item of loop `loop` and jumps back to `body`, or ends the loop
+        /// and goes on.
+        case loopNext(loop: Int32, body: Int32)
+    }
+
+    struct Loop: Sendable {
+        let sequence: Int32
+        let slot: Int
+        let location: SourceLocation
+    }
+
+    private(set) var operations: [Operation] = []
+    private(set) var text: [UInt8] = []
+    private(set) var expressions: [CompiledExpression] = []
+    private(set) var loops: [Loop] = []
+    private(set) var locations: [SourceLocation] = []
+
+    init(_ instructions: [Instruction]) {
+        assemble(instructions)
+    }
+
+    private var here: Int32 { Int32(operations.count) }
+
+    private mutating func assemble(_ instructions: [Instruction]) {
+        for instruction in instructions {
+            switch instruction {
+            case .text(let bytes):
+                operations.append(.text(start: Int32(text.count), count: Int32(bytes.count)))
+                text.append(contentsOf: bytes)
+            case .output(let expression, let escaper, let location):
+                operations.append(.output(expression: add(expression), escaper: escaper, location: Int32(locations.count)))
+                locations.append(location)
+            case .conditional(let branches, let otherwise):
+                var exits: [Int] = []
+                for branch in branches {
+                    let test = operations.count
+                    operations.append(.branch(condition: add(branch.condition), otherwise: -1))
+                    assemble(branch.body)
+                    exits.append(operations.count)
+                    operations.append(.jump(-1))
+                    patch(test, to: here)
+                }
+                assemble(otherwise)
+                for exit in exits { patch(exit, to: here) }
+            case .loop(let loop):
+                let index = Int32(loops.count)
+                loops.append(Loop(sequence: add(loop.sequence), slot: loop.slot, location: loop.location))
+                let start = operations.count
+                operations.append(.loopStart(loop: index, empty: -1))
+                let body = here
+                assemble(loop.body)
+                operations.append(.loopNext(loop: index, body: body))
+                if loop.empty.isEmpty {
+                    patch(start, to: here)
+                } else {
+                    let exit = operations.count
+                    operations.append(.jump(-1))
+                    patch(start, to: here)
+                    assemble(loop.empty)
+                    patch(exit, to: here)
+                }
+            }
+        }
+    }
+
+    private mutating func add(_ expression: CompiledExpression) -> Int32 {
+        expressions.append(expression)
+        return Int32(expressions.count - 1)
+    }
+
+    /// Points the jump target of operation `index` at `target`.
+    private mutating func patch(_ index: Int, to target: Int32) {
+        switch operations[index] {
+        case .branch(let condition, _): operations[index] = .branch(condition: condition, otherwise: target)
+        case .jump: operations[index] = .jump(target)
+        case .loopStart(let loop, _): operations[index] = .loopStart(loop: loop, empty: target)
+        case .text, .output, .loopNext: preconditionFailure("operation \(index) has no jump target")
+        }
+    }
+}
