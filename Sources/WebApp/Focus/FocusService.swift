@@ -124,6 +124,19 @@ extension FocusService {
         let snapshot = try await database.progressSnapshot(
             userID: user.userID, timezone: user.timezone, qualifySeconds: qualifySeconds,
             from: today.adding(days: -7 * ProgressView.heatmapWeeks), to: today, now: clock.now)
+        return dashboard(snapshot, user: user, today: today)
+    }
+
+    /// The dashboard's panels and a page of tasks, read together (one transaction).
+    func dashboard(for user: UserRecord, tasks query: TaskQuery) async throws -> (dashboard: Dashboard, tasks: TaskPage) {
+        let today = today(for: user)
+        let read = try await database.dashboardSnapshot(
+            userID: user.userID, tasks: query, timezone: user.timezone, qualifySeconds: qualifySeconds,
+            from: today.adding(days: -7 * ProgressView.heatmapWeeks), to: today, now: clock.now)
+        return (dashboard(read.panels, user: user, today: today), read.tasks)
+    }
+
+    private func dashboard(_ snapshot: ProgressSnapshot, user: UserRecord, today: LocalDate) -> Dashboard {
         let timer = TimerState(live: snapshot.live, next: NextTimer.suggest(after: snapshot.finished.map(\.timer), settings: user.timerSettings))
         let streak = StreakView(
             summary: snapshot.streak, current: snapshot.streak.current(today: today),

@@ -192,6 +192,16 @@ extension AppDatabase {
         }
     }
 
+    /// The whole dashboard — a page of tasks and the focus panels — from one read
+    /// transaction, so both show the same moment.
+    func dashboardSnapshot(
+        userID: Int64, tasks query: TaskQuery, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date
+    ) async throws -> (tasks: TaskPage, panels: ProgressSnapshot) {
+        try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.panels.live) { db in
+            (try Self.taskPage(db, userID: userID, query), try Self.readPanels(db, userID: userID, from: from, to: to))
+        }
+    }
+
     /// Four reads as one `UNION ALL`; each row's first column says which part it
     /// belongs to, the other columns are that part's, in order.
     static let panelsSQL = """

@@ -99,28 +99,31 @@ struct TaskChange: Sendable {
 /// task is simply not found.
 extension AppDatabase {
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
-        try read { db in
-            var sql = "SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = ?"
-            var arguments: StatementArguments = [userID]
-            if let status = query.status {
-                sql += " AND status = ?"
-                _ = arguments.append(contentsOf: [status.rawValue])
-            }
-            if let before = query.before {
-                sql += " AND id < ?"
-                _ = arguments.append(contentsOf: [before])
-            }
-            if let search = query.search?.trimmingWhitespace, !search.isEmpty {
-                let pattern = LikePattern.containing(search)
-                sql += " AND (title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')"
-                _ = arguments.append(contentsOf: [pattern, pattern])
-            }
-            sql += " ORDER BY id DESC LIMIT ?"
-            _ = arguments.append(contentsOf: [query.limit + 1])
-            let rows = try TaskRecord.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-            let items = Array(rows.prefix(query.limit))
-            return TaskPage(items: items, nextCursor: rows.count > query.limit ? items.last?.id : nil)
+        try read { db in try Self.taskPage(db, userID: userID, query) }
+    }
+
+    /// One page of the user's tasks, newest first (inside the caller's transaction).
+    static func taskPage(_ db: Database, userID: Int64, _ query: TaskQuery) throws -> TaskPage {
+        var sql = "SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = ?"
+        var arguments: StatementArguments = [userID]
+        if let status = query.status {
+            sql += " AND status = ?"
+            _ = arguments.append(contentsOf: [status.rawValue])
         }
+        if let before = query.before {
+            sql += " AND id < ?"
+            _ = arguments.append(contentsOf: [before])
+        }
+        if let search = query.search?.trimmingWhitespace, !search.isEmpty {
+            let pattern = LikePattern.containing(search)
+            sql += " AND (title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')"
+            _ = arguments.append(contentsOf: [pattern, pattern])
+        }
+        sql += " ORDER BY id DESC LIMIT ?"
+        _ = arguments.append(contentsOf: [query.limit + 1])
+        let rows = try TaskRecord.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        let items = Array(rows.prefix(query.limit))
+        return TaskPage(items: items, nextCursor: rows.count > query.limit ? items.last?.id : nil)
     }
 
     func task(id: Int64, userID: Int64) async throws -> TaskRecord? {

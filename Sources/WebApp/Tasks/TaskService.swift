@@ -12,6 +12,15 @@ struct TaskService: Sendable {
     /// Lists tasks from raw query parameters; an unknown status, a bad limit or cursor
     /// is a 422 naming the parameter.
     func list(userID: Int64, status: String?, search: String?, limit: String?, cursor: String?, defaultLimit: Int = 50) async throws -> TaskPage {
+        try await page(userID: userID, try Self.query(status: status, search: search, limit: limit, cursor: cursor, defaultLimit: defaultLimit))
+    }
+
+    func page(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
+        try await database.tasks(userID: userID, query)
+    }
+
+    /// A task-list query from request parameters; a bad one is a 422 naming each parameter.
+    static func query(status: String?, search: String?, limit: String?, cursor: String?, defaultLimit: Int = 50) throws(AppError) -> TaskQuery {
         var query = TaskQuery(limit: defaultLimit)
         var errors = FieldErrors()
         if let status, !status.isEmpty {
@@ -26,7 +35,7 @@ struct TaskService: Sendable {
         if let search, search.count > 200 { errors["q"] = "must be at most 200 characters" }
         query.search = search
         guard errors.isEmpty else { throw AppError.validation(errors) }
-        return try await database.tasks(userID: userID, query)
+        return query
     }
 
     func task(_ id: Int64, userID: Int64) async throws -> TaskRecord {

@@ -18,15 +18,16 @@ struct DashboardController: Sendable {
             let query = FormData(query: request)
             let filter = Filter(status: query["status"] ?? "", q: query["q"] ?? "")
             let cursor = query["cursor"]
-            let page = try await tasks.list(userID: context.user.userID, status: filter.status, search: filter.q, limit: nil, cursor: cursor, defaultLimit: Self.pageSize)
-            var values = dashboardValues(context.user, page: page, filter: filter)
+            let taskQuery = try TaskService.query(status: filter.status, search: filter.q, limit: nil, cursor: cursor, defaultLimit: Self.pageSize)
             if context.isHXRequest {
+                var values = dashboardValues(context.user, page: try await tasks.page(userID: context.user.userID, taskQuery), filter: filter)
                 if cursor != nil { return try views.fragments("pages/dashboard", ["task_page"], values, context: context) }
                 values["oob"] = true
                 return try views.fragments("pages/dashboard", ["task_list", "filter_status"], values, context: context)
             }
-            let focusValues = FocusPanels.values(try await focus.dashboard(for: context.user), user: context.user, now: focus.clock.now)
-            values.merge(focusValues) { own, _ in own }
+            let read = try await focus.dashboard(for: context.user, tasks: taskQuery)
+            var values = dashboardValues(context.user, page: read.tasks, filter: filter)
+            values.merge(FocusPanels.values(read.dashboard, user: context.user, now: focus.clock.now)) { own, _ in own }
             return try views.page("pages/dashboard", values, context: context)
         }
         router.post("tasks") { request, context in
