@@ -6,13 +6,13 @@ import NIOPosix
 import Hummingbird
 import Logging
 
-/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`, `seed`.
+/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`, `seed`, `backup`.
 @main
 struct FocusQuest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "focusquest",
         abstract: "A self-hosted focus and task app.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self, Backup.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -102,6 +102,34 @@ struct Seed: AsyncParsableCommand {
         }
         try database.close()
         print("Seeded \(users) users in \(ContinuousClock.now - start). Every user's password: \(Self.password) (user1 is an admin).")
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database to PATH, consistently, while the server keeps running (never overwrites a file).")
+
+    @Argument(help: "Where to write the copy; the file must not exist yet.") var path: String
+
+    func run() async throws {
+        let (config, logger) = try bootstrap()
+        guard FileManager.default.fileExists(atPath: config.databasePath) else {
+            throw ValidationError(DatabaseBackup.Failure.sourceMissing(config.databasePath).description)
+        }
+        let database = try AppDatabase(path: config.databasePath)
+        defer { try? database.close() }  // safe: closing after a finished (or failed) copy; its own error is the one reported
+        var reported = -1
+        do {
+            let report = try DatabaseBackup.copy(database, to: path) { done, total in
+                let percent = total == 0 ? 100 : done * 100 / total
+                guard percent / 10 != reported / 10 else { return }
+                reported = percent
+                logger.info("backing up", metadata: ["percent": .stringConvertible(percent), "pages": .stringConvertible(total)])
+            }
+            print("Backed up \(report.users) users (\(report.bytes) bytes) to \(report.path).")
+        } catch let failure as DatabaseBackup.Failure {
+            throw ValidationError(failure.description)
+        }
     }
 }
 
