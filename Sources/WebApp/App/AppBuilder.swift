@@ -13,6 +13,7 @@ struct AppServices: Sendable {
     let admin: AdminService
     let friends: FriendService
     let views: Views
+    let metrics = Metrics()
     let logger: Logger
 
     static func make(
@@ -41,10 +42,10 @@ enum AppRouter {
         let router = Router(context: AppRequestContext.self)
         let errors = ErrorRenderer(views: services.views, logger: services.logger)
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: RequestLogMiddleware(logger: services.logger, errors: errors))
+        router.add(middleware: RequestLogMiddleware(logger: services.logger, errors: errors, metrics: services.metrics))
         router.add(middleware: BodyLimitMiddleware(maxBodyBytes: services.config.maxBodyBytes))
         router.add(middleware: FileMiddleware(services.config.publicDirectory, urlBasePath: "/", searchForIndexHtml: false))
-        HealthController(database: services.database).addRoutes(to: router)
+        HealthController(database: services.database, metrics: services.metrics, metricsToken: services.config.metricsToken).addRoutes(to: router)
 
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts))
         let authenticatedAPI = api.group(context: AuthenticatedContext.self)

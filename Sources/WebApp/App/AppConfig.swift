@@ -29,6 +29,8 @@ struct AppConfig: Sendable {
     var maxBodyBytes = 1 << 20
     /// Focus minutes that make a day count for the streak.
     var qualifyMinutes = 30
+    /// When set, `/metrics` answers only to `Authorization: Bearer <token>`.
+    var metricsToken: String?
 
     var isProduction: Bool { environment == .production }
 
@@ -63,6 +65,7 @@ struct AppConfig: Sendable {
         config.authRequestsPerIP = try integer(env, "AUTH_REQUESTS_PER_IP", default: 60, in: 1...1_000_000)
         config.qualifyMinutes = try integer(env, "QUALIFY_MINUTES", default: 30, in: 1...1440)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
+        if let token = env["METRICS_TOKEN"], !token.isEmpty { config.metricsToken = token }
         return config
     }
 
@@ -116,6 +119,7 @@ struct AppConfig: Sendable {
             "refresh_token_ttl_days": String(Int(refreshTokenLifetime / 86_400)),
             "auth_failures_per_username": String(authFailuresPerUsername), "auth_requests_per_ip": String(authRequestsPerIP),
             "qualify_minutes": String(qualifyMinutes),
+            "metrics_token": metricsToken.map { "<redacted \($0.utf8.count) bytes>" } ?? "none (open)",
         ]
     }
 }

@@ -88,18 +88,25 @@ extension AppDatabase {
                         lastQualifiedDate: (row[base + 8] as String?).flatMap(LocalDate.init), milestones: row[base + 9] ?? 0)))
                 matchingOnPage = row[base + 10]
             }
-            var totals: AdminTotals?
-            if let activeSince {
-                let row = try Row.fetchOne(db, sql: """
-                    SELECT COUNT(*), COUNT(*) FILTER (WHERE last_active_at >= ?), SUM(todo_count + in_progress_count + done_count),
-                        COALESCE(SUM(focus_seconds_total), 0)
-                    FROM users
-                    """, arguments: [activeSince])
-                totals = AdminTotals(users: row?[0] ?? 0, active7d: row?[1] ?? 0, tasks: row?[2] ?? 0, focusSeconds: row?[3] ?? 0)
-            }
+            let totals = try activeSince.map { since in try Self.siteTotals(db, activeSince: since) }
             let matching = try matchingOnPage ?? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users \(filter)", arguments: filterArguments) ?? 0
             return (items, matching, totals)
         }
+    }
+
+    /// Users, users active since `activeSince`, tasks and all-time focus, site-wide (one
+    /// pass over `users`, whose counters the triggers of migration v5 keep).
+    func siteTotals(activeSince: Date) throws -> AdminTotals {
+        try read { db in try Self.siteTotals(db, activeSince: activeSince) }
+    }
+
+    private static func siteTotals(_ db: Database, activeSince: Date) throws -> AdminTotals {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COUNT(*), COUNT(*) FILTER (WHERE last_active_at >= ?), SUM(todo_count + in_progress_count + done_count),
+                COALESCE(SUM(focus_seconds_total), 0)
+            FROM users
+            """, arguments: [activeSince])
+        return AdminTotals(users: row?[0] ?? 0, active7d: row?[1] ?? 0, tasks: row?[2] ?? 0, focusSeconds: row?[3] ?? 0)
     }
 
     /// Changes a user's role or state. Nobody demotes or disables themselves, and the

@@ -1,0 +1,62 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@testable import WebApp
+
+/// `/metrics` (SPEC §7): requests by method, route and status, a latency histogram and
+/// app values in Prometheus' text format; optionally behind `METRICS_TOKEN`.
+@Suite struct MetricsTests {
+    /// The value of the first line starting with `series` (name and labels).
+    func value(_ text: String, _ series: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+    }
+
+    @Test func requestsAreCountedByRoutePatternWithTheirLatency() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let ada = try await client.apiSignup("ada")
+            for _ in 0..<3 { _ = try await client.api(.get, "/health") }
+            _ = try await client.api(.get, "/api/v1/tasks/41", token: ada.access)
+            _ = try await client.api(.get, "/api/v1/tasks/42", token: ada.access)
+            _ = try await client.api(.get, "/no/such/page/\(UUID().uuidString)")
+            _ = try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"ada","password":"wrong password!"}"#)
+
+            let response = try await client.api(.get, "/metrics")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let text = response.text
+            #expect(value(text, #"focusquest_http_requests_total{method="GET",route="/health",status="200"}"#) == 3)
+            #expect(value(text, #"focusquest_http_requests_total{method="GET",route="/api/v1/tasks/{id}",status="404"}"#) == 2, "patterns, not paths")
+            #expect(value(text, #"focusquest_http_requests_total{method="POST",route="/api/v1/auth/login",status="401"}"#) == 1)
+            #expect(value(text, #"focusquest_http_requests_total{method="POST",route="/api/v1/auth/signup",status="201"}"#) == 1)
+            #expect(!text.contains("/no/such/page"), "unknown paths do not make new series")
+
+            let buckets = Metrics.latencyBuckets.map { value(text, #"focusquest_http_request_duration_seconds_bucket{route="/health",le="\#($0)"}"#) ?? -1 }
+            #expect(zip(buckets, buckets.dropFirst()).allSatisfy { $0 <= $1 }, "cumulative")
+            #expect(value(text, #"focusquest_http_request_duration_seconds_bucket{route="/health",le="+Inf"}"#) == 3)
+            #expect(value(text, #"focusquest_http_request_duration_seconds_count{route="/health"}"#) == 3)
+            #expect((value(text, #"focusquest_http_request_duration_seconds_sum{route="/health"}"#) ?? -1) >= 0)
+
+            #expect(value(text, "focusquest_users") == 1)
+            #expect(value(text, "focusquest_tasks") == 0)
+            #expect((value(text, "process_resident_memory_bytes") ?? 0) > 0)
+            #expect(text.contains("# TYPE focusquest_http_request_duration_seconds histogram"))
+        }
+    }
+
+    @Test func aTokenProtectsTheMetricsWhenSet() async throws {
+        let app = try await TestApp.make { $0.metricsToken = "scrape-secret-0123456789" }
+        try await app.test { client in
+            #expect(try await client.api(.get, "/metrics").status == .unauthorized)
+            #expect(try await client.api(.get, "/metrics", token: "wrong").status == .unauthorized)
+            let allowed = try await client.api(.get, "/metrics", token: "scrape-secret-0123456789")
+            #expect(allowed.status == .ok && allowed.text.contains("focusquest_http_requests_total"))
+        }
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test", "METRICS_TOKEN": "t0ken"]).redactedSummary["metrics_token"]?.contains("t0ken") == false)
+    }
+
+    @Test func labelValuesAreEscaped() {
+        #expect(Metrics.label(#"a"b\c"# + "\nd") == #"a\"b\\c\nd"#)
+    }
+}
