@@ -8,12 +8,7 @@ import Testing
 /// `focusquest backup PATH` (SPEC §7): a consistent online copy that never overwrites.
 @Suite struct BackupTests {
     func seeded() async throws -> TestApp {
-        let app = try await TestApp.make()
-        let seeder = Seeder(
-            database: app.services.database, plan: .init(users: 30, tasksPerUser: 20, sessionsPerUser: 20, days: 30),
-            passwordHash: "x", qualifySeconds: 1800, now: app.clock.now)
-        try await seeder.run { _ in }
-        return app
+        try await TestApp.seeded(.init(users: 30, tasksPerUser: 20, sessionsPerUser: 20, days: 30))
     }
 
     func fingerprint(_ reader: some DatabaseReader) async throws -> [String] {

@@ -8,12 +8,7 @@ import Testing
 /// The seeded database follows the same rules as the app, and the hot queries use indexes.
 @Suite struct SeedTests {
     func seeded() async throws -> TestApp {
-        let app = try await TestApp.make()
-        let seeder = Seeder(
-            database: app.services.database, plan: .init(users: 40, tasksPerUser: 20, sessionsPerUser: 60, days: 60),
-            passwordHash: "x", qualifySeconds: 1800, now: app.clock.now)
-        try await seeder.run { _ in }
-        return app
+        try await TestApp.seeded(.init(users: 40, tasksPerUser: 20, sessionsPerUser: 60, days: 60))
     }
 
     @Test func seededDataEqualsARecomputationFromTheSessionLog() async throws {

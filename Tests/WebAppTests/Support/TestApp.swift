@@ -37,6 +37,14 @@ struct TestApp {
         return TestApp(folder: folder, clock: clock, services: services)
     }
 
+    /// A test app over a database the seeder filled (password hashes are placeholders).
+    static func seeded(_ plan: Seeder.Plan) async throws -> TestApp {
+        let app = try await make()
+        let seeder = Seeder(database: app.services.database, plan: plan, passwordHash: "x", qualifySeconds: 1800, now: app.clock.now)
+        try await seeder.run { _ in }
+        return app
+    }
+
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
