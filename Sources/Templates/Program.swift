@@ -29,7 +29,8 @@ struct CompiledLoop: Sendable {
     let location: SourceLocation
 }
 
-/// One step of a compiled template. Static text is stored pre-encoded as UTF-8.
+/// One step of a compiled template, as the compiler builds it (a tree); ``Bytecode``
+/// flattens it for rendering. Static text is stored pre-encoded as UTF-8.
 indirect enum Instruction: Sendable {
     case text([UInt8])
     case output(CompiledExpression, Escaper, SourceLocation)
@@ -37,8 +38,8 @@ indirect enum Instruction: Sendable {
     case loop(CompiledLoop)
 }
 
-/// A template ready to render: its instructions, how many loop slots it needs, and its
-/// fragments compiled to render alone.
+/// A template (or one of its fragments) ready to render: its bytecode and how many loop
+/// slots it needs.
 struct Program: Sendable {
     let name: String
     let code: Bytecode

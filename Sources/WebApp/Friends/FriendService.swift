@@ -33,7 +33,8 @@ struct FriendService: Sendable {
             case .unknownUser: throw Self.unknownUser
             case .ownself: throw AppError.validation("username", "is you; ask someone else")
             case .alreadyFriends: throw Self.alreadyFriends
-            case .requestPending, .requestMissing: throw Self.requestPending
+            case .requestPending: throw Self.requestPending
+            case .requestMissing: throw Self.requestNotFound
             }
         }
     }
