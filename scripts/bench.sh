@@ -98,13 +98,30 @@ report() {  # $1 name, $2 wrk output file
     END { printf "scenario=%s rps=%d p50_ms=%.2f p99_ms=%.2f errors=%d\n", name, rps, p50, p99, errors }' "$2"
 }
 wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+# The machine's side of a scenario, on a line of its own after it: the server's own CPU
+# time per request (comparable between runs when the VM's speed drifts) and the share
+# of CPU time the hypervisor gave to others (steal).
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9 }' /proc/stat; }
+server_ticks() { awk '{ print $14 + $15 }' /proc/$SERVER/stat; }
+machine_report() {  # $1 name, $2 wrk output, $3 "total steal" before, $4 server ticks before
+  local after server requests
+  after=$(cpu_ticks); server=$(server_ticks)
+  requests=$(awk '/requests in/ { print $1 }' "$2")
+  awk -v name="$1" -v before="$3" -v after="$after" -v s0="$4" -v s1="$server" -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" '
+    BEGIN { split(before, b, " "); split(after, a, " "); total = a[1] - b[1]; steal = a[2] - b[2]
+      printf "machine scenario=%s server_cpu_us_per_request=%d steal_pct=%.1f\n", name, (n > 0 ? (s1 - s0) * 1000000 / hz / n : 0), (total > 0 ? 100 * steal / total : 0) }'
+}
 run() {  # $1 name, rest: wrk arguments
   local name=$1; shift
   wanted "$name" || return 0
+  local before server_before
+  before=$(cpu_ticks); server_before=$(server_ticks)
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" >"$WORK/$name.txt" 2>&1
   report "$name" "$WORK/$name.txt"
+  machine_report "$name" "$WORK/$name.txt" "$before" "$server_before"
 }
 
+echo "machine nproc=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',')"
 run dashboard -H "Cookie: $USER_COOKIE" "$BASE/dashboard"
 echo "server_rss_after_dashboard_kib=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)"
 run task_status -s "$WORK/status.lua" "$BASE"
