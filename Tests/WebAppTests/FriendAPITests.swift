@@ -33,10 +33,10 @@ import Testing
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             let bob = try await client.apiSignup("bob")
-            let sent = try await request(client, from: ada, to: "BOB")
+            let sent = try await request(client, from: ada, to: " @BOB ")
             #expect(sent.status == .created)
             let item = try sent.json()
-            #expect(item["user_id"] as? Int == bob.id && item["username"] as? String == "bob", "names match without regard to case")
+            #expect(item["user_id"] as? Int == bob.id && item["username"] as? String == "bob", "names match without regard to case, an @ in front is dropped")
             #expect(item["created_at"] as? String == RFC3339.string(app.clock.now))
             let requestID = try #require(item["id"] as? Int)
 

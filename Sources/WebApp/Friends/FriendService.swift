@@ -24,7 +24,9 @@ struct FriendService: Sendable {
     }
 
     func request(from user: UserRecord, username rawName: String?) async throws -> FriendRequestItem {
-        let username = (rawName ?? "").trimmingWhitespace
+        // People often write a handle as "@name"; usernames never start with "@".
+        var username = (rawName ?? "").trimmingWhitespace
+        if username.hasPrefix("@") { username.removeFirst() }
         guard !username.isEmpty else { throw AppError.validation("username", "is required") }
         do {
             return try await database.sendFriendRequest(from: user.userID, to: username, now: clock.now)
