@@ -124,4 +124,28 @@ import Testing
         #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") } == 40)
         try database.close()
     }
+
+    /// One read is one snapshot: a write committed by another connection between its two
+    /// statements is not seen until the next read; a read that throws leaves no open
+    /// transaction behind.
+    @Test func aReadIsOneSnapshot() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-read-\(UUID().uuidString)/db.sqlite").path
+        let database = try AppDatabase(path: path)
+        try database.migrate()
+        let other = try DatabaseQueue(path: path)
+        let counts = try database.read { db in
+            let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? -1
+            try other.write { db in
+                try db.execute(sql: "INSERT INTO users (username, password_hash, created_at) VALUES ('ada', 'x', '2026-01-01 00:00:00')")
+            }
+            return (before, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? -1)
+        }
+        #expect(counts == (0, 0))
+        struct Stop: Error {}
+        #expect(throws: Stop.self) { try database.read { db in _ = try Int.fetchOne(db, sql: "SELECT 1"); throw Stop() } }
+        #expect(try database.read { db in (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users"), db.isInsideTransaction) } == (1, true))
+        #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") } == 1)
+        try other.close()
+        try database.close()
+    }
 }

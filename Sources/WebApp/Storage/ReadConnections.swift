@@ -21,10 +21,24 @@ final class ReadConnections: Sendable {
         self.configuration = configuration
     }
 
+    /// `work` in one deferred transaction: every statement sees the same snapshot. The
+    /// transaction's statements are prepared once per connection (GRDB's `read` parses
+    /// them again on every call, which showed in profiles).
     func read<T>(_ work: (Database) throws -> T) throws -> T {
         let connection = try idle.withLock { $0.popLast() } ?? DatabaseQueue(path: path, configuration: configuration)
         defer { idle.withLock { $0.append(connection) } }
-        return try connection.read(work)
+        return try connection.inDatabase { db in
+            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            let result: T
+            do {
+                result = try work(db)
+            } catch {
+                try db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute()
+                throw error
+            }
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            return result
+        }
     }
 
     func close() throws {
