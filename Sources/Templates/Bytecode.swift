@@ -9,6 +9,11 @@ struct Bytecode: Sendable {
         case text(start: Int32, count: Int32)
         /// Writes expression `expression`, escaped by `escaper`; `location` indexes ``locations``.
         case output(expression: Int32, escaper: Escaper, location: Int32)
+        /// The most common output, `{{ item }}` or `{{ item.field }}` of a loop variable, read
+        /// without evaluating an expression tree: loop slot `slot`, then (unless `member` is
+        /// -1) the entry named ``names``[`member`]. When that is missing, expression
+        /// `expression` is evaluated as usual (it reports the missing name).
+        case outputLoopVariable(slot: Int32, member: Int32, expression: Int32, escaper: Escaper, location: Int32)
         /// Goes on when expression `condition` is truthy, else jumps to `otherwise`.
         case branch(condition: Int32, otherwise: Int32)
         case jump(Int32)
@@ -31,6 +36,8 @@ struct Bytecode: Sendable {
     private(set) var expressions: [CompiledExpression] = []
     private(set) var loops: [Loop] = []
     private(set) var locations: [SourceLocation] = []
+    /// Member names read by ``Operation/outputLoopVariable(slot:member:expression:escaper:location:)``.
+    private(set) var names: [String] = []
 
     init(_ instructions: [Instruction]) {
         assemble(instructions)
@@ -45,8 +52,19 @@ struct Bytecode: Sendable {
                 operations.append(.text(start: Int32(text.count), count: Int32(bytes.count)))
                 text.append(contentsOf: bytes)
             case .output(let expression, let escaper, let location):
-                operations.append(.output(expression: add(expression), escaper: escaper, location: Int32(locations.count)))
+                let index = add(expression)
+                let at = Int32(locations.count)
                 locations.append(location)
+                if case .local(let slot, _, let members, _) = expression, members.count <= 1 {
+                    var member: Int32 = -1
+                    if let name = members.first {
+                        member = Int32(names.count)
+                        names.append(name)
+                    }
+                    operations.append(.outputLoopVariable(slot: Int32(slot), member: member, expression: index, escaper: escaper, location: at))
+                } else {
+                    operations.append(.output(expression: index, escaper: escaper, location: at))
+                }
             case .conditional(let branches, let otherwise):
                 var exits: [Int] = []
                 for branch in branches {
@@ -91,7 +109,7 @@ struct Bytecode: Sendable {
         case .branch(let condition, _): operations[index] = .branch(condition: condition, otherwise: target)
         case .jump: operations[index] = .jump(target)
         case .loopStart(let loop, _): operations[index] = .loopStart(loop: loop, empty: target)
-        case .text, .output, .loopNext: preconditionFailure("operation \(index) has no jump target")
+        case .text, .output, .outputLoopVariable, .loopNext: preconditionFailure("operation \(index) has no jump target")
         }
     }
 }

@@ -107,7 +107,7 @@ struct Compiler {
                 throw sources.error(.syntax, "'loop' is only available inside a 'for' of the same template part (a fragment rendered alone has none)", at: location)
             }
             if let local = scope.last(where: { $0.name == root }) {
-                return .local(slot: local.slot, members: members, location)
+                return .local(slot: local.slot, name: root, members: members, location)
             }
             return .global(root, members: members, location)
         case .not(let inner):

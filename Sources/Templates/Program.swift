@@ -2,7 +2,7 @@
 indirect enum CompiledExpression: Sendable {
     case literal(TemplateValue)
     case global(String, members: [String], SourceLocation)
-    case local(slot: Int, members: [String], SourceLocation)
+    case local(slot: Int, name: String, members: [String], SourceLocation)
     case loopField(slot: Int, LoopField)
     case not(CompiledExpression)
     case and(CompiledExpression, CompiledExpression)

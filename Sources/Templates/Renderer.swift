@@ -29,6 +29,15 @@ struct Renderer {
             case .output(let expression, let escaper, let location):
                 try write(try evaluate(code.expressions[Int(expression)]), escaper, code.locations, Int(location))
                 pc += 1
+            case .outputLoopVariable(let slot, let member, let expression, let escaper, let location):
+                if member < 0 {
+                    try write(locals[Int(slot)], escaper, code.locations, Int(location))
+                } else if case .dictionary(let object) = locals[Int(slot)], let value = object[code.names[Int(member)]] {
+                    try write(value, escaper, code.locations, Int(location))
+                } else {
+                    try write(try evaluate(code.expressions[Int(expression)]), escaper, code.locations, Int(location))
+                }
+                pc += 1
             case .branch(let condition, let otherwise):
                 pc = try evaluate(code.expressions[Int(condition)]).isTruthy ? pc + 1 : Int(otherwise)
             case .jump(let target):
@@ -95,8 +104,8 @@ struct Renderer {
         case .global(let name, let members, let location):
             guard let root = globals[name] else { return try missing(name, location) }
             return try lookup(root, members, name, location)
-        case .local(let slot, let members, let location):
-            return try lookup(locals[slot], members, "loop variable", location)
+        case .local(let slot, let name, let members, let location):
+            return try lookup(locals[slot], members, name, location)
         case .loopField(let slot, let field):
             let state = loopStates[slot]
             switch field {

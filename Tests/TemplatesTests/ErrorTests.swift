@@ -53,6 +53,10 @@ import Testing
         #expect(error?.kind == .render)
         #expect(renderError("{{ nope }}")?.message == "missing variable 'nope'")
         #expect(try render("[{{ nope }}]", strict: false) == "[]")
+        let items: TemplateValue = [["name": "a"]]
+        #expect(renderError("{% for item in items %}{{ item.nmae }}{% end %}", ["items": items])?.description == "t:1:27: missing variable 'item.nmae'")
+        #expect(try render("{% for item in items %}[{{ item.nmae }}|{{ item.name }}|{{ item.name.first }}]{% end %}", ["items": items], strict: false) == "[|a|]")
+        #expect(try render("{% for n in ns %}{{ n }},{% end %}", ["ns": [1, 2]]) == "1,2,")
     }
 
     @Test func renderErrorsNameTheTemplateAndLocation() {
