@@ -14,8 +14,15 @@ struct Bytecode: Sendable {
         /// -1) the entry named ``names``[`member`]. When that is missing, expression
         /// `expression` is evaluated as usual (it reports the missing name).
         case outputLoopVariable(slot: Int32, member: Int32, expression: Int32, escaper: Escaper, location: Int32)
+        /// `{{ name }}` or `{{ name.a.b }}` of a variable the caller passed: the value of
+        /// ``globalNames``[`global`] (looked up once per render), then the members
+        /// ``paths``[`path`]; when that is missing, expression `expression` as usual.
+        case outputGlobal(global: Int32, path: Int32, expression: Int32, escaper: Escaper, location: Int32)
         /// Goes on when expression `condition` is truthy, else jumps to `otherwise`.
         case branch(condition: Int32, otherwise: Int32)
+        /// ``branch(condition:otherwise:)`` on a loop variable or its field, read like
+        /// ``outputLoopVariable(slot:member:expression:escaper:location:)``.
+        case branchLoopVariable(slot: Int32, member: Int32, condition: Int32, otherwise: Int32)
         case jump(Int32)
         /// Starts loop `loop` (in ``loops``): binds the first item and goes on, or jumps to
         /// `empty` when there is none.
@@ -36,8 +43,11 @@ struct Bytecode: Sendable {
     private(set) var expressions: [CompiledExpression] = []
     private(set) var loops: [Loop] = []
     private(set) var locations: [SourceLocation] = []
-    /// Member names read by ``Operation/outputLoopVariable(slot:member:expression:escaper:location:)``.
+    /// Member names of loop variables read without an expression tree.
     private(set) var names: [String] = []
+    /// The caller's variables that outputs read directly, and the member paths after them.
+    private(set) var globalNames: [String] = []
+    private(set) var paths: [[String]] = []
 
     init(_ instructions: [Instruction]) {
         assemble(instructions)
@@ -55,13 +65,14 @@ struct Bytecode: Sendable {
                 let index = add(expression)
                 let at = Int32(locations.count)
                 locations.append(location)
-                if case .local(let slot, _, let members, _) = expression, members.count <= 1 {
-                    var member: Int32 = -1
-                    if let name = members.first {
-                        member = Int32(names.count)
-                        names.append(name)
-                    }
-                    operations.append(.outputLoopVariable(slot: Int32(slot), member: member, expression: index, escaper: escaper, location: at))
+                if let (slot, member) = loopVariable(expression) {
+                    operations.append(.outputLoopVariable(slot: slot, member: member, expression: index, escaper: escaper, location: at))
+                } else if case .global(let name, let members, _) = expression {
+                    let global = globalNames.firstIndex(of: name) ?? globalNames.endIndex
+                    if global == globalNames.endIndex { globalNames.append(name) }
+                    paths.append(members)
+                    operations.append(
+                        .outputGlobal(global: Int32(global), path: Int32(paths.count - 1), expression: index, escaper: escaper, location: at))
                 } else {
                     operations.append(.output(expression: index, escaper: escaper, location: at))
                 }
@@ -69,7 +80,12 @@ struct Bytecode: Sendable {
                 var exits: [Int] = []
                 for branch in branches {
                     let test = operations.count
-                    operations.append(.branch(condition: add(branch.condition), otherwise: -1))
+                    let condition = add(branch.condition)
+                    if let (slot, member) = loopVariable(branch.condition) {
+                        operations.append(.branchLoopVariable(slot: slot, member: member, condition: condition, otherwise: -1))
+                    } else {
+                        operations.append(.branch(condition: condition, otherwise: -1))
+                    }
                     assemble(branch.body)
                     exits.append(operations.count)
                     operations.append(.jump(-1))
@@ -98,6 +114,15 @@ struct Bytecode: Sendable {
         }
     }
 
+    /// The slot and member (-1 for none) of `item` or `item.field`, a loop variable read
+    /// directly; nil for any other expression.
+    private mutating func loopVariable(_ expression: CompiledExpression) -> (slot: Int32, member: Int32)? {
+        guard case .local(let slot, _, let members, _) = expression, members.count <= 1 else { return nil }
+        guard let name = members.first else { return (Int32(slot), -1) }
+        names.append(name)
+        return (Int32(slot), Int32(names.count - 1))
+    }
+
     private mutating func add(_ expression: CompiledExpression) -> Int32 {
         expressions.append(expression)
         return Int32(expressions.count - 1)
@@ -107,9 +132,11 @@ struct Bytecode: Sendable {
     private mutating func patch(_ index: Int, to target: Int32) {
         switch operations[index] {
         case .branch(let condition, _): operations[index] = .branch(condition: condition, otherwise: target)
+        case .branchLoopVariable(let slot, let member, let condition, _):
+            operations[index] = .branchLoopVariable(slot: slot, member: member, condition: condition, otherwise: target)
         case .jump: operations[index] = .jump(target)
         case .loopStart(let loop, _): operations[index] = .loopStart(loop: loop, empty: target)
-        case .text, .output, .outputLoopVariable, .loopNext: preconditionFailure("operation \(index) has no jump target")
+        case .text, .output, .outputLoopVariable, .outputGlobal, .loopNext: preconditionFailure("operation \(index) has no jump target")
         }
     }
 }

@@ -17,6 +17,7 @@ struct Renderer {
 
     mutating func run(_ code: Bytecode) throws(TemplateError) {
         var items: [[TemplateValue]] = Array(repeating: [], count: locals.count)
+        let globalValues = code.globalNames.map { globals[$0] }
         let operations = code.operations
         var pc = 0
         while pc < operations.count {
@@ -30,16 +31,18 @@ struct Renderer {
                 try write(try evaluate(code.expressions[Int(expression)]), escaper, code.locations, Int(location))
                 pc += 1
             case .outputLoopVariable(let slot, let member, let expression, let escaper, let location):
-                if member < 0 {
-                    try write(locals[Int(slot)], escaper, code.locations, Int(location))
-                } else if case .dictionary(let object) = locals[Int(slot)], let value = object[code.names[Int(member)]] {
-                    try write(value, escaper, code.locations, Int(location))
-                } else {
-                    try write(try evaluate(code.expressions[Int(expression)]), escaper, code.locations, Int(location))
-                }
+                let value = try resolved(loopVariable(slot, member, names: code.names), else: expression, code)
+                try write(value, escaper, code.locations, Int(location))
+                pc += 1
+            case .outputGlobal(let global, let path, let expression, let escaper, let location):
+                let value = try resolved(Self.follow(globalValues[Int(global)], code.paths[Int(path)]), else: expression, code)
+                try write(value, escaper, code.locations, Int(location))
                 pc += 1
             case .branch(let condition, let otherwise):
                 pc = try evaluate(code.expressions[Int(condition)]).isTruthy ? pc + 1 : Int(otherwise)
+            case .branchLoopVariable(let slot, let member, let condition, let otherwise):
+                let value = try resolved(loopVariable(slot, member, names: code.names), else: condition, code)
+                pc = value.isTruthy ? pc + 1 : Int(otherwise)
             case .jump(let target):
                 pc = Int(target)
             case .loopStart(let index, let empty):
@@ -69,6 +72,30 @@ struct Renderer {
                 }
             }
         }
+    }
+
+    /// A value read directly, or else expression `expression` evaluated (which reports
+    /// what is missing).
+    private func resolved(_ direct: TemplateValue?, else expression: Int32, _ code: Bytecode) throws(TemplateError) -> TemplateValue {
+        if let direct { return direct }
+        return try evaluate(code.expressions[Int(expression)])
+    }
+
+    /// Loop variable `slot`, or its entry ``Bytecode/names``[`member`]; nil when missing.
+    private func loopVariable(_ slot: Int32, _ member: Int32, names: [String]) -> TemplateValue? {
+        if member < 0 { return locals[Int(slot)] }
+        guard case .dictionary(let object) = locals[Int(slot)] else { return nil }
+        return object[names[Int(member)]]
+    }
+
+    /// `root`, then each of `members` in turn; nil when any is missing.
+    private static func follow(_ root: TemplateValue?, _ members: [String]) -> TemplateValue? {
+        guard var value = root else { return nil }
+        for member in members {
+            guard case .dictionary(let object) = value, let next = object[member] else { return nil }
+            value = next
+        }
+        return value
     }
 
     private mutating func write(_ value: TemplateValue, _ escaper: Escaper, _ locations: [SourceLocation], _ index: Int) throws(TemplateError) {

@@ -57,6 +57,10 @@ import Testing
         #expect(renderError("{% for item in items %}{{ item.nmae }}{% end %}", ["items": items])?.description == "t:1:27: missing variable 'item.nmae'")
         #expect(try render("{% for item in items %}[{{ item.nmae }}|{{ item.name }}|{{ item.name.first }}]{% end %}", ["items": items], strict: false) == "[|a|]")
         #expect(try render("{% for n in ns %}{{ n }},{% end %}", ["ns": [1, 2]]) == "1,2,")
+        #expect(renderError("{% for item in items %}{% if item.nmae %}x{% end %}{% end %}", ["items": items])?.message == "missing variable 'item.nmae'")
+        #expect(try render("{% for item in items %}{% if item.nmae %}x{% elif item.name %}{{ item.name }}{% end %}{% end %}", ["items": items], strict: false) == "a")
+        #expect(try render("{{ a.b.c }}|{{ a.b.x }}|{{ a.c }}", ["a": ["b": ["c": "deep"]]], strict: false) == "deep||")
+        #expect(renderError("{{ a.b.x }}", ["a": ["b": ["c": "deep"]]])?.message == "missing variable 'a.b.x'")
     }
 
     @Test func renderErrorsNameTheTemplateAndLocation() {
