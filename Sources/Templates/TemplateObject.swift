@@ -5,12 +5,19 @@
 /// builds and reads thousands of them; comparing a handful of short keys costs less
 /// than hashing one, and building two arrays costs less than a hash table.
 public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    private var entries: [(key: String, value: TemplateValue)] = []
+    private var entries: [(String, TemplateValue)] = []
 
     public init() {}
 
+    /// A literal's pairs become the members as they are (no copy, no search per key): a
+    /// literal names each key once, as Swift's own dictionary literals must.
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self.init(elements)
+        self.init(literal: elements)
+    }
+
+    init(literal elements: [(String, TemplateValue)]) {
+        assert(Set(elements.map(\.0)).count == elements.count, "a dictionary literal names a key twice")
+        entries = elements
     }
 
     /// Later pairs win over earlier ones with the same key.
@@ -25,20 +32,20 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
-    public var keys: [String] { entries.map(\.key) }
+    public var keys: [String] { entries.map(\.0) }
 
     public subscript(key: String) -> TemplateValue? {
         get {
             // Comparing lengths first skips most other keys without a string comparison.
             let length = key.utf8.count
-            for entry in entries where entry.key.utf8.count == length && entry.key == key { return entry.value }
+            for (name, value) in entries where name.utf8.count == length && name == key { return value }
             return nil
         }
         set {
             let length = key.utf8.count
-            if let index = entries.firstIndex(where: { $0.key.utf8.count == length && $0.key == key }) {
+            if let index = entries.firstIndex(where: { $0.0.utf8.count == length && $0.0 == key }) {
                 if let newValue {
-                    entries[index].value = newValue
+                    entries[index].1 = newValue
                 } else {
                     entries.remove(at: index)
                 }
@@ -50,6 +57,6 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     /// Equal members, whatever their order.
     public static func == (lhs: TemplateObject, rhs: TemplateObject) -> Bool {
-        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+        lhs.count == rhs.count && lhs.entries.allSatisfy { rhs[$0.0] == $0.1 }
     }
 }

@@ -115,6 +115,6 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     public init(nilLiteral: ()) { self = .null }
     public init(arrayLiteral elements: TemplateValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self = .dictionary(TemplateObject(elements))
+        self = .dictionary(TemplateObject(literal: elements))
     }
 }
