@@ -20,12 +20,11 @@ struct WebSessionMiddleware: RouterMiddleware {
         var context = context
         var request = request
         var claims: AccessClaims?
-        let cookies = request.cookies
-        if let token = cookies[Self.sessionCookie]?.value, let (user, verified) = try await accounts.authenticate(accessToken: token) {
+        if let token = CookieHeader.value(Self.sessionCookie, in: request), let (user, verified) = try await accounts.authenticate(accessToken: token) {
             context.user = user
             claims = verified
         }
-        let existingCSRF = cookies[Self.csrfCookie]?.value.nilIfInvalidToken
+        let existingCSRF = CookieHeader.value(Self.csrfCookie, in: request)?.nilIfInvalidToken
         context.csrfToken = existingCSRF ?? SecureRandom.token(bytes: 32)
         if ![.get, .head, .options].contains(request.method) {
             try Self.checkOrigin(request)

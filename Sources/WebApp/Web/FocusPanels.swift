@@ -5,7 +5,6 @@ import Templates
 /// Template values for the dashboard's timer and progress panels.
 enum FocusPanels {
     static func values(_ dashboard: FocusService.Dashboard, user: UserRecord, now: Date) -> [String: TemplateValue] {
-        let titles = Dictionary(dashboard.snapshot.openTasks.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
         let settings = user.timerSettings
         let next = dashboard.timer.next
         let kinds: [TemplateValue] = TimerKind.allCases.map { kind in
@@ -13,7 +12,7 @@ enum FocusPanels {
             return ["value": .string(kind.rawValue), "label": .string(kind.label), "minutes": .int(minutes), "suggested": .bool(kind == next.kind)]
         }
         return [
-            "timer": dashboard.timer.live.map { timerValues($0, titles: titles, now: now) } ?? .null,
+            "timer": dashboard.timer.live.map { timerValues($0, openTasks: dashboard.snapshot.openTasks, now: now) } ?? .null,
             "next": ["kind": .string(next.kind.rawValue), "label": .string(next.kind.label), "minutes": .int(next.minutes)],
             "kinds": .array(kinds),
             "open_tasks": .array(dashboard.snapshot.openTasks.map { ["id": .int(Int($0.id)), "title": .string($0.title)] }),
@@ -24,13 +23,14 @@ enum FocusPanels {
         ]
     }
 
-    static func timerValues(_ record: TimerRecord, titles: [Int64: String], now: Date) -> TemplateValue {
+    /// The live timer; its task's title comes from the open tasks the panel lists.
+    static func timerValues(_ record: TimerRecord, openTasks: [(id: Int64, title: String)], now: Date) -> TemplateValue {
         let timer = record.timer
         let remaining = Int(timer.remainingSeconds(at: now).rounded(.up))
         return [
             "id": .int(Int(record.id ?? 0)), "kind": .string(record.kind.rawValue), "kind_label": .string(record.kind.label),
             "status": .string(record.status.rawValue),
-            "task_title": record.taskId.map { .string(titles[$0] ?? "your task") } ?? .null,
+            "task_title": record.taskId.map { id in .string(openTasks.first { $0.id == id }?.title ?? "your task") } ?? .null,
             "ends_at": .string(timer.plannedEnd.map(RFC3339.string) ?? ""),
             "remaining_seconds": .int(remaining),
             "remaining_label": .string(String(format: "%02d:%02d", remaining / 60, remaining % 60)),
