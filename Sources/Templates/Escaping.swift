@@ -1,21 +1,21 @@
 /// Byte-wise escaping into the output buffer, with a fast path for text that needs none.
 enum Escaping {
-    private static let amp = Array("&amp;".utf8)
-    private static let lt = Array("&lt;".utf8)
-    private static let gt = Array("&gt;".utf8)
-    private static let quot = Array("&#34;".utf8)
-    private static let apos = Array("&#39;".utf8)
+    private static let amp: StaticString = "&amp;"
+    private static let lt: StaticString = "&lt;"
+    private static let gt: StaticString = "&gt;"
+    private static let quot: StaticString = "&#34;"
+    private static let apos: StaticString = "&#39;"
 
     /// Escapes `& < > " '` so the text is safe in element text and quoted attributes.
-    static func appendHTML(_ string: String, to out: inout [UInt8]) {
+    static func appendHTML(_ string: String, to out: inout RenderBuffer) {
         var string = string
         string.withUTF8 { appendHTML($0, to: &out) }
     }
 
-    static func appendHTML(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendHTML(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout RenderBuffer) {
         var runStart = 0
         for index in 0..<bytes.count {
-            let replacement: [UInt8]
+            let replacement: StaticString
             switch bytes[index] {
             case UInt8(ascii: "&"): replacement = amp
             case UInt8(ascii: "<"): replacement = lt
@@ -24,15 +24,15 @@ enum Escaping {
             case UInt8(ascii: "'"): replacement = apos
             default: continue
             }
-            if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-            out.append(contentsOf: replacement)
+            if runStart < index { out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            out.append(UnsafeRawBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
             runStart = index + 1
         }
-        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        if runStart < bytes.count { out.append(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
     }
 
     /// The decimal digits of `number` (and its sign), without making a string first.
-    static func appendDecimal(_ number: Int, to out: inout [UInt8]) {
+    static func appendDecimal(_ number: Int, to out: inout RenderBuffer) {
         if number < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = number.magnitude
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
@@ -42,7 +42,7 @@ enum Escaping {
                 digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+            out.append(UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 

@@ -1,21 +1,28 @@
 /// Runs a program's bytecode, writing into one byte buffer.
-struct Renderer {
-    var out: [UInt8]
+struct Renderer: ~Copyable {
+    var out: RenderBuffer
     private let globals: [String: TemplateValue]
     private let strict: Bool
     private var locals: [TemplateValue]
     private var loopStates: [(index: Int, count: Int)]
 
-    init(globals: [String: TemplateValue], strict: Bool, slotCount: Int, capacity: Int) {
+    init(globals: [String: TemplateValue], strict: Bool, slotCount: Int, buffers: RenderBufferPool) {
         self.globals = globals
         self.strict = strict
         self.locals = Array(repeating: .null, count: slotCount)
         self.loopStates = Array(repeating: (0, 0), count: slotCount)
-        self.out = []
-        out.reserveCapacity(capacity)
+        self.out = RenderBuffer(from: buffers)
     }
 
     mutating func run(_ code: Bytecode) throws(TemplateError) {
+        var failure: TemplateError?
+        code.text.withUnsafeBytes { text in
+            do throws(TemplateError) { try run(code, text: text) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private mutating func run(_ code: Bytecode, text: UnsafeRawBufferPointer) throws(TemplateError) {
         var items: [[TemplateValue]] = Array(repeating: [], count: locals.count)
         let globalValues = code.globalNames.map { globals[$0] }
         let operations = code.operations
@@ -23,9 +30,7 @@ struct Renderer {
         while pc < operations.count {
             switch operations[pc] {
             case .text(let start, let count):
-                code.text.withUnsafeBufferPointer { text in
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[Int(start)..<Int(start + count)]))
-                }
+                out.append(UnsafeRawBufferPointer(rebasing: text[Int(start)..<Int(start + count)]))
                 pc += 1
             case .output(let expression, let escaper, let location):
                 try write(try evaluate(code.expressions[Int(expression)]), escaper, code.locations, Int(location))
@@ -105,12 +110,12 @@ struct Renderer {
         case (.int(let number), .markup), (.int(let number), .escaped):
             Escaping.appendDecimal(number, to: &out)
         case (.html(let html), .markup):
-            out.append(contentsOf: html.html.utf8)
+            out.append(html.html)
         case (_, .url):
             let text = try text(of: value, locations[index])
             Escaping.appendHTML(Escaping.isSafeURL(text) ? text : Escaping.blockedURL, to: &out)
         case (_, .json):
-            out.append(contentsOf: try text(of: value, locations[index]).utf8)
+            out.append(try text(of: value, locations[index]))
         default:
             Escaping.appendHTML(try text(of: value, locations[index]), to: &out)
         }

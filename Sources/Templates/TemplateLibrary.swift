@@ -21,6 +21,8 @@ public struct TemplateLibrary: Sendable {
     public let options: Options
     private let compiled: [String: Compiled]
     private let directory: URL?
+    /// Where a render's buffer starts is 16 KiB; it doubles as needed (a dashboard is ~50 KB).
+    private let buffers = RenderBufferPool(initialCapacity: 16_384)
 
     /// Loads every `*.html` file below `directory`; a template's name is its path
     /// relative to the folder without the extension (`pages/dashboard`).
@@ -68,29 +70,43 @@ public struct TemplateLibrary: Sendable {
 
     /// Renders a whole template.
     public func render(_ name: String, _ context: [String: TemplateValue]) throws(TemplateError) -> [UInt8] {
-        try run(try program(name), context)
+        try render(name, fragments: nil, context) { Array($0) }
     }
 
     /// Renders one fragment alone: the same bytes as its region in the full render.
     public func render(_ name: String, fragment: String, _ context: [String: TemplateValue]) throws(TemplateError) -> [UInt8] {
-        try run(try fragmentProgram(name, fragment), context)
+        try render(name, fragments: [fragment], context) { Array($0) }
     }
 
     /// Renders several fragments one after another (a swap plus out-of-band swaps).
     public func render(_ name: String, fragments: [String], _ context: [String: TemplateValue]) throws(TemplateError) -> [UInt8] {
-        var out: [UInt8] = []
-        for fragment in fragments {
-            out.append(contentsOf: try run(try fragmentProgram(name, fragment), context))
+        try render(name, fragments: fragments, context) { Array($0) }
+    }
+
+    /// Renders the whole template (`fragments` nil) or the named fragments one after
+    /// another, and hands the bytes to `body` to copy where they go (a response buffer),
+    /// so a page is copied once after rendering.
+    public func render<Result>(
+        _ name: String, fragments: [String]?, _ context: [String: TemplateValue], _ body: (UnsafeRawBufferPointer) -> Result
+    ) throws(TemplateError) -> Result {
+        var programs: [Program] = []
+        if let fragments {
+            for fragment in fragments { programs.append(try fragmentProgram(name, fragment)) }
+        } else {
+            programs.append(try program(name))
         }
-        return out
+        var renderer = Renderer(
+            globals: context, strict: options.strictVariables, slotCount: programs.map(\.slotCount).max() ?? 0, buffers: buffers)
+        for program in programs { try renderer.run(program.code) }
+        return renderer.out.withBytes(body)
     }
 
     public func renderString(_ name: String, _ context: [String: TemplateValue]) throws(TemplateError) -> String {
-        String(decoding: try render(name, context), as: UTF8.self)
+        try render(name, fragments: nil, context) { String(decoding: $0, as: UTF8.self) }
     }
 
     public func renderString(_ name: String, fragment: String, _ context: [String: TemplateValue]) throws(TemplateError) -> String {
-        String(decoding: try render(name, fragment: fragment, context), as: UTF8.self)
+        try render(name, fragments: [fragment], context) { String(decoding: $0, as: UTF8.self) }
     }
 
     private func program(_ name: String) throws(TemplateError) -> Program {
@@ -104,12 +120,6 @@ public struct TemplateLibrary: Sendable {
             throw TemplateError(.unknownName, "template '\(name)' has no fragment '\(fragment)'", at: nil)
         }
         return program
-    }
-
-    private func run(_ program: Program, _ context: [String: TemplateValue]) throws(TemplateError) -> [UInt8] {
-        var renderer = Renderer(globals: context, strict: options.strictVariables, slotCount: program.slotCount, capacity: 16_384)
-        try renderer.run(program.code)
-        return renderer.out
     }
 
     private static func readFolder(_ directory: URL) throws(TemplateError) -> [String: String] {

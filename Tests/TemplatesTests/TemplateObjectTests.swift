@@ -21,8 +21,8 @@ import Testing
 @Suite struct DecimalTests {
     @Test(arguments: [Int.min, -1_000, -9, -1, 0, 1, 9, 10, 99, 100, 12_345, Int.max])
     func integersPrintLikeString(number: Int) {
-        var out: [UInt8] = []
+        var out = RenderBuffer(capacity: 0)
         Escaping.appendDecimal(number, to: &out)
-        #expect(String(decoding: out, as: UTF8.self) == String(number))
+        #expect(String(decoding: out.bytes, as: UTF8.self) == String(number))
     }
 }

@@ -34,11 +34,15 @@ enum ProgressView {
         let lastSunday = today.adding(days: -today.weekday)
         let firstDay = lastSunday.adding(days: -7 * (heatmapWeeks - 1))
         var cells: [TemplateValue] = []
+        cells.reserveCapacity(heatmapWeeks * 7)
+        var activeDays = 0
         for week in 0..<heatmapWeeks {
             for weekday in 0..<7 {
                 let day = firstDay.adding(days: week * 7 + weekday)
                 guard day <= today else { continue }
-                let minutes = Int((totals[day] ?? 0) / 60)
+                let seconds = totals[day] ?? 0
+                if seconds >= Double(goal * 60) { activeDays += 1 }
+                let minutes = Int(seconds / 60)
                 // The cell's title is put together by the template: no string built per cell.
                 cells.append([
                     "x": .int(week * (cell + gap)), "y": .int(weekday * (cell + gap) + 14),
@@ -47,7 +51,6 @@ enum ProgressView {
                 ])
             }
         }
-        let activeDays = (0...(today.dayNumber - firstDay.dayNumber)).filter { (totals[firstDay.adding(days: $0)] ?? 0) >= Double(goal * 60) }.count
         return [
             "cells": .array(cells),
             "width": .int(heatmapWeeks * (cell + gap)), "height": .int(7 * (cell + gap) + 14),

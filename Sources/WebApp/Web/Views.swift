@@ -35,18 +35,14 @@ final class Views: Sendable {
         _ values: [String: TemplateValue], context: some PageContext
     ) throws -> Response {
         let merged = values.merging(Self.common(context)) { own, _ in own }
-        let bytes: [UInt8]
-        if context.isHXRequest, !fragments.isEmpty {
-            bytes = try library.render(template, fragments: fragments, merged)
-        } else {
-            bytes = try library.render(template, merged)
-        }
-        return Self.html(bytes, status: status)
+        let only = context.isHXRequest && !fragments.isEmpty ? fragments : nil
+        return Self.html(try library.render(template, fragments: only, merged) { ByteBuffer(bytes: $0) }, status: status)
     }
 
     /// Only the named fragments, whoever asked (for swaps that have no page of their own).
     func fragments(_ template: String, _ names: [String], status: HTTPResponse.Status = .ok, _ values: [String: TemplateValue], context: some PageContext) throws -> Response {
-        Self.html(try render(template, names, values, context: context), status: status)
+        let merged = values.merging(Self.common(context)) { own, _ in own }
+        return Self.html(try library.render(template, fragments: names, merged) { ByteBuffer(bytes: $0) }, status: status)
     }
 
     /// The bytes of the named fragments, to combine several templates in one response.
@@ -55,11 +51,15 @@ final class Views: Sendable {
     }
 
     static func html(_ bytes: [UInt8], status: HTTPResponse.Status) -> Response {
+        html(ByteBuffer(bytes: bytes), status: status)
+    }
+
+    static func html(_ body: ByteBuffer, status: HTTPResponse.Status) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.vary] = "HX-Request"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// What every page's layout needs.
