@@ -25,6 +25,10 @@ struct Renderer: ~Copyable {
     private mutating func run(_ code: Bytecode, text: UnsafeRawBufferPointer) throws(TemplateError) {
         var items: [[TemplateValue]] = Array(repeating: [], count: locals.count)
         let globalValues = code.globalNames.map { globals[$0] }
+        // A caller's variable path has one value for the whole render: followed once, the
+        // first time its output runs (outputs in loops run many times).
+        var pathValues = [TemplateValue?](repeating: nil, count: code.paths.count)
+        var pathFollowed = [Bool](repeating: false, count: code.paths.count)
         let operations = code.operations
         var pc = 0
         while pc < operations.count {
@@ -40,7 +44,11 @@ struct Renderer: ~Copyable {
                 try write(value, escaper, code.locations, Int(location))
                 pc += 1
             case .outputGlobal(let global, let path, let expression, let escaper, let location):
-                let value = try resolved(Self.follow(globalValues[Int(global)], code.paths[Int(path)]), else: expression, code)
+                if !pathFollowed[Int(path)] {
+                    pathValues[Int(path)] = Self.follow(globalValues[Int(global)], code.paths[Int(path)])
+                    pathFollowed[Int(path)] = true
+                }
+                let value = try resolved(pathValues[Int(path)], else: expression, code)
                 try write(value, escaper, code.locations, Int(location))
                 pc += 1
             case .branch(let condition, let otherwise):

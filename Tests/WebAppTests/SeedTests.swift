@@ -118,6 +118,12 @@ import Testing
             let scans = plan.split(separator: "; ").filter { $0.hasPrefix("SCAN ") && $0 != "SCAN CONSTANT ROW" && !$0.hasPrefix("SCAN (subquery-") }
             #expect(scans.isEmpty, "\(sql) → \(plan)")
         }
+        // The timer's picker (in the dashboard's panels query) reads only its own index.
+        let panelsPlan = try await app.services.database.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + AppDatabase.panelsSQL, arguments: [3, "2026-01-01", "2026-03-01"]).map { $0["detail"] as String }
+        }
+        #expect(panelsPlan.contains("SEARCH tasks USING COVERING INDEX tasks_open_by_user (user_id=?)"), "\(panelsPlan)")
+        #expect(!panelsPlan.contains { $0.contains("TEMP B-TREE") }, "\(panelsPlan)")
         // Admin page 1 without a search walks an index in the sort's order: no sorting
         // of every user per request.
         for (column, direction) in [("created_at", "DESC"), ("last_active_at", "DESC"), ("xp", "DESC"), ("xp", "ASC")] {
