@@ -49,6 +49,19 @@ import Testing
         }
     }
 
+    /// A day is valid exactly when building it and reading its components back gives
+    /// the same year, month and day (the slow, obviously correct check).
+    @Test func validityMatchesTheRoundTrip() {
+        for year in [1600, 1700, 1900, 1999, 2000, 2024, 2025, 2026, 2100, 2400, 9999] {
+            for month in -1...14 {
+                for day in -1...33 {
+                    let roundTrips = (1...12).contains(month) && day >= 1 && LocalDate(year: year, month: month, day: day).components == (year, month, day)
+                    #expect(LocalDate.isValid(year: year, month: month, day: day) == roundTrips, "\(year)-\(month)-\(day)")
+                }
+            }
+        }
+    }
+
     /// Against a slow model: every whole minute of the span counted on its own local day
     /// (zone offsets are whole minutes, so no minute straddles a midnight).
     @Test(arguments: [1, 2, 3])

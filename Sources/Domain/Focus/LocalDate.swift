@@ -21,11 +21,18 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1...12).contains(month), (1...31).contains(day)
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), Self.isValid(year: year, month: month, day: day)
         else { return nil }
         self.init(year: year, month: month, day: day)
-        guard components == (year, month, day) else { return nil }
+    }
+
+    /// Whether the day exists: months 1…12, days up to the month's length (leap years
+    /// by the Gregorian rule).
+    public static func isValid(year: Int, month: Int, day: Int) -> Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let length = month == 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].contains(month) ? 30 : 31
+        return day <= length
     }
 
     /// The local date of `instant` in `timeZone`.

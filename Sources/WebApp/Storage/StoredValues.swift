@@ -24,7 +24,7 @@ enum StoredDate {
         else { return nil }
         guard let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
             let hour = number(bytes, 11, 2), let minute = number(bytes, 14, 2), let second = number(bytes, 17, 2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+            LocalDate.isValid(year: year, month: month, day: day), hour < 24, minute < 60, second < 60
         else { return nil }
         var fraction = 0.0
         if bytes.count > 19 {
@@ -34,7 +34,6 @@ enum StoredDate {
             fraction = Double(digits) / scale
         }
         let date = LocalDate(year: year, month: month, day: day)
-        guard date.components == (year, month, day) else { return nil }
         let seconds = date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
@@ -62,10 +61,9 @@ enum StoredDay {
     static func parse(_ bytes: UnsafeRawBufferPointer) -> LocalDate? {
         guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D,
             let year = StoredDate.number(bytes, 0, 4), let month = StoredDate.number(bytes, 5, 2), let day = StoredDate.number(bytes, 8, 2),
-            (1...12).contains(month), (1...31).contains(day)
+            LocalDate.isValid(year: year, month: month, day: day)
         else { return nil }
-        let date = LocalDate(year: year, month: month, day: day)
-        return date.components == (year, month, day) ? date : nil
+        return LocalDate(year: year, month: month, day: day)
     }
 }
 

@@ -32,22 +32,24 @@ final class Views: Sendable {
     /// The whole page, or for script requests the fragment (or fragments) named.
     func page(
         _ template: String, fragments: [String] = [], status: HTTPResponse.Status = .ok,
-        _ values: [String: TemplateValue], context: some PageContext
+        _ values: consuming [String: TemplateValue], context: some PageContext
     ) throws -> Response {
-        let merged = values.merging(Self.common(context)) { own, _ in own }
+        let merged = Self.withCommon(values, context)
         let only = context.isHXRequest && !fragments.isEmpty ? fragments : nil
         return Self.html(try library.render(template, fragments: only, merged) { ByteBuffer(bytes: $0) }, status: status)
     }
 
     /// Only the named fragments, whoever asked (for swaps that have no page of their own).
-    func fragments(_ template: String, _ names: [String], status: HTTPResponse.Status = .ok, _ values: [String: TemplateValue], context: some PageContext) throws -> Response {
-        let merged = values.merging(Self.common(context)) { own, _ in own }
+    func fragments(
+        _ template: String, _ names: [String], status: HTTPResponse.Status = .ok, _ values: consuming [String: TemplateValue], context: some PageContext
+    ) throws -> Response {
+        let merged = Self.withCommon(values, context)
         return Self.html(try library.render(template, fragments: names, merged) { ByteBuffer(bytes: $0) }, status: status)
     }
 
     /// The bytes of the named fragments, to combine several templates in one response.
     func render(_ template: String, _ fragments: [String], _ values: [String: TemplateValue], context: some PageContext) throws -> [UInt8] {
-        try library.render(template, fragments: fragments, values.merging(Self.common(context)) { own, _ in own })
+        try library.render(template, fragments: fragments, Self.withCommon(values, context))
     }
 
     static func html(_ bytes: [UInt8], status: HTTPResponse.Status) -> Response {
@@ -62,13 +64,14 @@ final class Views: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// What every page's layout needs.
-    static func common(_ context: some PageContext) -> [String: TemplateValue] {
-        var values: [String: TemplateValue] = ["csrf_token": .string(context.csrfToken), "request_id": .string(context.requestID)]
-        if let user = context.signedInUser {
-            values["current_user"] = ["username": .string(user.username), "is_admin": .bool(user.isAdmin)]
-        } else {
-            values["current_user"] = .null
+    /// `values` and what every page's layout needs (a value of the caller's own wins).
+    /// Added in place: the caller hands its dictionary over, so no copy is rehashed.
+    static func withCommon(_ values: consuming [String: TemplateValue], _ context: some PageContext) -> [String: TemplateValue] {
+        var values = values
+        let user: TemplateValue = context.signedInUser.map { ["username": .string($0.username), "is_admin": .bool($0.isAdmin)] } ?? .null
+        for (key, value) in [("csrf_token", TemplateValue.string(context.csrfToken)), ("request_id", .string(context.requestID)), ("current_user", user)]
+        where values[key] == nil {
+            values[key] = value
         }
         return values
     }

@@ -1,0 +1,44 @@
+import Testing
+
+@testable import Templates
+
+@Suite struct RenderBufferTests {
+    /// Random pieces appended across many growths hold exactly what an array would.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func appendsMatchAnArray(seed: UInt64) {
+        var random = EscapingPropertyTests.SeededGenerator(state: seed)
+        var model: [UInt8] = []
+        var buffer = RenderBuffer(capacity: 1)
+        for _ in 0..<500 {
+            let piece = (0..<Int(random.next() % 300)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            if piece.count == 1 {
+                buffer.append(piece[0])
+            } else {
+                piece.withUnsafeBytes { buffer.append($0) }
+            }
+            model += piece
+        }
+        #expect(buffer.count == model.count)
+        #expect(buffer.bytes == model)
+    }
+
+    /// Pooled buffers come back with their old bytes in them: a render after a bigger one
+    /// and renders running at once each see only their own output.
+    @Test func pooledBuffersStartEmpty() async throws {
+        let library = try TemplateLibrary(sources: ["page": "{% for x in items %}{{ x }},{% end %}"])
+        let big = (0..<30_000).map { TemplateValue.int($0) }
+        let bigText = try library.renderString("page", ["items": .array(big)])
+        #expect(bigText.utf8.count > 100_000, "larger than a buffer's first size")
+        #expect(try library.renderString("page", ["items": [1, 2]]) == "1,2,")
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<64 {
+                group.addTask {
+                    let items: [TemplateValue] = index % 2 == 0 ? big : [.int(index)]
+                    let text = try library.renderString("page", ["items": .array(items)])
+                    return text == (index % 2 == 0 ? bigText : "\(index),")
+                }
+            }
+            for try await matches in group { #expect(matches) }
+        }
+    }
+}
