@@ -14,9 +14,9 @@ struct Bytecode: Sendable {
         /// -1) the entry named ``names``[`member`]. When that is missing, expression
         /// `expression` is evaluated as usual (it reports the missing name).
         case outputLoopVariable(slot: Int32, member: Int32, expression: Int32, escaper: Escaper, location: Int32)
-        /// `{{ name }}` or `{{ name.a.b }}` of a variable the caller passed: the value of
-        /// ``globalNames``[`global`] (looked up once per render), then the members
-        /// ``paths``[`path`]; when that is missing, expression `expression` as usual.
+        /// `{{ name }}` or `{{ name.a.b }}` of a variable the caller passed: the program's
+        /// global `global` (looked up once per render), then the members ``paths``[`path`]
+        /// (followed once per render); when that is missing, expression `expression` as usual.
         case outputGlobal(global: Int32, path: Int32, expression: Int32, escaper: Escaper, location: Int32)
         /// Goes on when expression `condition` is truthy, else jumps to `otherwise`.
         case branch(condition: Int32, otherwise: Int32)
@@ -45,8 +45,7 @@ struct Bytecode: Sendable {
     private(set) var locations: [SourceLocation] = []
     /// Member names of loop variables read without an expression tree.
     private(set) var names: [String] = []
-    /// The caller's variables that outputs read directly, and the member paths after them.
-    private(set) var globalNames: [String] = []
+    /// The member paths after the caller's variables that outputs read directly.
     private(set) var paths: [[String]] = []
 
     init(_ instructions: [Instruction]) {
@@ -67,9 +66,7 @@ struct Bytecode: Sendable {
                 locations.append(location)
                 if let (slot, member) = loopVariable(expression) {
                     operations.append(.outputLoopVariable(slot: slot, member: member, expression: index, escaper: escaper, location: at))
-                } else if case .global(let name, let members, _) = expression {
-                    let global = globalNames.firstIndex(of: name) ?? globalNames.endIndex
-                    if global == globalNames.endIndex { globalNames.append(name) }
+                } else if case .global(let global, _, let members, _) = expression {
                     paths.append(members)
                     operations.append(
                         .outputGlobal(global: Int32(global), path: Int32(paths.count - 1), expression: index, escaper: escaper, location: at))

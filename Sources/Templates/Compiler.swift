@@ -6,6 +6,9 @@ struct Compiler {
     /// Loop variables in scope, innermost last.
     private var scope: [(name: String, slot: Int)] = []
     private var slotCount = 0
+    /// The caller's variables read so far, in order of first use; an expression names one
+    /// by its index here.
+    private var globalNames: [String] = []
     private(set) var fragments: [String: Program] = [:]
     private let templateName: String
 
@@ -17,7 +20,7 @@ struct Compiler {
     /// Compiles a whole template, and every fragment in it for rendering alone.
     mutating func compile(_ nodes: [Node]) throws(TemplateError) -> Program {
         let instructions = try compileBody(nodes)
-        return Program(name: templateName, instructions: Self.mergingText(instructions), slotCount: slotCount)
+        return Program(name: templateName, instructions: Self.mergingText(instructions), slotCount: slotCount, globalNames: globalNames)
     }
 
     private mutating func compileBody(_ nodes: [Node]) throws(TemplateError) -> [Instruction] {
@@ -83,14 +86,15 @@ struct Compiler {
                 var alone = Compiler(templateName: templateName, sources: sources)
                 alone.context = context
                 let standalone = try alone.compileBody(body)
-                fragments[name] = Program(name: templateName, instructions: Self.mergingText(standalone), slotCount: alone.slotCount)
+                fragments[name] = Program(
+                    name: templateName, instructions: Self.mergingText(standalone), slotCount: alone.slotCount, globalNames: alone.globalNames)
                 result.append(contentsOf: try compileBody(body))
             }
         }
         return result
     }
 
-    private func compileExpression(_ node: ExpressionNode) throws(TemplateError) -> CompiledExpression {
+    private mutating func compileExpression(_ node: ExpressionNode) throws(TemplateError) -> CompiledExpression {
         switch node {
         case .literal(let value):
             return .literal(value)
@@ -109,7 +113,9 @@ struct Compiler {
             if let local = scope.last(where: { $0.name == root }) {
                 return .local(slot: local.slot, name: root, members: members, location)
             }
-            return .global(root, members: members, location)
+            let index = globalNames.firstIndex(of: root) ?? globalNames.endIndex
+            if index == globalNames.endIndex { globalNames.append(root) }
+            return .global(index: index, name: root, members: members, location)
         case .not(let inner):
             return .not(try compileExpression(inner))
         case .and(let left, let right):

@@ -12,23 +12,54 @@ enum Escaping {
         string.withUTF8 { appendHTML($0, to: &out) }
     }
 
+    /// Text is checked eight bytes at a time (most of it needs no escaping); a word with a
+    /// special byte is walked byte by byte.
     static func appendHTML(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout RenderBuffer) {
+        guard let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
         var runStart = 0
-        for index in 0..<bytes.count {
-            let replacement: StaticString
-            switch bytes[index] {
-            case UInt8(ascii: "&"): replacement = amp
-            case UInt8(ascii: "<"): replacement = lt
-            case UInt8(ascii: ">"): replacement = gt
-            case UInt8(ascii: "\""): replacement = quot
-            case UInt8(ascii: "'"): replacement = apos
-            default: continue
+        var index = 0
+        while index < count {
+            if index + 8 <= count, !mayNeedEscaping(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
             }
-            if runStart < index { out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-            out.append(UnsafeRawBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
-            runStart = index + 1
+            let end = min(index + 8, count)
+            while index < end {
+                if let replacement = replacement(for: base[index]) {
+                    if runStart < index { out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                    out.append(UnsafeRawBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                    runStart = index + 1
+                }
+                index += 1
+            }
         }
-        if runStart < bytes.count { out.append(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        if runStart < count { out.append(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+    }
+
+    @inline(__always)
+    private static func replacement(for byte: UInt8) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "&"): amp
+        case UInt8(ascii: "<"): lt
+        case UInt8(ascii: ">"): gt
+        case UInt8(ascii: "\""): quot
+        case UInt8(ascii: "'"): apos
+        default: nil
+        }
+    }
+
+    /// Whether any of the eight bytes is `& < > " '` (exact: a zero byte of `word ^ c…c`
+    /// marks a byte equal to `c`).
+    @inline(__always)
+    private static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        @inline(__always) func hasZeroByte(_ value: UInt64) -> UInt64 {
+            (value &- 0x0101_0101_0101_0101) & ~value & 0x8080_8080_8080_8080
+        }
+        let found = hasZeroByte(word ^ 0x2626_2626_2626_2626) | hasZeroByte(word ^ 0x3C3C_3C3C_3C3C_3C3C)
+            | hasZeroByte(word ^ 0x3E3E_3E3E_3E3E_3E3E) | hasZeroByte(word ^ 0x2222_2222_2222_2222) | hasZeroByte(word ^ 0x2727_2727_2727_2727)
+        return found != 0
     }
 
     /// The decimal digits of `number` (and its sign), without making a string first.

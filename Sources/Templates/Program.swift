@@ -1,7 +1,9 @@
-/// An expression with every name bound: globals by key, loop variables by slot.
+/// An expression with every name bound: the caller's variables by their index in the
+/// program's ``Program/globalNames`` (looked up in the caller's dictionary once per
+/// render), loop variables by slot.
 indirect enum CompiledExpression: Sendable {
     case literal(TemplateValue)
-    case global(String, members: [String], SourceLocation)
+    case global(index: Int, name: String, members: [String], SourceLocation)
     case local(slot: Int, name: String, members: [String], SourceLocation)
     case loopField(slot: Int, LoopField)
     case not(CompiledExpression)
@@ -38,16 +40,18 @@ indirect enum Instruction: Sendable {
     case loop(CompiledLoop)
 }
 
-/// A template (or one of its fragments) ready to render: its bytecode and how many loop
-/// slots it needs.
+/// A template (or one of its fragments) ready to render: its bytecode, how many loop
+/// slots it needs and the caller's variables it reads.
 struct Program: Sendable {
     let name: String
     let code: Bytecode
     let slotCount: Int
+    let globalNames: [String]
 
-    init(name: String, instructions: [Instruction], slotCount: Int) {
+    init(name: String, instructions: [Instruction], slotCount: Int, globalNames: [String]) {
         self.name = name
         self.code = Bytecode(instructions)
         self.slotCount = slotCount
+        self.globalNames = globalNames
     }
 }

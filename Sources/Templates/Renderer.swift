@@ -5,6 +5,12 @@ struct Renderer: ~Copyable {
     private let strict: Bool
     private var locals: [TemplateValue]
     private var loopStates: [(index: Int, count: Int)]
+    /// The running program's globals (``Program/globalNames``), each looked up in `globals`
+    /// the first time it is read: a page reads its variables hundreds of times, and each
+    /// dictionary lookup hashes the name.
+    private var globalNames: [String] = []
+    private var globalValues: [TemplateValue?] = []
+    private var globalLoaded: [Bool] = []
 
     init(globals: [String: TemplateValue], strict: Bool, slotCount: Int, buffers: RenderBufferPool) {
         self.globals = globals
@@ -14,7 +20,11 @@ struct Renderer: ~Copyable {
         self.out = RenderBuffer(from: buffers)
     }
 
-    mutating func run(_ code: Bytecode) throws(TemplateError) {
+    mutating func run(_ program: Program) throws(TemplateError) {
+        globalNames = program.globalNames
+        globalValues = Array(repeating: nil, count: program.globalNames.count)
+        globalLoaded = Array(repeating: false, count: program.globalNames.count)
+        let code = program.code
         var failure: TemplateError?
         code.text.withUnsafeBytes { text in
             do throws(TemplateError) { try run(code, text: text) } catch { failure = error }
@@ -22,9 +32,17 @@ struct Renderer: ~Copyable {
         if let failure { throw failure }
     }
 
+    /// Global `index` of the running program (nil when the caller did not pass it).
+    private mutating func global(_ index: Int) -> TemplateValue? {
+        if !globalLoaded[index] {
+            globalValues[index] = globals[globalNames[index]]
+            globalLoaded[index] = true
+        }
+        return globalValues[index]
+    }
+
     private mutating func run(_ code: Bytecode, text: UnsafeRawBufferPointer) throws(TemplateError) {
         var items: [[TemplateValue]] = Array(repeating: [], count: locals.count)
-        let globalValues = code.globalNames.map { globals[$0] }
         // A caller's variable path has one value for the whole render: followed once, the
         // first time its output runs (outputs in loops run many times).
         var pathValues = [TemplateValue?](repeating: nil, count: code.paths.count)
@@ -45,7 +63,7 @@ struct Renderer: ~Copyable {
                 pc += 1
             case .outputGlobal(let global, let path, let expression, let escaper, let location):
                 if !pathFollowed[Int(path)] {
-                    pathValues[Int(path)] = Self.follow(globalValues[Int(global)], code.paths[Int(path)])
+                    pathValues[Int(path)] = Self.follow(self.global(Int(global)), code.paths[Int(path)])
                     pathFollowed[Int(path)] = true
                 }
                 let value = try resolved(pathValues[Int(path)], else: expression, code)
@@ -89,7 +107,7 @@ struct Renderer: ~Copyable {
 
     /// A value read directly, or else expression `expression` evaluated (which reports
     /// what is missing).
-    private func resolved(_ direct: TemplateValue?, else expression: Int32, _ code: Bytecode) throws(TemplateError) -> TemplateValue {
+    private mutating func resolved(_ direct: TemplateValue?, else expression: Int32, _ code: Bytecode) throws(TemplateError) -> TemplateValue {
         if let direct { return direct }
         return try evaluate(code.expressions[Int(expression)])
     }
@@ -137,12 +155,12 @@ struct Renderer: ~Copyable {
         }
     }
 
-    private func evaluate(_ expression: CompiledExpression) throws(TemplateError) -> TemplateValue {
+    private mutating func evaluate(_ expression: CompiledExpression) throws(TemplateError) -> TemplateValue {
         switch expression {
         case .literal(let value):
             return value
-        case .global(let name, let members, let location):
-            guard let root = globals[name] else { return try missing(name, location) }
+        case .global(let index, let name, let members, let location):
+            guard let root = global(index) else { return try missing(name, location) }
             return try lookup(root, members, name, location)
         case .local(let slot, let name, let members, let location):
             return try lookup(locals[slot], members, name, location)

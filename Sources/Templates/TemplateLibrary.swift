@@ -97,7 +97,7 @@ public struct TemplateLibrary: Sendable {
         }
         var renderer = Renderer(
             globals: context, strict: options.strictVariables, slotCount: programs.map(\.slotCount).max() ?? 0, buffers: buffers)
-        for program in programs { try renderer.run(program.code) }
+        for program in programs { try renderer.run(program) }
         return renderer.out.withBytes(body)
     }
 

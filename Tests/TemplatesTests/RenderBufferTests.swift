@@ -42,3 +42,48 @@ import Testing
         }
     }
 }
+
+/// The word-at-a-time escaper against a byte-by-byte model: every special byte at every
+/// position of texts that end inside, at and past eight-byte words, and every byte value
+/// next to each special one (a near miss must not count as a match).
+@Suite struct EscapingModelTests {
+    static func model(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.flatMap { byte -> [UInt8] in
+            switch byte {
+            case UInt8(ascii: "&"): Array("&amp;".utf8)
+            case UInt8(ascii: "<"): Array("&lt;".utf8)
+            case UInt8(ascii: ">"): Array("&gt;".utf8)
+            case UInt8(ascii: "\""): Array("&#34;".utf8)
+            case UInt8(ascii: "'"): Array("&#39;".utf8)
+            default: [byte]
+            }
+        }
+    }
+
+    static func escaped(_ bytes: [UInt8]) -> [UInt8] {
+        var out = RenderBuffer(capacity: 0)
+        bytes.withUnsafeBufferPointer { Escaping.appendHTML($0, to: &out) }
+        return out.bytes
+    }
+
+    @Test func matchesTheModelAtEveryPosition() {
+        for length in 0...40 {
+            let plain = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+            #expect(Self.escaped(plain) == plain)
+            for position in 0..<length {
+                for special in "&<>\"'".utf8 {
+                    var text = plain
+                    text[position] = special
+                    #expect(Self.escaped(text) == Self.model(text), "length \(length), \(special) at \(position)")
+                }
+            }
+        }
+    }
+
+    @Test func everyByteValue() {
+        for value in 0...255 {
+            let text = [UInt8](repeating: UInt8(value), count: 9) + Array("x&y".utf8) + [UInt8(value)]
+            #expect(Self.escaped(text) == Self.model(text), "byte \(value)")
+        }
+    }
+}
