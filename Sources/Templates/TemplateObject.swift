@@ -36,10 +36,13 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     public subscript(key: String) -> TemplateValue? {
         get {
-            // Comparing lengths first skips most other keys without a string comparison.
+            // Comparing lengths first skips most other keys without a string comparison;
+            // only the matching entry's value is copied out.
             let length = key.utf8.count
-            for (name, value) in entries where name.utf8.count == length && name == key { return value }
-            return nil
+            return entries.withUnsafeBufferPointer { entries in
+                for index in entries.indices where entries[index].0.utf8.count == length && entries[index].0 == key { return entries[index].1 }
+                return nil
+            }
         }
         set {
             let length = key.utf8.count
