@@ -150,6 +150,51 @@ import Testing
         }
     }
 
+    /// A disabled account drops out of its friends' lists, requests and leaderboards and
+    /// cannot be asked; enabling it again brings everything back.
+    @Test func aDisabledAccountDropsOutOfFriendsViewsUntilEnabled() async throws {
+        let app = try await TestApp.make()
+        let hash = try Argon2.hash("correct horse battery", parameters: TestApp.fastArgon2)
+        _ = try await app.services.database.upsertAdmin(username: "root", passwordHash: hash, at: app.clock.now)
+        try await app.test { client in
+            let ada = try await client.apiSignup("ada")
+            let bob = try await client.apiSignup("bob")
+            let cyd = try await client.apiSignup("cyd")
+            let eve = try await client.apiSignup("eve")
+            let root = try #require(try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"root","password":"correct horse battery"}"#).json()["access_token"] as? String)
+            try await befriend(client, ada, bob, bName: "bob")
+            let fromCyd = try #require(try await request(client, from: cyd, to: "bob").json()["id"] as? Int)
+            #expect(try await request(client, from: bob, to: "eve").status == .created)
+            func setDisabled(_ id: Int, _ disabled: Bool) async throws {
+                #expect(try await client.api(.patch, "/api/v1/admin/users/\(id)", json: #"{"disabled":\#(disabled)}"#, token: root).status == .ok)
+            }
+            func board(_ person: Person) async throws -> [String?] {
+                try #require(try await client.api(.get, "/api/v1/leaderboard", token: person.access).json()["items"] as? [[String: Any]]).map { $0["username"] as? String }
+            }
+
+            try await setDisabled(bob.id, true)
+            #expect(try await friends(client, ada)["friends"]?.isEmpty == true, "bob is out of ada's friends")
+            #expect(try await board(ada) == ["ada"])
+            #expect(try await friends(client, cyd)["outgoing"]?.isEmpty == true)
+            #expect(try await friends(client, eve)["incoming"]?.isEmpty == true)
+            #expect(try await request(client, from: eve, to: "bob").status == .notFound, "a disabled account cannot be asked, as if nobody had the name")
+            #expect(try await client.api(.get, "/api/v1/users/\(bob.id)/streak", token: ada.access).status == .notFound)
+            #expect(try await client.api(.get, "/api/v1/users/\(bob.id)/streak", token: root).status == .ok, "admins still may")
+            try await setDisabled(cyd.id, true)
+            try await setDisabled(bob.id, false)
+            // Disabling ended bob's sessions: he signs in again.
+            let login = try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"bob","password":"correct horse battery"}"#)
+            let bobAgain: Person = (try #require(try login.json()["access_token"] as? String), "", bob.id)
+            #expect(try await client.api(.post, "/api/v1/friends/requests/\(fromCyd)/accept", token: bobAgain.access).status == .notFound, "a disabled sender's request cannot be accepted")
+
+            try await setDisabled(cyd.id, false)
+            #expect(try await friends(client, ada)["friends"]?.map { $0["username"] as? String } == ["bob"], "enabled again: the friendship is back")
+            #expect(try await board(ada) == ["ada", "bob"])
+            #expect(try await friends(client, bobAgain)["incoming"]?.map { $0["username"] as? String } == ["cyd"])
+            #expect(try await friends(client, eve)["incoming"]?.map { $0["username"] as? String } == ["bob"])
+        }
+    }
+
     @Test func theLeaderboardRanksYouAndYourFriendsByTheirLastSevenDays() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

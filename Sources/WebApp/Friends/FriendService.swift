@@ -7,7 +7,10 @@ import Foundation
 /// Decided where the spec is silent: a request while one is pending in either direction
 /// is a duplicate (409) — the other person's request is there to accept; either person
 /// may drop a pending request (the recipient declines, the sender withdraws); removing a
-/// friend ends the friendship for both.
+/// friend ends the friendship for both. A disabled account drops out of other people's
+/// friends, requests and leaderboards, cannot be asked (it is "not found", like a name
+/// nobody has) and its streak is hidden from all but admins; its friendships and requests
+/// are kept, so enabling it again brings them back.
 struct FriendService: Sendable {
     let database: AppDatabase
     let clock: any WallClock
@@ -77,7 +80,7 @@ struct FriendService: Sendable {
     func streakOwner(_ userID: Int64, viewer: UserRecord) async throws -> UserRecord {
         if userID == viewer.userID { return viewer }
         let allowed = try viewer.isAdmin || database.areFriends(viewer.userID, userID)
-        guard allowed, let owner = try await database.user(id: userID) else { throw AppError.notFound }
+        guard allowed, let owner = try await database.user(id: userID), viewer.isAdmin || !owner.disabled else { throw AppError.notFound }
         return owner
     }
 }

@@ -42,7 +42,7 @@ extension AppDatabase {
     /// Asks `username` to be friends. Usernames match without regard to case.
     func sendFriendRequest(from userID: Int64, to username: String, now: Date) async throws -> FriendRequestItem {
         try await write { db in
-            guard let recipient = try UserRecord.find(db, username: username) else { throw FriendConflict.unknownUser }
+            guard let recipient = try UserRecord.find(db, username: username), !recipient.disabled else { throw FriendConflict.unknownUser }
             let recipientID = recipient.userID
             if recipientID == userID { throw FriendConflict.ownself }
             if try Self.areFriends(db, userID, recipientID) { throw FriendConflict.alreadyFriends }
@@ -61,7 +61,7 @@ extension AppDatabase {
         try await write { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT r.from_user_id, u.username FROM friend_requests r JOIN users u ON u.id = r.from_user_id
-                WHERE r.id = ? AND r.to_user_id = ?
+                WHERE r.id = ? AND r.to_user_id = ? AND NOT u.disabled
                 """, arguments: [id, userID])
             else { throw FriendConflict.requestMissing }
             let senderID: Int64 = row[0]
@@ -123,21 +123,24 @@ extension AppDatabase {
         }
     }
 
-    /// Friends, incoming and outgoing requests of user `?1`.
+    /// Friends, incoming and outgoing requests of user `?1`; a disabled account's are left
+    /// out (they come back with it).
     static let overviewSQL = """
-        SELECT 'friend', NULL, u.id, u.username, f.since FROM friendships f JOIN users u ON u.id = f.friend_id WHERE f.user_id = ?1
+        SELECT 'friend', NULL, u.id, u.username, f.since FROM friendships f JOIN users u ON u.id = f.friend_id WHERE f.user_id = ?1 AND NOT u.disabled
         UNION ALL
-        SELECT 'incoming', r.id, u.id, u.username, r.created_at FROM friend_requests r JOIN users u ON u.id = r.from_user_id WHERE r.to_user_id = ?1
+        SELECT 'incoming', r.id, u.id, u.username, r.created_at FROM friend_requests r JOIN users u ON u.id = r.from_user_id
+            WHERE r.to_user_id = ?1 AND NOT u.disabled
         UNION ALL
-        SELECT 'outgoing', r.id, u.id, u.username, r.created_at FROM friend_requests r JOIN users u ON u.id = r.to_user_id WHERE r.from_user_id = ?1
+        SELECT 'outgoing', r.id, u.id, u.username, r.created_at FROM friend_requests r JOIN users u ON u.id = r.to_user_id
+            WHERE r.from_user_id = ?1 AND NOT u.disabled
         """
 
-    /// User `?1` and their friends, with their stored streaks.
+    /// User `?1` and their friends whose accounts are not disabled, with their stored streaks.
     static let leaderboardMembersSQL = """
         SELECT u.id, u.username, u.timezone, u.xp,
             s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones
         FROM users u LEFT JOIN streaks s ON s.user_id = u.id
-        WHERE u.id IN (\(AppDatabase.membersOfCircle))
+        WHERE u.id IN (\(AppDatabase.membersOfCircle)) AND (u.id = ?1 OR NOT u.disabled)
         """
 
     /// Daily focus of user `?1` and their friends from day `?2` on.
