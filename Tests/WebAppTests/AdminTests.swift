@@ -32,10 +32,8 @@ final class StatementLog: Sendable {
         var trace: (@Sendable (String) -> Void)?
         if let log { trace = { log.record($0) } }
         let app = try await TestApp.make(trace: trace)
-        let db = app.services.database
-        let hash = try Argon2.hash("correct horse battery", parameters: TestApp.fastArgon2)
-        _ = try await db.upsertAdmin(username: "root", passwordHash: hash, at: app.clock.now)
-        try await db.pool.write { db in
+        try await app.addAdmin()
+        try await app.services.database.pool.write { db in
             for index in 1..<count {
                 try db.execute(sql: "INSERT INTO users (username, password_hash, created_at, xp) VALUES (?, 'x', ?, ?)", arguments: ["user\(index)", app.clock.now.addingTimeInterval(Double(index)), index * 7 % 500])
                 let id = db.lastInsertedRowID
@@ -43,10 +41,7 @@ final class StatementLog: Sendable {
                 try db.execute(sql: "INSERT INTO daily_totals (user_id, day, seconds) VALUES (?, ?, ?)", arguments: [id, LocalDate(app.clock.now, in: .gmt).description, Double(index % 90 * 60)])
             }
         }
-        let token: String = try await app.test { client in
-            let response = try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"root","password":"correct horse battery"}"#)
-            return try #require(try response.json()["access_token"] as? String)
-        }
+        let token = try await app.test { client in try await client.apiLogin("root") }
         return (app, token)
     }
 

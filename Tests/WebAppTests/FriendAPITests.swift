@@ -120,13 +120,12 @@ import Testing
 
     @Test func onlyYouYourFriendsAndAdminsReadYourStreak() async throws {
         let app = try await TestApp.make()
-        let hash = try Argon2.hash("correct horse battery", parameters: TestApp.fastArgon2)
-        _ = try await app.services.database.upsertAdmin(username: "root", passwordHash: hash, at: app.clock.now)
+        try await app.addAdmin()
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             let bob = try await client.apiSignup("bob")
             let eve = try await client.apiSignup("eve")
-            let root = try #require(try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"root","password":"correct horse battery"}"#).json()["access_token"] as? String)
+            let root = try await client.apiLogin("root")
             let end = app.clock.now
             let session = #"{"session_id":"s","start_time":"\#(RFC3339.string(end.addingTimeInterval(-40 * 60)))","end_time":"\#(RFC3339.string(end))"}"#
             #expect(try await client.api(.post, "/api/v1/sessions", json: session, token: ada.access).status == .created)
@@ -154,14 +153,13 @@ import Testing
     /// cannot be asked; enabling it again brings everything back.
     @Test func aDisabledAccountDropsOutOfFriendsViewsUntilEnabled() async throws {
         let app = try await TestApp.make()
-        let hash = try Argon2.hash("correct horse battery", parameters: TestApp.fastArgon2)
-        _ = try await app.services.database.upsertAdmin(username: "root", passwordHash: hash, at: app.clock.now)
+        try await app.addAdmin()
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             let bob = try await client.apiSignup("bob")
             let cyd = try await client.apiSignup("cyd")
             let eve = try await client.apiSignup("eve")
-            let root = try #require(try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"root","password":"correct horse battery"}"#).json()["access_token"] as? String)
+            let root = try await client.apiLogin("root")
             try await befriend(client, ada, bob, bName: "bob")
             let fromCyd = try #require(try await request(client, from: cyd, to: "bob").json()["id"] as? Int)
             #expect(try await request(client, from: bob, to: "eve").status == .created)
@@ -183,8 +181,7 @@ import Testing
             try await setDisabled(cyd.id, true)
             try await setDisabled(bob.id, false)
             // Disabling ended bob's sessions: he signs in again.
-            let login = try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"bob","password":"correct horse battery"}"#)
-            let bobAgain: Person = (try #require(try login.json()["access_token"] as? String), "", bob.id)
+            let bobAgain: Person = (try await client.apiLogin("bob"), "", bob.id)
             #expect(try await client.api(.post, "/api/v1/friends/requests/\(fromCyd)/accept", token: bobAgain.access).status == .notFound, "a disabled sender's request cannot be accepted")
 
             try await setDisabled(cyd.id, false)

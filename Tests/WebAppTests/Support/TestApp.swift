@@ -45,6 +45,12 @@ struct TestApp {
         return app
     }
 
+    /// An admin account `root` with the tests' usual password (as `make run` creates one).
+    func addAdmin() async throws {
+        let hash = try Argon2.hash("correct horse battery", parameters: TestApp.fastArgon2)
+        _ = try await services.database.upsertAdmin(username: "root", passwordHash: hash, at: clock.now)
+    }
+
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
@@ -94,6 +100,13 @@ extension TestClientProtocol {
         let body = try response.json()
         let user = try #require(body["user"] as? [String: Any])
         return (try #require(body["access_token"] as? String), try #require(body["refresh_token"] as? String), try #require(user["id"] as? Int))
+    }
+
+    /// Logs in through the API and returns the access token.
+    func apiLogin(_ username: String, password: String = "correct horse battery") async throws -> String {
+        let response = try await api(.post, "/api/v1/auth/login", json: #"{"username":"\#(username)","password":"\#(password)"}"#)
+        #expect(response.status == .ok, "\(response.text)")
+        return try #require(try response.json()["access_token"] as? String)
     }
 }
 
