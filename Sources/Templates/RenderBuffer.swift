@@ -6,33 +6,21 @@ import Synchronization
 /// A render makes over a thousand small appends (a page is static text and values a few
 /// bytes each). `[UInt8]` pays a uniqueness check and a call into its generic append for
 /// each; profiles showed that as a tenth of rendering. The buffer cannot be copied, so
-/// its memory has exactly one owner; it goes back to its ``RenderBufferPool`` (or is
-/// freed) with it, so a server renders into warm memory that already has the size of
+/// its memory has exactly one owner; it goes back to its ``RenderBufferPool`` with it,
+/// so a server renders into warm memory that already has the size of
 /// its pages instead of growing a new allocation for each.
 struct RenderBuffer: ~Copyable {
     private var base: UnsafeMutableRawPointer
     private var capacity: Int
     private(set) var count = 0
-    private let pool: RenderBufferPool?
-
-    init(capacity: Int) {
-        self.capacity = max(capacity, 64)
-        base = .allocate(byteCount: self.capacity, alignment: 1)
-        pool = nil
-    }
+    private let pool: RenderBufferPool
 
     init(from pool: RenderBufferPool) {
         (base, capacity) = pool.take()
         self.pool = pool
     }
 
-    deinit {
-        if let pool {
-            pool.give(base, capacity: capacity)
-        } else {
-            base.deallocate()
-        }
-    }
+    deinit { pool.give(base, capacity: capacity) }
 
     @inline(__always)
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
@@ -94,7 +82,7 @@ final class RenderBufferPool: Sendable {
     private static let keptCapacity = 1 << 20
 
     init(initialCapacity: Int) {
-        self.initialCapacity = initialCapacity
+        self.initialCapacity = max(initialCapacity, 1)
     }
 
     deinit {

@@ -21,7 +21,8 @@ public struct TemplateLibrary: Sendable {
     public let options: Options
     private let compiled: [String: Compiled]
     private let directory: URL?
-    /// Where a render's buffer starts is 16 KiB; it doubles as needed (a dashboard is ~50 KB).
+    /// Render buffers kept between renders; a new one starts at 16 KiB and doubles as
+    /// needed (a dashboard is ~50 KB).
     private let buffers = RenderBufferPool(initialCapacity: 16_384)
 
     /// Loads every `*.html` file below `directory`; a template's name is its path

@@ -8,7 +8,7 @@ import Testing
     func appendsMatchAnArray(seed: UInt64) {
         var random = EscapingPropertyTests.SeededGenerator(state: seed)
         var model: [UInt8] = []
-        var buffer = RenderBuffer(capacity: 1)
+        var buffer = RenderBuffer(from: RenderBufferPool(initialCapacity: 1))
         for _ in 0..<500 {
             let piece = (0..<Int(random.next() % 300)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             if piece.count == 1 {
@@ -61,7 +61,7 @@ import Testing
     }
 
     static func escaped(_ bytes: [UInt8]) -> [UInt8] {
-        var out = RenderBuffer(capacity: 0)
+        var out = RenderBuffer(from: RenderBufferPool(initialCapacity: 1))
         bytes.withUnsafeBufferPointer { Escaping.appendHTML($0, to: &out) }
         return out.bytes
     }

@@ -21,7 +21,7 @@ import Testing
 @Suite struct DecimalTests {
     @Test(arguments: [Int.min, -1_000, -9, -1, 0, 1, 9, 10, 99, 100, 12_345, Int.max])
     func integersPrintLikeString(number: Int) {
-        var out = RenderBuffer(capacity: 0)
+        var out = RenderBuffer(from: RenderBufferPool(initialCapacity: 1))
         Escaping.appendDecimal(number, to: &out)
         #expect(String(decoding: out.bytes, as: UTF8.self) == String(number))
     }
