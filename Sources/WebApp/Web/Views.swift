@@ -34,17 +34,23 @@ final class Views: Sendable {
         _ template: String, fragments: [String] = [], status: HTTPResponse.Status = .ok,
         _ values: consuming [String: TemplateValue], context: some PageContext
     ) throws -> Response {
-        let merged = Self.withCommon(values, context)
-        let only = context.isHXRequest && !fragments.isEmpty ? fragments : nil
-        return Self.html(try library.render(template, fragments: only, merged) { ByteBuffer(bytes: $0) }, status: status)
+        try respond(template, fragments: context.isHXRequest && !fragments.isEmpty ? fragments : nil, status: status, values, context: context)
     }
 
     /// Only the named fragments, whoever asked (for swaps that have no page of their own).
     func fragments(
         _ template: String, _ names: [String], status: HTTPResponse.Status = .ok, _ values: consuming [String: TemplateValue], context: some PageContext
     ) throws -> Response {
-        let merged = Self.withCommon(values, context)
-        return Self.html(try library.render(template, fragments: names, merged) { ByteBuffer(bytes: $0) }, status: status)
+        try respond(template, fragments: names, status: status, values, context: context)
+    }
+
+    /// The whole template (`fragments` nil) or the named fragments; the rendered bytes are
+    /// copied once, into the response's buffer.
+    private func respond(
+        _ template: String, fragments: [String]?, status: HTTPResponse.Status, _ values: consuming [String: TemplateValue], context: some PageContext
+    ) throws -> Response {
+        let body = try library.render(template, fragments: fragments, Self.withCommon(values, context)) { ByteBuffer(bytes: $0) }
+        return Self.html(body, status: status)
     }
 
     /// The bytes of the named fragments, to combine several templates in one response.
