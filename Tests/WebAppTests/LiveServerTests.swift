@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -97,6 +98,23 @@ func withConnection<T: Sendable>(to client: any TestClientProtocol, _ body: (Tes
         }
     }
 
+    /// A body without a length (chunked) over the limit is refused with 413 when a route
+    /// reads it, like one whose declared length is too long.
+    @Test func aChunkedBodyOverTheLimitIs413() async throws {
+        let app = try await TestApp.make()
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let chunk = String(repeating: "x", count: 64 * 1024)
+            var request = "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            request += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            for _ in 0..<17 { request += String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n" }
+            request += "0\r\n\r\n"
+            let response = try RawHTTP.exchange(request, port: port)
+            #expect(response.hasPrefix("HTTP/1.1 413"), "\(response.prefix(200))")
+            #expect(response.contains("payload_too_large"))
+        }
+    }
+
     @Test func requestIDsAreEchoedOverTheWire() async throws {
         let app = try await TestApp.make()
         try await app.test(.live) { client in
@@ -105,5 +123,41 @@ func withConnection<T: Sendable>(to client: any TestClientProtocol, _ body: (Tes
             let hostile = try await client.execute(uri: "/health", method: .get, headers: [.xRequestID: "<script>"])
             #expect(hostile.headers[.xRequestID] != "<script>")
         }
+    }
+}
+
+/// One request written to a plain TCP socket as it is, and everything the server answers
+/// until it closes (for requests the test client cannot send, like chunked bodies).
+enum RawHTTP {
+    struct Failure: Error { let step: String }
+
+    static func exchange(_ request: String, port: Int) throws -> String {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(step: "socket") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(step: "connect") }
+        let bytes = Array(request.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let written = bytes[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            // The server may answer and close before reading the whole body.
+            if written <= 0 { break }
+            sent += written
+        }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            answer += buffer[0..<count]
+        }
+        return String(decoding: answer, as: UTF8.self)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import Domain
 import Templates
@@ -49,6 +50,10 @@ struct ErrorRenderer: Sendable {
             return AppError(.conflict, "timer_already_running", "A timer is already running; finish or cancel it first.")
         case AppDatabase.FocusConflict.sessionIDReused:
             return AppError(.conflict, "session_conflict", "This session_id was already used for a different session.")
+        case is NIOTooManyBytesError:
+            // A body read with `collect(upTo:)` that went past its limit (a chunked body
+            // has no length for the body-limit middleware to refuse up front).
+            return .tooLarge
         case let error as HTTPError:
             switch error.status {
             case .notFound: return .notFound
