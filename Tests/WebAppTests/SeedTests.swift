@@ -102,6 +102,9 @@ import Testing
             "SELECT day FROM daily_totals WHERE user_id = 3 AND seconds >= 1800",
             "SELECT * FROM users WHERE username = 'user3' COLLATE NOCASE",
             "SELECT COUNT(*) FROM tasks t WHERE t.user_id = 3 AND t.status = 'done'",
+            "SELECT key FROM key_values WHERE user_id = 3 ORDER BY key",
+            "SELECT value, etag FROM key_values WHERE user_id = 3 AND key = 'ui.prefs'",
+            "SELECT COUNT(*) FROM key_values WHERE user_id = 3",
         ]
         let withArguments: [(String, StatementArguments)] = queries.map { ($0, []) } + [
             (AppDatabase.panelsSQL, StatementArguments([3, "2026-01-01", "2026-03-01"] as [any DatabaseValueConvertible])),

@@ -12,6 +12,7 @@ struct AppServices: Sendable {
     let focus: FocusService
     let admin: AdminService
     let friends: FriendService
+    let keyValues: KeyValueService
     let views: Views
     let metrics = Metrics()
     let logger: Logger
@@ -31,8 +32,10 @@ struct AppServices: Sendable {
         let focus = FocusService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
         let admin = AdminService(database: database, clock: clock)
         let friends = FriendService(database: database, clock: clock)
+        let keyValues = KeyValueService(database: database, clock: clock)
         return AppServices(
-            config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, friends: friends, views: views, logger: logger)
+            config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, friends: friends,
+            keyValues: keyValues, views: views, logger: logger)
     }
 }
 
@@ -53,6 +56,7 @@ enum AppRouter {
         TaskAPIController(tasks: services.tasks).addRoutes(to: authenticatedAPI)
         FocusAPIController(focus: services.focus).addRoutes(to: authenticatedAPI)
         FriendAPIController(friends: services.friends, focus: services.focus).addRoutes(to: authenticatedAPI)
+        KeyValueAPIController(store: services.keyValues).addRoutes(to: authenticatedAPI)
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)

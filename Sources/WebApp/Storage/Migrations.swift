@@ -191,6 +191,20 @@ enum Migrations {
                 CREATE INDEX tasks_open_by_user ON tasks(user_id, id, status, title) WHERE status IN ('todo', 'in_progress');
                 """)
         }
+        // The per-user key-value store: a value is the JSON text as the client sent it,
+        // with its ETag; one index range per user (WITHOUT ROWID, keyed by user and key).
+        migrator.registerMigration("v8-key-values") { db in
+            try db.execute(sql: """
+                CREATE TABLE key_values (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value BLOB NOT NULL,
+                    etag TEXT NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    PRIMARY KEY (user_id, key)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }
