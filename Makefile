@@ -11,10 +11,10 @@ SWIFT_BUILD_FLAGS ?=
 system-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(SYSTEM_PACKAGES)"
 
-## Headless Chromium, its driver and Selenium for the browser tests.
+## Headless Chromium, its driver and Selenium for the browser tests (and an OpenAPI validator).
 browser-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BROWSER_PACKAGES)"
-	@$(PYTHON) -c "import selenium, pytest" 2>/dev/null || $(PYTHON) -m pip install -q selenium pytest
+	@$(PYTHON) -c "import selenium, pytest, openapi_spec_validator" 2>/dev/null || $(PYTHON) -m pip install -q selenium pytest openapi-spec-validator
 
 apt-install:
 	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

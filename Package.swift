@@ -46,7 +46,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Views")]
+            resources: [.copy("Views"), .copy("Resources/openapi.json")]
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),

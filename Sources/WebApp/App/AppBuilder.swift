@@ -13,6 +13,7 @@ struct AppServices: Sendable {
     let admin: AdminService
     let friends: FriendService
     let keyValues: KeyValueService
+    let openAPI: OpenAPIController
     let views: Views
     let metrics = Metrics()
     let logger: Logger
@@ -35,7 +36,7 @@ struct AppServices: Sendable {
         let keyValues = KeyValueService(database: database, clock: clock)
         return AppServices(
             config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, friends: friends,
-            keyValues: keyValues, views: views, logger: logger)
+            keyValues: keyValues, openAPI: try OpenAPIController.bundled(), views: views, logger: logger)
     }
 }
 
@@ -52,6 +53,7 @@ enum AppRouter {
 
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts))
         let authenticatedAPI = api.group(context: AuthenticatedContext.self)
+        services.openAPI.addRoutes(to: api)
         AccountAPIController(accounts: services.accounts).addRoutes(public: api, authenticated: authenticatedAPI)
         TaskAPIController(tasks: services.tasks).addRoutes(to: authenticatedAPI)
         FocusAPIController(focus: services.focus).addRoutes(to: authenticatedAPI)
