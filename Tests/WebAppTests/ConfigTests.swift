@@ -31,11 +31,25 @@ import Testing
         #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "staging"]) }
     }
 
-    @Test func theLoggedSummaryRedactsTheSecret() throws {
+    @Test func theLoggedSummaryRedactsTheSecrets() throws {
         let secret = "a-very-secret-value-that-must-not-leak"
-        let config = try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": secret])
+        let key = "sk-another-secret-that-must-not-leak"
+        let config = try AppConfig.fromEnvironment([
+            "APP_ENV": "production", "JWT_SECRET": secret, "AI_BASE_URL": "https://llm.example/v1", "AI_MODEL": "m", "AI_API_KEY": key,
+        ])
         let summary = config.redactedSummary.values.joined(separator: " ")
-        #expect(!summary.contains(secret))
+        #expect(!summary.contains(secret) && !summary.contains(key))
         #expect(config.redactedSummary["jwt_secret"]?.contains("redacted") == true)
+        #expect(config.redactedSummary["ai_suggester"] == "https://llm.example/v1 model=m key=<redacted>")
+    }
+
+    @Test func theRemoteSuggesterNeedsAURLAndAModel() throws {
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test"]).remoteSuggester == nil, "local only by default")
+        let config = try AppConfig.fromEnvironment(["APP_ENV": "test", "AI_BASE_URL": "http://127.0.0.1:9/v1", "AI_MODEL": "m", "AI_TIMEOUT_MS": "700"])
+        #expect(config.remoteSuggester == .init(baseURL: "http://127.0.0.1:9/v1", apiKey: nil, model: "m", timeout: .milliseconds(700)))
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test", "AI_BASE_URL": "http://127.0.0.1:9/v1", "AI_MODEL": "m"]).remoteSuggester?.timeout == .seconds(3))
+        for bad in [["AI_BASE_URL": "http://x/v1"], ["AI_BASE_URL": "ftp://x", "AI_MODEL": "m"], ["AI_BASE_URL": "http://x", "AI_MODEL": "m", "AI_TIMEOUT_MS": "5"]] {
+            #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(bad.merging(["APP_ENV": "test"]) { $1 }) }
+        }
     }
 }

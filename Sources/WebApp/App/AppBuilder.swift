@@ -13,6 +13,7 @@ struct AppServices: Sendable {
     let admin: AdminService
     let friends: FriendService
     let keyValues: KeyValueService
+    let suggestions: SuggestService
     let openAPI: OpenAPIController
     let views: Views
     let metrics = Metrics()
@@ -34,9 +35,11 @@ struct AppServices: Sendable {
         let admin = AdminService(database: database, clock: clock)
         let friends = FriendService(database: database, clock: clock)
         let keyValues = KeyValueService(database: database, clock: clock)
+        let remote = config.remoteSuggester.map { RemoteSuggester(endpoint: $0, client: .shared) }
+        let suggestions = SuggestService(database: database, remote: remote, logger: logger)
         return AppServices(
             config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, friends: friends,
-            keyValues: keyValues, openAPI: try OpenAPIController.bundled(), views: views, logger: logger)
+            keyValues: keyValues, suggestions: suggestions, openAPI: try OpenAPIController.bundled(), views: views, logger: logger)
     }
 }
 
@@ -59,6 +62,7 @@ enum AppRouter {
         FocusAPIController(focus: services.focus).addRoutes(to: authenticatedAPI)
         FriendAPIController(friends: services.friends, focus: services.focus).addRoutes(to: authenticatedAPI)
         KeyValueAPIController(store: services.keyValues).addRoutes(to: authenticatedAPI)
+        SuggestAPIController(suggestions: services.suggestions).addRoutes(to: authenticatedAPI)
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)

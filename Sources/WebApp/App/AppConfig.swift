@@ -31,6 +31,9 @@ struct AppConfig: Sendable {
     var qualifyMinutes = 30
     /// When set, `/metrics` answers only to `Authorization: Bearer <token>`.
     var metricsToken: String?
+    /// The OpenAI-compatible endpoint the suggester asks first (all three of `AI_BASE_URL`,
+    /// `AI_MODEL` and, optional, `AI_API_KEY`), and how long it may take.
+    var remoteSuggester: RemoteSuggester.Endpoint?
 
     var isProduction: Bool { environment == .production }
 
@@ -66,6 +69,14 @@ struct AppConfig: Sendable {
         config.qualifyMinutes = try integer(env, "QUALIFY_MINUTES", default: 30, in: 1...1440)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
         if let token = env["METRICS_TOKEN"], !token.isEmpty { config.metricsToken = token }
+        if let base = env["AI_BASE_URL"], !base.isEmpty {
+            guard let url = URL(string: base), ["http", "https"].contains(url.scheme ?? ""), let model = env["AI_MODEL"], !model.isEmpty else {
+                throw ConfigError(description: "AI_BASE_URL must be an http(s) URL and AI_MODEL must be set with it")
+            }
+            config.remoteSuggester = RemoteSuggester.Endpoint(
+                baseURL: base, apiKey: env["AI_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }, model: model,
+                timeout: .milliseconds(Int64(try integer(env, "AI_TIMEOUT_MS", default: 3000, in: 100...60_000))))
+        }
         return config
     }
 
@@ -120,6 +131,7 @@ struct AppConfig: Sendable {
             "auth_failures_per_username": String(authFailuresPerUsername), "auth_requests_per_ip": String(authRequestsPerIP),
             "qualify_minutes": String(qualifyMinutes),
             "metrics_token": metricsToken.map { "<redacted \($0.utf8.count) bytes>" } ?? "none (open)",
+            "ai_suggester": remoteSuggester.map { "\($0.baseURL) model=\($0.model) key=\($0.apiKey == nil ? "none" : "<redacted>")" } ?? "local only",
         ]
     }
 }

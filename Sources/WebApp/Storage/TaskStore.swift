@@ -126,6 +126,16 @@ extension AppDatabase {
         return TaskPage(items: items, nextCursor: rows.count > query.limit ? items.last?.id : nil)
     }
 
+    /// The user's latest completed tasks that had at least one pomodoro, for estimates.
+    func completedTasks(userID: Int64, limit: Int) throws -> [TaskSuggester.CompletedTask] {
+        try read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT title, pomodoros FROM tasks WHERE user_id = ? AND status = 'done' AND pomodoros > 0 ORDER BY id DESC LIMIT ?"),
+                arguments: [userID, limit]
+            ).map { TaskSuggester.CompletedTask(title: $0[0], pomodoros: $0[1]) }
+        }
+    }
+
     func task(id: Int64, userID: Int64) async throws -> TaskRecord? {
         try read { db in
             try TaskRecord.find(db, id: id, userID: userID)
