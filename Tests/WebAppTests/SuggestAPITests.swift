@@ -69,6 +69,7 @@ import Testing
             let port = try #require(remoteClient.port)
             let app = try await TestApp.make { config in
                 config.remoteSuggester = .init(baseURL: "http://127.0.0.1:\(port)/v1/", apiKey: "sk-test", model: "tiny-model", timeout: .milliseconds(500))
+                config.remoteSuggestionsPerHour = 3
             }
             try await app.test { client in
                 let ada = try await client.apiSignup("ada")
@@ -94,13 +95,23 @@ import Testing
                     .answer(try FakeChatServer.completion(content: #"{"description":"x","subtasks":["a"],"estimate_pomodoros":0}"#)),
                     .slow,
                 ]
+                remote.behaviour.withLock { $0 = .answer(goodAnswer) }
+                let bob = try await client.apiSignup("bob")
+                #expect(try await suggest(client, bob.access, ask)["source"] as? String == "remote")
+                app.clock.advance(by: 3601)
+                for _ in 0..<3 { #expect(try await suggest(client, ada.access, ask)["source"] as? String == "remote") }
+                #expect(try await suggest(client, ada.access, ask)["source"] as? String == "local", "past her hourly share of remote calls")
+                #expect(try await suggest(client, bob.access, ask)["source"] as? String == "remote", "each user has their own share")
                 for failure in failures {
+                    app.clock.advance(by: 3601)  // a fresh hour: the remote is asked each time
+                    let asks = remote.requests.withLock { $0.count }
                     remote.behaviour.withLock { $0 = failure }
                     let started = ContinuousClock.now
                     let fallback = try await suggest(client, ada.access, ask)
                     #expect(fallback["source"] as? String == "local", "\(failure)")
                     #expect(fallback["subtasks"] as? [String] == ["Reproduce the problem", "Find the cause", "Make the fix", "Test the fix", "Note what changed and why"])
                     #expect(ContinuousClock.now - started < .seconds(2), "the timeout is short: \(failure)")
+                    #expect(remote.requests.withLock { $0.count } == asks + 1, "the remote was asked: \(failure)")
                 }
             }
         }

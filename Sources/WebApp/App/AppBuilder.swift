@@ -36,7 +36,9 @@ struct AppServices: Sendable {
         let friends = FriendService(database: database, clock: clock)
         let keyValues = KeyValueService(database: database, clock: clock)
         let remote = config.remoteSuggester.map { RemoteSuggester(endpoint: $0, client: .shared) }
-        let suggestions = SuggestService(database: database, remote: remote, logger: logger)
+        let suggestions = SuggestService(
+            database: database, remote: remote, remoteCalls: RateLimiter(limit: config.remoteSuggestionsPerHour, window: 3600), clock: clock,
+            logger: logger)
         return AppServices(
             config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, friends: friends,
             keyValues: keyValues, suggestions: suggestions, openAPI: try OpenAPIController.bundled(), views: views, logger: logger)

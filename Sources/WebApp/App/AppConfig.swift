@@ -34,6 +34,8 @@ struct AppConfig: Sendable {
     /// The OpenAI-compatible endpoint the suggester asks first (all three of `AI_BASE_URL`,
     /// `AI_MODEL` and, optional, `AI_API_KEY`), and how long it may take.
     var remoteSuggester: RemoteSuggester.Endpoint?
+    /// Remote suggestions per user per hour; past it the built-in suggester answers.
+    var remoteSuggestionsPerHour = 60
 
     var isProduction: Bool { environment == .production }
 
@@ -69,6 +71,7 @@ struct AppConfig: Sendable {
         config.qualifyMinutes = try integer(env, "QUALIFY_MINUTES", default: 30, in: 1...1440)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
         if let token = env["METRICS_TOKEN"], !token.isEmpty { config.metricsToken = token }
+        config.remoteSuggestionsPerHour = try integer(env, "AI_CALLS_PER_USER_PER_HOUR", default: 60, in: 0...100_000)
         if let base = env["AI_BASE_URL"], !base.isEmpty {
             guard let url = URL(string: base), ["http", "https"].contains(url.scheme ?? ""), let model = env["AI_MODEL"], !model.isEmpty else {
                 throw ConfigError(description: "AI_BASE_URL must be an http(s) URL and AI_MODEL must be set with it")
@@ -132,6 +135,7 @@ struct AppConfig: Sendable {
             "qualify_minutes": String(qualifyMinutes),
             "metrics_token": metricsToken.map { "<redacted \($0.utf8.count) bytes>" } ?? "none (open)",
             "ai_suggester": remoteSuggester.map { "\($0.baseURL) model=\($0.model) key=\($0.apiKey == nil ? "none" : "<redacted>")" } ?? "local only",
+            "ai_calls_per_user_per_hour": String(remoteSuggestionsPerHour),
         ]
     }
 }

@@ -3,13 +3,16 @@ import Foundation
 import Logging
 
 /// Task suggestions (SPEC §4): the configured remote suggester first, with its short
-/// timeout; on any failure, or when none is configured, the built-in one over the user's
-/// own completed tasks (their latest 500 with at least one pomodoro).
+/// timeout; on any failure, when none is configured, or past the user's hourly share of
+/// remote calls (a remote model costs money), the built-in one over the user's own
+/// completed tasks (their latest 500 with at least one pomodoro).
 struct SuggestService: Sendable {
     enum Source: String, Sendable { case local, remote }
 
     let database: AppDatabase
     let remote: RemoteSuggester?
+    let remoteCalls: RateLimiter
+    let clock: any WallClock
     let logger: Logger
 
     static let historyLimit = 500
@@ -22,7 +25,7 @@ struct SuggestService: Sendable {
             throw AppError.validation(error)
         }
         let notes = content.description.trimmingWhitespace.isEmpty ? nil : content.description
-        if let remote {
+        if let remote, remoteCalls.record("user:\(user.userID)", now: clock.now) == nil {
             do {
                 return (try await remote.suggest(title: content.title, description: notes), .remote)
             } catch {
