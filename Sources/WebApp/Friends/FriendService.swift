@@ -62,11 +62,23 @@ struct FriendService: Sendable {
 
     /// The user and their friends, ranked (SPEC §4, rules in ``Leaderboard``).
     func leaderboard(for user: UserRecord) throws -> [Leaderboard.Ranked] {
+        ranked(try database.leaderboardMembers(userID: user.userID, since: windowStart))
+    }
+
+    /// The friends page: the overview and the leaderboard, read from one snapshot.
+    func page(for user: UserRecord) throws -> (overview: FriendsOverview, leaderboard: [Leaderboard.Ranked]) {
+        let read = try database.friendsPage(userID: user.userID, since: windowStart)
+        return (read.overview, ranked(read.members))
+    }
+
+    /// The earliest day any member's window can start: today's date somewhere on Earth is
+    /// at most a day before UTC's.
+    private var windowStart: LocalDate {
+        Leaderboard.windowStart(today: LocalDate(clock.now, in: .gmt).adding(days: -1))
+    }
+
+    private func ranked(_ members: [LeaderboardMember]) -> [Leaderboard.Ranked] {
         let now = clock.now
-        // The earliest day any member's window can start: today's date somewhere on
-        // Earth is at most a day before UTC's.
-        let since = Leaderboard.windowStart(today: LocalDate(now, in: .gmt).adding(days: -1))
-        let members = try database.leaderboardMembers(userID: user.userID, since: since)
         return Leaderboard.rank(members.map { member in
             let today = LocalDate(now, in: TimeZone(identifier: member.timezone) ?? .gmt)
             return Leaderboard.Entry(

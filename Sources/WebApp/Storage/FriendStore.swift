@@ -102,25 +102,32 @@ extension AppDatabase {
 
     /// Friends (by username), incoming and outgoing requests (newest first) in one statement.
     func friendsOverview(userID: Int64) throws -> FriendsOverview {
-        try read { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: Self.overviewSQL), arguments: [userID])
-            var friends: [FriendItem] = []
-            var incoming: [FriendRequestItem] = []
-            var outgoing: [FriendRequestItem] = []
-            for row in rows {
-                let kind: String = row[0]
-                let at = row.storedDate(4) ?? .distantPast
-                switch kind {
-                case "friend": friends.append(FriendItem(userID: row[2], username: row[3], since: at))
-                case "incoming": incoming.append(FriendRequestItem(id: row[1], otherID: row[2], otherUsername: row[3], createdAt: at))
-                default: outgoing.append(FriendRequestItem(id: row[1], otherID: row[2], otherUsername: row[3], createdAt: at))
-                }
+        try read { db in try Self.friendsOverview(db, userID: userID) }
+    }
+
+    /// The friends page: the overview and the leaderboard's members from one snapshot.
+    func friendsPage(userID: Int64, since: LocalDate) throws -> (overview: FriendsOverview, members: [LeaderboardMember]) {
+        try read { db in (try Self.friendsOverview(db, userID: userID), try Self.leaderboardMembers(db, userID: userID, since: since)) }
+    }
+
+    private static func friendsOverview(_ db: Database, userID: Int64) throws -> FriendsOverview {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: Self.overviewSQL), arguments: [userID])
+        var friends: [FriendItem] = []
+        var incoming: [FriendRequestItem] = []
+        var outgoing: [FriendRequestItem] = []
+        for row in rows {
+            let kind: String = row[0]
+            let at = row.storedDate(4) ?? .distantPast
+            switch kind {
+            case "friend": friends.append(FriendItem(userID: row[2], username: row[3], since: at))
+            case "incoming": incoming.append(FriendRequestItem(id: row[1], otherID: row[2], otherUsername: row[3], createdAt: at))
+            default: outgoing.append(FriendRequestItem(id: row[1], otherID: row[2], otherUsername: row[3], createdAt: at))
             }
-            friends.sort { $0.username.localizedCaseInsensitiveCompare($1.username) == .orderedAscending }
-            incoming.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-            outgoing.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-            return FriendsOverview(friends: friends, incoming: incoming, outgoing: outgoing)
         }
+        friends.sort { $0.username.localizedCaseInsensitiveCompare($1.username) == .orderedAscending }
+        incoming.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        outgoing.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        return FriendsOverview(friends: friends, incoming: incoming, outgoing: outgoing)
     }
 
     /// Friends, incoming and outgoing requests of user `?1`; a disabled account's are left
@@ -155,24 +162,26 @@ extension AppDatabase {
     /// The user and their friends with streaks, and their daily focus from `since` on.
     /// Two statements whatever the number of friends.
     func leaderboardMembers(userID: Int64, since: LocalDate) throws -> [LeaderboardMember] {
-        try read { db in
-            let memberRows = try Row.fetchAll(db.cachedStatement(sql: Self.leaderboardMembersSQL), arguments: [userID])
-            var members: [Int64: LeaderboardMember] = [:]
-            for row in memberRows {
-                let id: Int64 = row[0]
-                members[id] = LeaderboardMember(
-                    userID: id, username: row[1], timezone: row[2], xp: row[3],
-                    streak: StreakSummary(
-                        lastRunLength: row[4] ?? 0, longest: row[5] ?? 0, qualifiedDays: row[6] ?? 0,
-                        lastQualifiedDate: row.storedDay(7), milestones: row[8] ?? 0),
-                    secondsByDay: [:])
-            }
-            let days = try Row.fetchCursor(db.cachedStatement(sql: Self.leaderboardDaysSQL), arguments: [userID, since.description])
-            while let row = try days.next() {
-                guard let day = row.storedDay(1) else { continue }
-                members[row[0]]?.secondsByDay[day] = row[2]
-            }
-            return Array(members.values)
+        try read { db in try Self.leaderboardMembers(db, userID: userID, since: since) }
+    }
+
+    private static func leaderboardMembers(_ db: Database, userID: Int64, since: LocalDate) throws -> [LeaderboardMember] {
+        let memberRows = try Row.fetchAll(db.cachedStatement(sql: Self.leaderboardMembersSQL), arguments: [userID])
+        var members: [Int64: LeaderboardMember] = [:]
+        for row in memberRows {
+            let id: Int64 = row[0]
+            members[id] = LeaderboardMember(
+                userID: id, username: row[1], timezone: row[2], xp: row[3],
+                streak: StreakSummary(
+                    lastRunLength: row[4] ?? 0, longest: row[5] ?? 0, qualifiedDays: row[6] ?? 0,
+                    lastQualifiedDate: row.storedDay(7), milestones: row[8] ?? 0),
+                secondsByDay: [:])
         }
+        let days = try Row.fetchCursor(db.cachedStatement(sql: Self.leaderboardDaysSQL), arguments: [userID, since.description])
+        while let row = try days.next() {
+            guard let day = row.storedDay(1) else { continue }
+            members[row[0]]?.secondsByDay[day] = row[2]
+        }
+        return Array(members.values)
     }
 }

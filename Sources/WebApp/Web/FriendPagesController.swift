@@ -49,8 +49,7 @@ struct FriendPagesController: Sendable {
 
     private func panel(_ context: AuthenticatedContext, status: HTTPResponse.Status, typed: String = "", error: String? = nil, notice: String? = nil) throws -> Response {
         let user = context.user
-        let overview = try friends.overview(for: user)
-        let ranked = try friends.leaderboard(for: user)
+        let (overview, ranked) = try friends.page(for: user)
         let values: [String: TemplateValue] = [
             "leaderboard": .array(ranked.map { row in
                 [
