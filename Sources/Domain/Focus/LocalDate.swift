@@ -73,11 +73,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         let (year, month, day) = components
         guard (0...9999).contains(year) else { return Self.padded(year, 4) + "-" + Self.padded(month, 2) + "-" + Self.padded(day, 2) }
         let digit = { (value: Int) in UInt8(ascii: "0") + UInt8(value) }
-        let bytes: [UInt8] = [
-            digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), UInt8(ascii: "-"),
-            digit(month / 10), digit(month % 10), UInt8(ascii: "-"), digit(day / 10), digit(day % 10),
-        ]
-        return String(decoding: bytes, as: UTF8.self)
+        // Ten ASCII bytes: a small string, written in place without an array first.
+        return String(unsafeUninitializedCapacity: 10) { bytes in
+            (bytes[0], bytes[1], bytes[2], bytes[3]) = (digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10))
+            (bytes[4], bytes[5], bytes[6]) = (UInt8(ascii: "-"), digit(month / 10), digit(month % 10))
+            (bytes[7], bytes[8], bytes[9]) = (UInt8(ascii: "-"), digit(day / 10), digit(day % 10))
+            return 10
+        }
     }
 
     static func padded(_ value: Int, _ width: Int) -> String {
