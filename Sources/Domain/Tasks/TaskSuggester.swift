@@ -77,13 +77,17 @@ public enum TaskSuggester {
 
     /// Lowercased runs of letters and digits, without stop words and bare numbers.
     public static func significantWords(_ title: String) -> Set<String> {
-        Set(words(title).filter { !stopWords.contains($0) && !$0.allSatisfy(\.isNumber) })
+        Set(words(title).filter(isSignificant))
     }
 
     static func steps(for title: String) -> [String] {
-        let verb = words(title).first { !stopWords.contains($0) && !$0.allSatisfy(\.isNumber) } ?? ""
+        let verb = words(title).first(where: isSignificant) ?? ""
         let steps = plans.first { $0.verbs.contains(verb) }?.steps ?? generalSteps
         return Array(steps.prefix(maxSubtasks))
+    }
+
+    private static func isSignificant(_ word: String) -> Bool {
+        !stopWords.contains(word) && !word.allSatisfy(\.isNumber)
     }
 
     private static func words(_ title: String) -> [String] {

@@ -30,7 +30,7 @@ extension AppDatabase {
     /// new key, the user has fewer than `keyLimit`. True when the key is new.
     func put(userID: Int64, key: String, value: StoredValue, keyLimit: Int, condition: ETagCondition, now: Date) async throws -> Bool {
         try await write { db in
-            let current = try String.fetchOne(db, sql: "SELECT etag FROM key_values WHERE user_id = ? AND key = ?", arguments: [userID, key])
+            let current = try Self.currentETag(db, userID: userID, key: key)
             guard condition.allows(current: current) else { throw KeyValueConflict.preconditionFailed }
             if current == nil {
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_values WHERE user_id = ?", arguments: [userID]) ?? 0
@@ -49,11 +49,15 @@ extension AppDatabase {
     /// Deletes `key` when `condition` accepts its ETag. False when there was no such key.
     func delete(userID: Int64, key: String, condition: ETagCondition) async throws -> Bool {
         try await write { db in
-            let current = try String.fetchOne(db, sql: "SELECT etag FROM key_values WHERE user_id = ? AND key = ?", arguments: [userID, key])
+            let current = try Self.currentETag(db, userID: userID, key: key)
             guard condition.allows(current: current) else { throw KeyValueConflict.preconditionFailed }
             guard current != nil else { return false }
             try db.execute(sql: "DELETE FROM key_values WHERE user_id = ? AND key = ?", arguments: [userID, key])
             return true
         }
+    }
+
+    private static func currentETag(_ db: Database, userID: Int64, key: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT etag FROM key_values WHERE user_id = ? AND key = ?"), arguments: [userID, key])
     }
 }
