@@ -64,7 +64,10 @@ import Testing
     }
 
     @Test func sessionXP() {
-        #expect(FocusXP.forSession(seconds: 25 * 60, fullPomodoro: true) == 50)
-        #expect(FocusXP.forSession(seconds: 29 * 60 + 59, fullPomodoro: false) == 29)
+        #expect(FocusXP.forSession(seconds: 25 * 60, fullPomodoroSeconds: 25 * 60) == 50)
+        #expect(FocusXP.forSession(seconds: 29 * 60 + 59, fullPomodoroSeconds: nil) == 29)
+        #expect(FocusXP.forSession(seconds: 60, fullPomodoroSeconds: 60) == 2, "a 1-minute pomodoro earns +1, not +25")
+        #expect(FocusXP.forSession(seconds: 5 * 60, fullPomodoroSeconds: 5 * 60) == 10)
+        #expect(FocusXP.forSession(seconds: 50 * 60, fullPomodoroSeconds: 50 * 60) == 75, "the bonus stops at +25")
     }
 }

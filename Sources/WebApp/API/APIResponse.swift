@@ -39,25 +39,7 @@ enum APIResponse {
         let body = ErrorBody(error: .init(code: error.code, message: error.message, requestId: requestID, fields: error.fields))
         var response = (try? json(body, status: error.status)) ?? Response(status: error.status)
         if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        response.headers.append(contentsOf: error.headers)
         return response
-    }
-}
-
-/// RFC 3339 timestamps in UTC with whole seconds (`2026-11-23T08:55:30Z`).
-enum RFC3339 {
-    /// Built by hand from the day number and the second of the day: Foundation's format
-    /// styles cost microseconds each, and a task list prints 150 timestamps.
-    static func string(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let day = LocalDate(dayNumber: Int((Double(seconds) / 86_400).rounded(.down)))
-        let second = seconds - day.dayNumber * 86_400
-        return "\(day)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))Z"
-    }
-
-    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-
-    /// Parses RFC 3339 with or without fractional seconds, any offset.
-    static func date(_ text: String) -> Date? {
-        (try? Date(text, strategy: .iso8601)) ?? (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
 }

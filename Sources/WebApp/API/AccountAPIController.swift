@@ -6,13 +6,6 @@ import Hummingbird
 struct AccountAPIController: Sendable {
     let accounts: AccountService
 
-    struct SignupBody: Decodable { let username: String; let password: String; let timezone: String? }
-    struct LoginBody: Decodable { let username: String; let password: String }
-    struct RefreshBody: Decodable { let refreshToken: String }
-    struct LogoutBody: Decodable { let refreshToken: String?; let everywhere: Bool? }
-    struct PasswordBody: Decodable { let currentPassword: String; let newPassword: String }
-    struct ProfileBody: Decodable { let timezone: String?; let settings: SettingsChange? }
-
     struct TokenResponse: Encodable {
         let accessToken: String
         let tokenType = "bearer"
@@ -24,37 +17,56 @@ struct AccountAPIController: Sendable {
     func addRoutes(public api: RouterGroup<AppRequestContext>, authenticated: RouterGroup<AuthenticatedContext>) {
         api.post("auth/signup") { request, context in
             try accounts.admit(ip: context.clientIP)
-            let body = try await JSONBody.decode(SignupBody.self, from: request, context: context)
-            let user = try await accounts.signup(username: body.username, password: body.password, timezone: body.timezone)
+            var body = try await JSONBody.read(request, context: context)
+            let (username, password, timezone) = (body.string("username", required: true), body.string("password", required: true), body.string("timezone"))
+            try body.checked()
+            let user = try await accounts.signup(username: username ?? "", password: password ?? "", timezone: timezone)
             return try tokenResponse(try await accounts.issueTokens(for: user), status: .created)
         }
         api.post("auth/login") { request, context in
             try accounts.admit(ip: context.clientIP)
-            let body = try await JSONBody.decode(LoginBody.self, from: request, context: context)
-            let user = try await accounts.login(username: body.username, password: body.password)
+            var body = try await JSONBody.read(request, context: context)
+            let (username, password) = (body.string("username", required: true), body.string("password", required: true))
+            try body.checked()
+            let user = try await accounts.login(username: username ?? "", password: password ?? "")
             return try tokenResponse(try await accounts.issueTokens(for: user), status: .ok)
         }
         api.post("auth/refresh") { request, context in
-            let body = try await JSONBody.decode(RefreshBody.self, from: request, context: context)
-            return try tokenResponse(try await accounts.refresh(body.refreshToken), status: .ok)
+            var body = try await JSONBody.read(request, context: context)
+            let token = body.string("refresh_token", required: true)
+            try body.checked()
+            return try tokenResponse(try await accounts.refresh(token ?? ""), status: .ok)
         }
         api.post("auth/logout") { request, context in
-            let body = try await JSONBody.decode(LogoutBody.self, from: request, context: context)
-            if body.refreshToken == nil && context.user == nil { throw AppError.notAuthenticated }
-            try await accounts.logout(refreshToken: body.refreshToken, everywhere: body.everywhere ?? false, user: context.user)
+            var body = try await JSONBody.read(request, context: context)
+            let (token, everywhere) = (body.string("refresh_token"), body.bool("everywhere"))
+            try body.checked()
+            if token == nil && context.user == nil { throw AppError.notAuthenticated }
+            try await accounts.logout(refreshToken: token, everywhere: everywhere ?? false, user: context.user)
             return Response(status: .noContent)
         }
         authenticated.get("me") { _, context in
             try APIResponse.json(UserJSON(context.user))
         }
         authenticated.patch("me") { request, context in
-            let body = try await JSONBody.decode(ProfileBody.self, from: request, context: context)
-            let updated = try await accounts.updateProfile(user: context.user, timezone: body.timezone, settings: body.settings ?? SettingsChange())
+            var body = try await JSONBody.read(request, context: context)
+            let timezone = body.string("timezone")
+            var settings = SettingsChange()
+            if var nested = body.object("settings") {
+                settings = SettingsChange(
+                    focusMinutes: nested.integer("focus_minutes"), shortBreakMinutes: nested.integer("short_break_minutes"),
+                    longBreakMinutes: nested.integer("long_break_minutes"), longBreakEvery: nested.integer("long_break_every"))
+                body.note(nested.problems)
+            }
+            try body.checked()
+            let updated = try await accounts.updateProfile(user: context.user, timezone: timezone, settings: settings)
             return try APIResponse.json(UserJSON(updated))
         }
         authenticated.post("me/password") { request, context in
-            let body = try await JSONBody.decode(PasswordBody.self, from: request, context: context)
-            try await accounts.changePassword(user: context.user, current: body.currentPassword, new: body.newPassword)
+            var body = try await JSONBody.read(request, context: context)
+            let (current, new) = (body.string("current_password", required: true), body.string("new_password", required: true))
+            try body.checked()
+            try await accounts.changePassword(user: context.user, current: current ?? "", new: new ?? "")
             return Response(status: .noContent)
         }
     }

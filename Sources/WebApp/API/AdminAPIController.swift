@@ -6,11 +6,6 @@ import Hummingbird
 struct AdminAPIController: Sendable {
     let admin: AdminService
 
-    struct PatchBody: Decodable {
-        let isAdmin: Bool?
-        let disabled: Bool?
-    }
-
     struct ItemJSON: Encodable {
         struct Tasks: Encodable { let todo: Int; let inProgress: Int; let done: Int }
         let id: Int64
@@ -83,8 +78,10 @@ struct AdminAPIController: Sendable {
                 totals: .init(users: page.totals.users, active7d: page.totals.active7d, tasks: page.totals.tasks, focusMinutes: Int(page.totals.focusSeconds / 60))))
         }
         api.patch("admin/users/:id") { request, context in
-            let body = try await JSONBody.decode(PatchBody.self, from: request, context: context)
-            let row = try await admin.update(try PathID.parse(context, notFound: .notFound), by: context.admin, isAdmin: body.isAdmin, disabled: body.disabled)
+            var body = try await JSONBody.read(request, context: context)
+            let (isAdmin, disabled) = (body.bool("is_admin"), body.bool("disabled"))
+            try body.checked()
+            let row = try await admin.update(try PathID.parse(context, notFound: .notFound), by: context.admin, isAdmin: isAdmin, disabled: disabled)
             return try APIResponse.json(ItemJSON(row, now: admin.clock.now))
         }
     }

@@ -6,28 +6,16 @@ import Hummingbird
 struct FocusAPIController: Sendable {
     let focus: FocusService
 
-    struct StartBody: Decodable {
-        let kind: String?
-        let taskId: Int64?
-        let minutes: Int?
-    }
-
-    struct SessionBody: Decodable {
-        let sessionId: String
-        let startTime: Date
-        let endTime: Date
-        let timezone: String?
-        let taskId: Int64?
-    }
-
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("timer") { _, context in
             let state = try await focus.timer(for: context.user)
             return try APIResponse.json(TimerStateJSON(timer: state.live.map { TimerJSON($0, now: focus.clock.now) }, next: .init(kind: state.next.kind, minutes: state.next.minutes)))
         }
         api.post("timer/start") { request, context in
-            let body = try await Self.optionalBody(StartBody.self, request, context) ?? StartBody(kind: nil, taskId: nil, minutes: nil)
-            let timer = try await focus.start(for: context.user, kind: body.kind, taskID: body.taskId, minutes: body.minutes)
+            var body = try await JSONBody.readOptional(request, context: context)
+            let (kind, taskID, minutes) = (body.string("kind"), body.identifier("task_id"), body.integer("minutes"))
+            try body.checked()
+            let timer = try await focus.start(for: context.user, kind: kind, taskID: taskID, minutes: minutes)
             return try APIResponse.json(TimerJSON(timer, now: focus.clock.now), status: .created)
         }
         for action in [TimerAction.pause, .resume, .complete, .cancel] {
@@ -36,9 +24,11 @@ struct FocusAPIController: Sendable {
             }
         }
         api.post("sessions") { request, context in
-            let body = try await JSONBody.decode(SessionBody.self, from: request, context: context)
-            let outcome = try await focus.submit(
-                for: context.user, sessionID: body.sessionId, start: body.startTime, end: body.endTime, timezone: body.timezone, taskID: body.taskId)
+            var body = try await JSONBody.read(request, context: context)
+            let (sessionID, start, end) = (body.string("session_id", required: true), body.date("start_time", required: true), body.date("end_time", required: true))
+            let (timezone, taskID) = (body.string("timezone"), body.identifier("task_id"))
+            guard let sessionID, let start, let end, body.problems.isEmpty else { throw AppError.validation(body.problems) }
+            let outcome = try await focus.submit(for: context.user, sessionID: sessionID, start: start, end: end, timezone: timezone, taskID: taskID)
             let streak = StreakJSON(try await focus.streak(for: context.user))
             switch outcome {
             case .created(let session): return try APIResponse.json(SessionEnvelope(session: SessionJSON(session), streak: streak), status: .created)
@@ -60,13 +50,6 @@ struct FocusAPIController: Sendable {
             let daily = try await focus.daily(for: context.user, days: days)
             return try APIResponse.json(["days": daily.map { DayJSON(date: $0.date.description, minutes: $0.minutes) }])
         }
-    }
-
-    /// Start takes an optional body: none at all means all defaults.
-    private static func optionalBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: AuthenticatedContext) async throws -> T? {
-        if let length = request.headers[.contentLength], length == "0" { return nil }
-        if request.headers[.contentType] == nil && request.headers[.contentLength] == nil { return nil }
-        return try await JSONBody.decode(type, from: request, context: context)
     }
 }
 

@@ -7,10 +7,6 @@ struct FriendAPIController: Sendable {
     let friends: FriendService
     let focus: FocusService
 
-    struct RequestBody: Decodable {
-        let username: String?
-    }
-
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("friends") { _, context in
             let overview = try friends.overview(for: context.user)
@@ -19,8 +15,10 @@ struct FriendAPIController: Sendable {
                 outgoing: overview.outgoing.map(FriendRequestJSON.init)))
         }
         api.post("friends/requests") { request, context in
-            let body = try await JSONBody.decode(RequestBody.self, from: request, context: context)
-            let sent = try await friends.request(from: context.user, username: body.username)
+            var body = try await JSONBody.read(request, context: context)
+            let username = body.string("username", required: true)
+            try body.checked()
+            let sent = try await friends.request(from: context.user, username: username)
             return try APIResponse.json(FriendRequestJSON(sent), status: .created)
         }
         api.post("friends/requests/:id/accept") { _, context in

@@ -2,71 +2,124 @@ import Domain
 import Foundation
 import Hummingbird
 
-/// Reads a JSON request body: over 1 MiB → 413, not JSON → 400 `malformed_json`, JSON of
-/// the wrong shape or type → 422 `validation_failed` naming the field.
-enum JSONBody {
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = RFC3339.date(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "must be an RFC 3339 timestamp")
-            }
-            return date
-        }
-        return decoder
-    }()
+/// A JSON request body read field by field. Over the body limit → 413, not JSON → 400
+/// `malformed_json`, not an object → 422 on `body`. Each accessor notes a problem instead
+/// of stopping, so `checked()` names every field that is missing, `null` where null means
+/// nothing, or of the wrong type — all in one 422.
+///
+/// `null` is accepted only where the API gives it a meaning (declared nullable in the
+/// OpenAPI document): `estimate_pomodoros: null` clears the estimate and `task_id: null`
+/// names no task. Elsewhere `null` is refused as "must not be null" rather than taken as
+/// absent. Text may not contain the NUL character (SQLite would end the stored text there).
+struct JSONBody {
+    private let members: [String: JSONValue]
+    private(set) var problems = FieldErrors()
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+    init(members: [String: JSONValue]) { self.members = members }
+
+    static let decoder = JSONDecoder()
+
+    static func read(_ request: Request, context: some RequestContext) async throws -> JSONBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let data = Data(buffer: buffer)
-        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
+        let value: JSONValue
+        do {
+            value = try decoder.decode(JSONValue.self, from: Data(buffer: buffer))
+        } catch {
             throw AppError.malformedJSON
         }
-        do {
-            return try decoder.decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw AppError.validation(fieldErrors(error))
+        guard case .object(let members) = value else { throw AppError.validation("body", "must be a JSON object") }
+        return JSONBody(members: members)
+    }
+
+    /// The body when one was sent; an empty body reads as `{}`.
+    static func readOptional(_ request: Request, context: some RequestContext) async throws -> JSONBody {
+        if request.headers[.contentLength] == "0" || (request.headers[.contentType] == nil && request.headers[.contentLength] == nil) {
+            return JSONBody(members: [:])
+        }
+        return try await read(request, context: context)
+    }
+
+    /// Throws one 422 naming every problem noted so far.
+    func checked() throws(AppError) {
+        if !problems.isEmpty { throw AppError.validation(problems) }
+    }
+
+    func contains(_ key: String) -> Bool { members[key] != nil }
+
+    mutating func string(_ key: String, required: Bool = false) -> String? {
+        guard let value = present(key, required: required) else { return nil }
+        guard case .string(let text) = value else { return mismatch(key, "must be a string") }
+        guard !text.utf8.contains(0) else { return mismatch(key, "must not contain the NUL character") }
+        return text
+    }
+
+    mutating func integer(_ key: String, required: Bool = false) -> Int? {
+        guard let value = present(key, required: required) else { return nil }
+        switch value {
+        case .integer(let number):
+            guard let exact = Int(exactly: number) else { return mismatch(key, "is out of range") }
+            return exact
+        case .number(let number) where number.rounded() == number:
+            return mismatch(key, "is out of range")
+        default:
+            return mismatch(key, "must be an integer")
         }
     }
 
-    private static func fieldErrors(_ error: DecodingError) -> FieldErrors {
-        func name(_ path: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
-            let keys = (path + (last.map { [$0] } ?? [])).map { key in key.intValue.map(String.init) ?? snakeCase(key.stringValue) }
-            return keys.isEmpty ? "body" : keys.joined(separator: ".")
+    /// An integer that may be `null`: absent → nil, `null` → `.some(nil)`.
+    mutating func nullableInteger(_ key: String) -> Int?? {
+        if case .null = members[key] { return .some(nil) }
+        return integer(key).map { .some($0) }
+    }
+
+    mutating func identifier(_ key: String) -> Int64? {
+        if case .null = members[key] { return nil }
+        return integer(key).map(Int64.init)
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        guard let value = present(key, required: false) else { return nil }
+        guard case .bool(let flag) = value else { return mismatch(key, "must be true or false") }
+        return flag
+    }
+
+    mutating func date(_ key: String, required: Bool = false) -> Date? {
+        guard let value = present(key, required: required) else { return nil }
+        guard case .string(let text) = value, let date = RFC3339.date(text) else {
+            return mismatch(key, "must be an RFC 3339 timestamp")
         }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return FieldErrors([name(context.codingPath, key): "is required"])
-        case .typeMismatch(let type, let context):
-            return FieldErrors([name(context.codingPath): "must be \(describe(type))"])
-        case .valueNotFound(let type, let context):
-            return FieldErrors([name(context.codingPath): "must be \(describe(type))"])
-        case .dataCorrupted(let context):
-            return FieldErrors([name(context.codingPath): context.debugDescription])
-        @unknown default:
-            return FieldErrors(["body": "is not valid"])
+        return date
+    }
+
+    /// A nested object, read with its own field names (its problems join this body's).
+    mutating func object(_ key: String) -> JSONBody? {
+        guard let value = present(key, required: false) else { return nil }
+        guard case .object(let members) = value else { return mismatch(key, "must be an object") }
+        return JSONBody(members: members)
+    }
+
+    mutating func note(_ other: FieldErrors) { problems = problems.merging(other) }
+
+    /// Fields the server keeps for itself are refused by name.
+    mutating func refuse(_ keys: String..., because reason: String) {
+        for key in keys where members[key] != nil { problems[key] = reason }
+    }
+
+    private mutating func present(_ key: String, required: Bool) -> JSONValue? {
+        switch members[key] {
+        case nil:
+            if required { problems[key] = "is required" }
+            return nil
+        case .null:
+            problems[key] = "must not be null"
+            return nil
+        case let value?:
+            return value
         }
     }
 
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Int64.Type, is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        default: "a \(type)".lowercased()
-        }
-    }
-
-    private static func snakeCase(_ name: String) -> String {
-        name.reduce(into: "") { result, character in
-            if character.isUppercase {
-                result += "_" + character.lowercased()
-            } else {
-                result.append(character)
-            }
-        }
+    private mutating func mismatch<T>(_ key: String, _ problem: String) -> T? {
+        problems[key] = problem
+        return nil
     }
 }

@@ -6,11 +6,6 @@ import Hummingbird
 struct SuggestAPIController: Sendable {
     let suggestions: SuggestService
 
-    struct RequestBody: Decodable {
-        let title: String?
-        let description: String?
-    }
-
     struct SuggestionJSON: Encodable {
         let description: String
         let subtasks: [String]
@@ -20,8 +15,10 @@ struct SuggestAPIController: Sendable {
 
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.post("ai/suggest") { request, context in
-            let body = try await JSONBody.decode(RequestBody.self, from: request, context: context)
-            let (suggestion, source) = try await suggestions.suggest(title: body.title, description: body.description, for: context.user)
+            var body = try await JSONBody.read(request, context: context)
+            let (title, description) = (body.string("title", required: true), body.string("description"))
+            try body.checked()
+            let (suggestion, source) = try await suggestions.suggest(title: title, description: description, for: context.user)
             return try APIResponse.json(SuggestionJSON(
                 description: suggestion.description, subtasks: suggestion.subtasks, estimatePomodoros: suggestion.estimatePomodoros,
                 source: source.rawValue))

@@ -43,28 +43,20 @@ struct TaskAPIController: Sendable {
     }
 
     /// A task body: fields the client may write; `total_minutes` and `pomodoros` are the
-    /// server's and rejected by name; `estimate_pomodoros: null` clears the estimate.
-    struct TaskBody: Decodable {
+    /// server's and refused by name; `estimate_pomodoros: null` clears the estimate.
+    struct TaskBody {
         let title: String?
         let description: String?
         let status: String?
         let estimatePomodoros: Int??
 
-        enum CodingKeys: String, CodingKey { case title, description, status, estimatePomodoros, totalMinutes, pomodoros }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            for key in [CodingKeys.totalMinutes, .pomodoros] where container.contains(key) {
-                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "is read-only")
-            }
-            title = try container.decodeIfPresent(String.self, forKey: .title)
-            description = try container.decodeIfPresent(String.self, forKey: .description)
-            status = try container.decodeIfPresent(String.self, forKey: .status)
-            if container.contains(.estimatePomodoros) {
-                estimatePomodoros = .some(try container.decodeNil(forKey: .estimatePomodoros) ? nil : try container.decode(Int.self, forKey: .estimatePomodoros))
-            } else {
-                estimatePomodoros = nil
-            }
+        init(_ body: inout JSONBody, titleRequired: Bool) throws(AppError) {
+            body.refuse("total_minutes", "pomodoros", because: "is read-only")
+            title = body.string("title", required: titleRequired)
+            description = body.string("description")
+            status = body.string("status")
+            estimatePomodoros = body.nullableInteger("estimate_pomodoros")
+            try body.checked()
         }
     }
 
@@ -77,9 +69,10 @@ struct TaskAPIController: Sendable {
             return APIResponse.json(ListJSON(items: page.items.map(TaskJSON.init), nextCursor: page.nextCursor.map(TaskCursor.encode)))
         }
         api.post("tasks") { request, context in
-            let body = try await JSONBody.decode(TaskBody.self, from: request, context: context)
-            guard let title = body.title else { throw AppError.validation("title", "is required") }
-            let task = try await tasks.create(userID: context.user.userID, title: title, description: body.description, status: body.status, estimate: body.estimatePomodoros ?? nil)
+            var json = try await JSONBody.read(request, context: context)
+            let body = try TaskBody(&json, titleRequired: true)
+            let task = try await tasks.create(
+                userID: context.user.userID, title: body.title ?? "", description: body.description, status: body.status, estimate: body.estimatePomodoros ?? nil)
             return APIResponse.json(TaskJSON(task), status: .created)
         }
         api.get("tasks/:id") { _, context in
@@ -87,7 +80,8 @@ struct TaskAPIController: Sendable {
         }
         api.patch("tasks/:id") { request, context in
             let id = try PathID.parse(context)
-            let body = try await JSONBody.decode(TaskBody.self, from: request, context: context)
+            var json = try await JSONBody.read(request, context: context)
+            let body = try TaskBody(&json, titleRequired: false)
             let updated = try await tasks.update(id, userID: context.user.userID, title: body.title, description: body.description, status: body.status, estimate: body.estimatePomodoros)
             return APIResponse.json(TaskJSON(updated.task))
         }

@@ -165,7 +165,7 @@ struct AccountService: Sendable {
 }
 
 /// Optional timer setting changes (from `PATCH /me` or the settings form).
-struct SettingsChange: Sendable, Decodable {
+struct SettingsChange: Sendable {
     var focusMinutes: Int?
     var shortBreakMinutes: Int?
     var longBreakMinutes: Int?

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Everything a running server is made of, built once at start-up.
 struct AppServices: Sendable {
@@ -17,10 +18,11 @@ struct AppServices: Sendable {
     let openAPI: OpenAPIController
     let views: Views
     let metrics = Metrics()
+    let connections: ConnectionGuard
     let logger: Logger
 
     static func make(
-        config: AppConfig, clock: any WallClock = SystemClock(), logger: Logger, viewsDirectory: URL = Views.bundledDirectory,
+        config: AppConfig, clock: any WallClock = SystemClock(), logger: Logger,
         trace: (@Sendable (String) -> Void)? = nil
     ) async throws -> AppServices {
         let database = try AppDatabase(path: config.databasePath, trace: trace, checkpointsInBackground: true)
@@ -29,7 +31,9 @@ struct AppServices: Sendable {
         let tokens = await TokenService(
             secret: config.jwtSecret, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime, clock: clock)
         let accounts = AccountService(database: database, hasher: hasher, tokens: tokens, clock: clock, config: config)
-        let views = try Views(directory: viewsDirectory, reloading: config.environment == .development, strict: !config.isProduction)
+        let views = try Views(
+            directory: config.viewsDirectory.map { URL(fileURLWithPath: $0) } ?? Views.bundledDirectory, reloading: config.environment == .development,
+            strict: !config.isProduction)
         let tasks = TaskService(database: database, clock: clock)
         let focus = FocusService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
         let admin = AdminService(database: database, clock: clock)
@@ -41,17 +45,20 @@ struct AppServices: Sendable {
             logger: logger)
         return AppServices(
             config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, friends: friends,
-            keyValues: keyValues, suggestions: suggestions, openAPI: try OpenAPIController.bundled(), views: views, logger: logger)
+            keyValues: keyValues, suggestions: suggestions, openAPI: try OpenAPIController.bundled(), views: views,
+            connections: ConnectionGuard(limit: config.maxConnections), logger: logger)
     }
 }
 
 /// Builds the router: middleware, then the routes of every controller.
 enum AppRouter {
     static func build(_ services: AppServices) -> Router<AppRequestContext> {
-        let router = Router(context: AppRequestContext.self)
+        let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let methods = RouteMethods()
         let errors = ErrorRenderer(views: services.views, logger: services.logger)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestLogMiddleware(logger: services.logger, errors: errors, metrics: services.metrics))
+        router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
         router.add(middleware: BodyLimitMiddleware(maxBodyBytes: services.config.maxBodyBytes))
         router.add(middleware: FileMiddleware(services.config.publicDirectory, urlBasePath: "/", searchForIndexHtml: false))
         HealthController(database: services.database, metrics: services.metrics, metricsToken: services.config.metricsToken).addRoutes(to: router)
@@ -76,12 +83,16 @@ enum AppRouter {
         TimerPagesController(focus: services.focus, views: services.views).addRoutes(to: signedIn)
         FriendPagesController(friends: services.friends, views: services.views).addRoutes(to: signedIn)
         AdminPagesController(admin: services.admin, views: services.views).addRoutes(to: signedIn.group(context: AdminContext.self))
+        methods.record(router.routes.map { ($0.path, $0.method) })
         return router
     }
 
     static func application(_ services: AppServices) -> some ApplicationProtocol {
         Application(
             router: build(services),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [services.connections.handler(), OversizedHeadResponder()],
+                idleTimeout: TimeAmount(services.config.idleTimeout))),
             configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "FocusQuest"),
             services: [WALCheckpointer(path: services.database.path, interval: .milliseconds(250), logger: services.logger)],
             logger: services.logger)

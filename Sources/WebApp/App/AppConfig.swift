@@ -18,6 +18,10 @@ struct AppConfig: Sendable {
     var jwtSecret: [UInt8] = []
     var logLevel: Logger.Level = .info
     var publicDirectory = "Public"
+    /// The templates' folder: `VIEWS_DIR`, or in development the project's own
+    /// `Sources/WebApp/Views` when the server runs from the project (so an edit shows
+    /// on the next page without a rebuild); otherwise the copy bundled with the binary.
+    var viewsDirectory: String?
     var argon2 = Argon2Parameters.standard
     /// How many password hashes may wait for a free core before logins get 503.
     var hashQueueLimit = 64
@@ -27,6 +31,12 @@ struct AppConfig: Sendable {
     var authFailureWindow: TimeInterval = 15 * 60
     var authRequestsPerIP = 60
     var maxBodyBytes = 1 << 20
+    /// A connection that does not finish a request head (or stalls in a body) for this
+    /// long — silent, half-sent or idle between requests — is closed.
+    var idleTimeout: Duration = .seconds(30)
+    /// Open connections beyond this are closed as they arrive, so silent connections
+    /// cannot take every file descriptor and starve everyone (`/health` included).
+    var maxConnections = ConnectionGuard.defaultLimit
     /// Focus minutes that make a day count for the streak.
     var qualifyMinutes = 30
     /// When set, `/metrics` answers only to `Authorization: Bearer <token>`.
@@ -59,6 +69,7 @@ struct AppConfig: Sendable {
             config.logLevel = parsed
         }
         config.publicDirectory = env["PUBLIC_DIR"] ?? config.publicDirectory
+        config.viewsDirectory = env["VIEWS_DIR"] ?? (config.environment == .development ? Self.projectViews : nil)
         config.argon2 = Argon2Parameters(
             memoryKiB: try integer(env, "ARGON2_MEMORY_KIB", default: 19456, in: 1024...(4 << 20)),
             iterations: try integer(env, "ARGON2_ITERATIONS", default: 2, in: 1...20),
@@ -69,6 +80,8 @@ struct AppConfig: Sendable {
         config.authFailuresPerUsername = try integer(env, "AUTH_FAILURES_PER_USERNAME", default: 5, in: 1...10_000)
         config.authRequestsPerIP = try integer(env, "AUTH_REQUESTS_PER_IP", default: 60, in: 1...1_000_000)
         config.qualifyMinutes = try integer(env, "QUALIFY_MINUTES", default: 30, in: 1...1440)
+        config.idleTimeout = .seconds(try integer(env, "IDLE_TIMEOUT_SECONDS", default: 30, in: 1...3600))
+        config.maxConnections = try integer(env, "MAX_CONNECTIONS", default: ConnectionGuard.defaultLimit, in: 1...1_000_000)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
         if let token = env["METRICS_TOKEN"], !token.isEmpty { config.metricsToken = token }
         config.remoteSuggestionsPerHour = try integer(env, "AI_CALLS_PER_USER_PER_HOUR", default: 60, in: 0...100_000)
@@ -81,6 +94,11 @@ struct AppConfig: Sendable {
                 timeout: .milliseconds(Int64(try integer(env, "AI_TIMEOUT_MS", default: 3000, in: 100...60_000))))
         }
         return config
+    }
+
+    private static var projectViews: String? {
+        let path = "Sources/WebApp/Views"
+        return FileManager.default.fileExists(atPath: path + "/layout.html") ? path : nil
     }
 
     private static func integer(_ env: [String: String], _ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
@@ -127,12 +145,13 @@ struct AppConfig: Sendable {
         [
             "env": environment.rawValue, "host": host, "port": String(port), "database_path": databasePath,
             "jwt_secret": "<redacted \(jwtSecret.count) bytes>", "log_level": logLevel.rawValue,
-            "public_dir": publicDirectory,
+            "public_dir": publicDirectory, "views_dir": viewsDirectory ?? "bundled",
             "argon2": "m=\(argon2.memoryKiB),t=\(argon2.iterations),p=\(argon2.parallelism)",
             "hash_queue_limit": String(hashQueueLimit), "access_token_ttl_s": String(Int(accessTokenLifetime)),
             "refresh_token_ttl_days": String(Int(refreshTokenLifetime / 86_400)),
             "auth_failures_per_username": String(authFailuresPerUsername), "auth_requests_per_ip": String(authRequestsPerIP),
             "qualify_minutes": String(qualifyMinutes),
+            "idle_timeout_s": String(idleTimeout.components.seconds), "max_connections": String(maxConnections),
             "metrics_token": metricsToken.map { "<redacted \($0.utf8.count) bytes>" } ?? "none (open)",
             "ai_suggester": remoteSuggester.map { "\($0.baseURL) model=\($0.model) key=\($0.apiKey == nil ? "none" : "<redacted>")" } ?? "local only",
             "ai_calls_per_user_per_hour": String(remoteSuggestionsPerHour),

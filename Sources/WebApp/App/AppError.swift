@@ -9,6 +9,8 @@ struct AppError: Error, Sendable {
     var message: String
     var fields: [String: String]?
     var retryAfter: Int?
+    /// Headers the answer carries whatever its form (`Allow` on a 405, say).
+    var headers: HTTPFields = [:]
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, fields: [String: String]? = nil, retryAfter: Int? = nil) {
         self.status = status

@@ -68,6 +68,7 @@ struct FocusService: Sendable {
             errors["end_time"] = "must be at most 24 hours after start_time"
         }
         if end > clock.now.addingTimeInterval(5 * 60) { errors["end_time"] = "must not be in the future" }
+        if start < Self.earliestSessionStart { errors["start_time"] = "must not be before 1970-01-01T00:00:00Z" }
         var zone = user.timezone
         if let timezone {
             do { zone = try TimeZoneName(timezone).identifier } catch { errors = errors.merging(error) }
@@ -76,6 +77,10 @@ struct FocusService: Sendable {
         let submission = SessionSubmission(sessionID: trimmedID, start: start, end: end, timezone: zone, taskID: taskID)
         return try await database.acceptSession(userID: user.userID, submission, qualifySeconds: qualifySeconds, now: clock.now)
     }
+
+    /// Sessions start at the Unix epoch or later: older instants are typing mistakes, and
+    /// keeping every accepted time in this range keeps day arithmetic in one calendar.
+    static let earliestSessionStart = Date(timeIntervalSince1970: 0)
 
     func sessions(for user: UserRecord, from rawFrom: String?, to rawTo: String?) async throws -> [FocusSessionRecord] {
         var errors = FieldErrors()

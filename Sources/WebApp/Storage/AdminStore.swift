@@ -60,33 +60,22 @@ extension AppDatabase {
             // The page is chosen first (only the sort key is computed for every user), then
             // the 7-day focus is summed for the rows shown; task counts and all-time focus
             // are the users' own counters (kept by triggers, see migration v5).
-            let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT \(Self.adminUserColumns),
-                    u.todo_count, u.in_progress_count, u.done_count,
-                    COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0),
-                    u.focus_seconds_total,
-                    s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones,
-                    (SELECT COUNT(*) FROM users \(filter))
-                FROM (
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.rowsSQL(
+                matching: "(SELECT COUNT(*) FROM users \(filter))",
+                from: """
                     SELECT users.*, \(sortKey) AS sort_key FROM users
                     \(filter)
                     ORDER BY sort_key \(direction)\(nulls), id \(direction)
                     LIMIT ? OFFSET ?
-                ) u LEFT JOIN streaks s ON s.user_id = u.id
-                ORDER BY u.sort_key \(direction)\(nulls), u.id \(direction)
-                """), arguments: [since7d.description] + filterArguments + sortArguments + filterArguments + [perPage, (page - 1) * perPage])
+                    """,
+                orderBy: "u.sort_key \(direction)\(nulls), u.id \(direction)")),
+                arguments: [since7d.description] + filterArguments + sortArguments + filterArguments + [perPage, (page - 1) * perPage])
             // Decoded while the statement steps: GRDB reads its rows in place then.
-            let base = UserRecord.columnCount
             var items: [AdminUserRow] = []
             var matchingOnPage: Int?
             while let row = try cursor.next() {
-                items.append(AdminUserRow(
-                    user: try UserRecord(row: row), todo: row[base], inProgress: row[base + 1], done: row[base + 2],
-                    focusSeconds7d: row[base + 3], focusSecondsTotal: row[base + 4],
-                    streak: StreakSummary(
-                        lastRunLength: row[base + 5] ?? 0, longest: row[base + 6] ?? 0, qualifiedDays: row[base + 7] ?? 0,
-                        lastQualifiedDate: (row[base + 8] as String?).flatMap(LocalDate.init), milestones: row[base + 9] ?? 0)))
-                matchingOnPage = row[base + 10]
+                items.append(try Self.adminRow(row))
+                matchingOnPage = row[Self.matchingColumn]
             }
             let totals = try activeSince.map { since in try Self.siteTotals(db, activeSince: since) }
             let matching = try matchingOnPage ?? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users \(filter)", arguments: filterArguments) ?? 0
@@ -142,10 +131,38 @@ extension AppDatabase {
         }
     }
 
-    /// One admin's row, for swapping it in place after an action.
+    /// One user's row, read by id, for swapping it in place after an admin's action.
     func adminRow(userID: Int64, since7d: LocalDate) async throws -> AdminUserRow? {
-        guard let user = try await user(id: userID) else { return nil }
-        let page = try await adminPage(search: user.username, sort: .created, descending: true, page: 1, perPage: 100, since7d: since7d, totalsSince: nil)
-        return page.rows.first { $0.user.id == userID }
+        try read { db in
+            let statement = try db.cachedStatement(sql: Self.rowsSQL(matching: "1", from: "SELECT users.* FROM users WHERE id = ?", orderBy: "u.id"))
+            return try Row.fetchOne(statement, arguments: [since7d.description, userID]).map(Self.adminRow)
+        }
+    }
+
+    /// The overview's columns for the users of `subquery` (as `u`), in `orderBy` order,
+    /// with `matching` last. Its first argument is the first day of the 7-day focus.
+    private static func rowsSQL(matching: String, from subquery: String, orderBy: String) -> String {
+        """
+        SELECT \(adminUserColumns),
+            u.todo_count, u.in_progress_count, u.done_count,
+            COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0),
+            u.focus_seconds_total,
+            s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones,
+            \(matching)
+        FROM (\(subquery)) u LEFT JOIN streaks s ON s.user_id = u.id
+        ORDER BY \(orderBy)
+        """
+    }
+
+    private static let matchingColumn = UserRecord.columnCount + 10
+
+    private static func adminRow(_ row: Row) throws -> AdminUserRow {
+        let base = UserRecord.columnCount
+        return AdminUserRow(
+            user: try UserRecord(row: row), todo: row[base], inProgress: row[base + 1], done: row[base + 2],
+            focusSeconds7d: row[base + 3], focusSecondsTotal: row[base + 4],
+            streak: StreakSummary(
+                lastRunLength: row[base + 5] ?? 0, longest: row[base + 6] ?? 0, qualifiedDays: row[base + 7] ?? 0,
+                lastQualifiedDate: (row[base + 8] as String?).flatMap(LocalDate.init), milestones: row[base + 9] ?? 0))
     }
 }

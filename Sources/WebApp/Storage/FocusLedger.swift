@@ -23,12 +23,12 @@ enum FocusLedger {
                 sql: "UPDATE tasks SET focus_seconds = focus_seconds + ?, pomodoros = pomodoros + ? WHERE id = ? AND user_id = ?",
                 arguments: [Int(session.seconds.rounded(.down)), session.fullPomodoro ? 1 : 0, taskID, session.userId])
         }
-        var earned = try award(db, userID: session.userId, amount: FocusXP.forSession(seconds: session.seconds, fullPomodoro: session.fullPomodoro), reason: "focus_session", reference: "session:\(session.sessionId)", at: session.createdAt)
+        var earned = try XPLedger.award(db, userID: session.userId, amount: session.xp, reason: "focus_session", reference: "session:\(session.sessionId)", at: session.createdAt)
         let previous = try StreakRecord.fetchOne(db, key: session.userId)?.summary ?? .empty
         let summary = try recomputeStreak(db, userID: session.userId, qualifySeconds: qualifySeconds)
         if summary.milestones > previous.milestones {
             for milestone in (previous.milestones + 1)...summary.milestones {
-                earned += try award(db, userID: session.userId, amount: FocusXP.perStreakMilestone, reason: "streak_milestone", reference: "milestone:\(milestone)", at: session.createdAt)
+                earned += try XPLedger.award(db, userID: session.userId, amount: FocusXP.perStreakMilestone, reason: "streak_milestone", reference: "milestone:\(milestone)", at: session.createdAt)
             }
         }
         return earned
@@ -40,16 +40,5 @@ enum FocusLedger {
         let summary = StreakSummary(qualified: days.compactMap(LocalDate.init))
         try StreakRecord(userID: userID, summary).save(db)
         return summary
-    }
-
-    /// Appends an XP fact (once per reference) and keeps the user's cached total in step.
-    private static func award(_ db: Database, userID: Int64, amount: Int, reason: String, reference: String, at now: Date) throws -> Int {
-        guard amount > 0 else { return 0 }
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO xp_ledger (user_id, amount, reason, reference, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [userID, amount, reason, reference, now])
-        guard db.changesCount > 0 else { return 0 }
-        try db.execute(sql: "UPDATE users SET xp = xp + ? WHERE id = ?", arguments: [amount, userID])
-        return amount
     }
 }

@@ -93,6 +93,8 @@ struct FocusSessionRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
     var timezone: String
     var taskId: Int64?
     var fullPomodoro: Bool
+    /// The timer's planned length for sessions a timer recorded; nil for API sessions.
+    var plannedSeconds: Int?
     var createdAt: Date
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -101,6 +103,9 @@ struct FocusSessionRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
 
     var seconds: Double { endTime.timeIntervalSince(startTime) }
     var minutes: Int { Int(seconds / 60) }
+
+    /// The XP this session earns (SPEC §4).
+    var xp: Int { FocusXP.forSession(seconds: seconds, fullPomodoroSeconds: fullPomodoro ? plannedSeconds : nil) }
 
     var zone: TimeZone { TimeZone(identifier: timezone) ?? .gmt }
 

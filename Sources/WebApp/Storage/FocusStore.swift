@@ -158,7 +158,7 @@ extension AppDatabase {
         guard focused > 0 else { return }
         var session = FocusSessionRecord(
             userId: record.userId, sessionId: "timer-\(record.id ?? 0)", startTime: end.addingTimeInterval(-focused), endTime: end,
-            timezone: timezone, taskId: timer.taskID, fullPomodoro: timer.isFullLength, createdAt: now)
+            timezone: timezone, taskId: timer.taskID, fullPomodoro: timer.isFullLength, plannedSeconds: timer.plannedSeconds, createdAt: now)
         try FocusLedger.record(db, &session, qualifySeconds: qualifySeconds)
     }
 

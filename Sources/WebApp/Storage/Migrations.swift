@@ -205,6 +205,26 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        // A full pomodoro's bonus became +1 per planned minute up to +25 (it was +25 for
+        // any length). Sessions remember the planned length of the timer that recorded
+        // them; for older full pomodoros it equals their focused length (a timer is full
+        // when it ran its planned length, and it stops there). Their ledger entries are
+        // re-valued under the new rule and every user's total re-summed from the ledger.
+        migrator.registerMigration("v9-pomodoro-bonus-by-length") { db in
+            let seconds = "ROUND((julianday(end_time) - julianday(start_time)) * 86400, 3)"
+            try db.execute(sql: """
+                ALTER TABLE focus_sessions ADD COLUMN planned_seconds INTEGER;
+                UPDATE focus_sessions SET planned_seconds = CAST(ROUND(\(seconds)) AS INTEGER) WHERE full_pomodoro = 1;
+                UPDATE xp_ledger SET amount = (
+                    SELECT CAST(\(seconds) / 60 AS INTEGER) + MIN(25, s.planned_seconds / 60)
+                    FROM focus_sessions s
+                    WHERE s.user_id = xp_ledger.user_id AND xp_ledger.reference = 'session:' || s.session_id AND s.full_pomodoro = 1)
+                WHERE reason = 'focus_session' AND EXISTS (
+                    SELECT 1 FROM focus_sessions s
+                    WHERE s.user_id = xp_ledger.user_id AND xp_ledger.reference = 'session:' || s.session_id AND s.full_pomodoro = 1);
+                UPDATE users SET xp = (SELECT COALESCE(SUM(amount), 0) FROM xp_ledger WHERE xp_ledger.user_id = users.id);
+                """)
+        }
         return migrator
     }
 }

@@ -151,7 +151,7 @@ struct Seeder {
             let taskID = session.task.map { taskIDs[$0] }
             try s.session.execute(arguments: [userID, "seed-\(number)", session.start, session.end, zoneName, taskID, session.end])
             for piece in DaySplitter.split(start: session.start, end: session.end, in: zone) { totals[piece.day, default: 0] += piece.seconds }
-            let earned = FocusXP.forSession(seconds: session.end.timeIntervalSince(session.start), fullPomodoro: false)
+            let earned = FocusXP.forSession(seconds: session.end.timeIntervalSince(session.start), fullPomodoroSeconds: nil)
             try s.ledger.execute(arguments: [userID, earned, "focus_session", "session:seed-\(number)", session.end])
             xp += earned
         }

@@ -191,11 +191,6 @@ extension AppDatabase {
     /// +10 XP the first time a task is completed: the ledger's unique (user, reason,
     /// reference) index makes a second completion of the same task add nothing.
     private static func awardFirstCompletion(_ db: Database, task: TaskRecord, now: Date) throws -> Int {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO xp_ledger (user_id, amount, reason, reference, created_at) VALUES (?, ?, 'task_completed', ?, ?)",
-            arguments: [task.userId, TaskCompletionXP.amount, "task:\(task.taskID)", now])
-        guard db.changesCount > 0 else { return 0 }
-        try db.execute(sql: "UPDATE users SET xp = xp + ? WHERE id = ?", arguments: [TaskCompletionXP.amount, task.userId])
-        return TaskCompletionXP.amount
+        try XPLedger.award(db, userID: task.userId, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(task.taskID)", at: now)
     }
 }

@@ -16,6 +16,9 @@ import ServiceLifecycle
 /// more than ``restartFrames`` frames a RESTART checkpoint copies the few frames left,
 /// holding writers back that long (at most a fifth of a second while readers finish),
 /// and the next write starts the log from its beginning again.
+/// When the log has been fully copied and nothing was written since the last look, the
+/// server is idle and a TRUNCATE checkpoint gives the log file's space back (a burst
+/// would otherwise leave it at its peak size until the server stops).
 /// It stops with the server; closing the database checkpoints what is left.
 struct WALCheckpointer: Service {
     let path: String
@@ -31,11 +34,12 @@ struct WALCheckpointer: Service {
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? connection.close() }
         try? await cancelWhenGracefulShutdown {
+            var plan = Plan()
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 do {
-                    let (frames, _) = try await Self.checkpoint(connection)
-                    if frames > Self.restartFrames { try await Self.checkpoint(connection, .restart) }
+                    let (frames, copied) = try await Self.checkpoint(connection)
+                    if let mode = plan.next(frames: frames, copied: copied) { try await Self.checkpoint(connection, mode) }
                 } catch {
                     logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
                 }
@@ -47,5 +51,18 @@ struct WALCheckpointer: Service {
     @discardableResult
     static func checkpoint(_ connection: DatabaseQueue, _ mode: Database.CheckpointMode = .passive) async throws -> (walFrameCount: Int, checkpointedFrameCount: Int) {
         try await connection.writeWithoutTransaction { db in try db.checkpoint(mode) }
+    }
+
+    /// What follows a passive checkpoint: RESTART when the log is long, TRUNCATE when it
+    /// was all copied and unchanged since the last look (idle), else nothing.
+    struct Plan {
+        private var lastFrames = -1
+
+        mutating func next(frames: Int, copied: Int) -> Database.CheckpointMode? {
+            defer { lastFrames = frames }
+            if frames > WALCheckpointer.restartFrames { return .restart }
+            if frames > 0 && copied == frames && frames == lastFrames { return .truncate }
+            return nil
+        }
     }
 }

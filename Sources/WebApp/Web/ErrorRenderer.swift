@@ -33,6 +33,7 @@ struct ErrorRenderer: Sendable {
         }
         if context.isHXRequest { response.headers[.hxRetarget] = "#flash" }
         if let retryAfter = appError.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        response.headers.append(contentsOf: appError.headers)
         return response
     }
 

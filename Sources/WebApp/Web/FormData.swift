@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Hummingbird
 
@@ -7,9 +8,15 @@ struct FormData: Sendable {
 
     subscript(name: String) -> String? { values[name] }
 
+    /// A posted form. A field holding the NUL character is refused (422 naming it): SQLite
+    /// would end stored text there, so what is kept would differ from what was sent.
     static func read(_ request: Request, context: some RequestContext) async throws -> FormData {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        return FormData(encoded: String(buffer: buffer))
+        let form = FormData(encoded: String(buffer: buffer))
+        var problems = FieldErrors()
+        for (name, value) in form.values where value.utf8.contains(0) { problems[name] = "must not contain the NUL character" }
+        if !problems.isEmpty { throw AppError.validation(problems) }
+        return form
     }
 
     /// The query string, decoded like a form (`+` is a space), as browsers send it.

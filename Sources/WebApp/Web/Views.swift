@@ -8,22 +8,26 @@ import Templates
 /// the whole page. Every such response says `Vary: HX-Request`.
 final class Views: Sendable {
     private let current: Mutex<TemplateLibrary>
-    private let reloadsOnEachRender: Bool
+    private let watch: TemplateFolderWatch?
 
     /// Loads every template of `directory`; a broken template stops start-up here.
-    /// `reloading` (development) re-reads the folder before each render; `strict` makes a
-    /// missing variable an error (development and test) rather than an empty value.
-    init(directory: URL, reloading: Bool, strict: Bool) throws {
+    /// `reloading` (development) rebuilds the library when a template file changed (its
+    /// folder is looked at most once per `checkInterval`); `strict` makes a missing
+    /// variable an error (development and test) rather than an empty value.
+    init(directory: URL, reloading: Bool, strict: Bool, checkInterval: Duration = .milliseconds(500)) throws {
         current = Mutex(try TemplateLibrary(directory: directory, options: .init(strictVariables: strict)))
-        reloadsOnEachRender = reloading
+        watch = reloading ? TemplateFolderWatch(directory: directory, interval: checkInterval) : nil
     }
 
     static var bundledDirectory: URL {
         Bundle.module.resourceURL!.appendingPathComponent("Views")  // safe: the folder is a declared resource
     }
 
+    /// How many times the library was rebuilt because a file changed.
+    var reloads: Int { watch?.reloads ?? 0 }
+
     var library: TemplateLibrary {
-        if reloadsOnEachRender, let fresh = try? current.withLock({ try $0.reloaded() }) {
+        if let watch, watch.changed(), let fresh = try? current.withLock({ try $0.reloaded() }) {
             current.withLock { $0 = fresh }
         }
         return current.withLock { $0 }
