@@ -109,7 +109,7 @@ func withConnection<T: Sendable>(to client: any TestClientProtocol, _ body: (Tes
             request += "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
             for _ in 0..<17 { request += String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n" }
             request += "0\r\n\r\n"
-            let response = try RawHTTP.exchange(request, port: port)
+            let response = try await RawHTTP.exchange(request, port: port)
             #expect(response.hasPrefix("HTTP/1.1 413"), "\(response.prefix(200))")
             #expect(response.contains("payload_too_large"))
         }
@@ -128,13 +128,30 @@ func withConnection<T: Sendable>(to client: any TestClientProtocol, _ body: (Tes
 
 /// One request written to a plain TCP socket as it is, and everything the server answers
 /// until it closes (for requests the test client cannot send, like chunked bodies).
+/// Waiting calls run on a thread of their own: blocked in `recv` or `poll` on one of the
+/// test process's few cooperative threads, they could starve the server they wait for.
 enum RawHTTP {
     struct Failure: Error { let step: String }
 
-    static func exchange(_ request: String, port: Int) throws -> String {
+    static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
+    static func exchange(_ request: String, port: Int) async throws -> String {
+        try await onOwnThread { try blockingExchange(request, port: port) }
+    }
+
+    /// Whether the server closed `socket` within `milliseconds` (end of stream or reset).
+    static func isClosed(_ socket: Int32, within milliseconds: Int32) async throws -> Bool {
+        try await onOwnThread { blockingIsClosed(socket, within: milliseconds) }
+    }
+
+    /// A TCP connection to the server on loopback; the caller closes it.
+    static func connection(port: Int) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(step: "socket") }
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -142,11 +159,32 @@ enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failure(step: "connect") }
+        guard connected == 0 else {
+            close(socket)
+            throw Failure(step: "connect")
+        }
+        return socket
+    }
+
+    private static func blockingIsClosed(_ socket: Int32, within milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, milliseconds) > 0 else { return false }
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, Int32(MSG_DONTWAIT)) <= 0
+    }
+
+    static func send(_ text: String, on socket: Int32) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    private static func blockingExchange(_ request: String, port: Int) throws -> String {
+        let socket = try connection(port: port)
+        defer { close(socket) }
         let bytes = Array(request.utf8)
         var sent = 0
         while sent < bytes.count {
-            let written = bytes[sent...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[sent...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             // The server may answer and close before reading the whole body.
             if written <= 0 { break }
             sent += written
