@@ -145,6 +145,11 @@ import Testing
             #expect(bad.text.contains(#"value="Nowhere""#))
             #expect(bad.text.contains(#"value="500""#))
             #expect(bad.text.contains("must be 1 to 180 minutes"))
+            let several = try await browser.post("/settings", ["timezone": "Nowhere", "focus_minutes": "ten", "short_break_minutes": "5", "long_break_minutes": "15", "long_break_every": "99"], hx: true)
+            #expect(several.status == .unprocessableContent)
+            for problem in ["must be an IANA time zone", "must be a whole number", "must be 1 to 12"] {
+                #expect(several.text.contains(problem), "every problem of the form is named: \(problem)")
+            }
             let good = try await browser.post("/settings", ["timezone": "Asia/Tokyo", "focus_minutes": "45", "short_break_minutes": "5", "long_break_minutes": "20", "long_break_every": "3"], hx: true)
             #expect(good.status == .ok)
             #expect(good.text.contains("Saved."))

@@ -16,6 +16,15 @@ public struct TimerSettings: Equatable, Sendable, Codable {
         self.longBreakEvery = longBreakEvery
     }
 
+    /// The length of a timer of `kind`, in minutes.
+    public func minutes(for kind: TimerKind) -> Int {
+        switch kind {
+        case .focus: focusMinutes
+        case .shortBreak: shortBreakMinutes
+        case .longBreak: longBreakMinutes
+        }
+    }
+
     /// Timer lengths are 1–180 minutes; a long break comes every 1–12 focus pomodoros.
     public func validate() throws(FieldErrors) {
         var errors = FieldErrors()

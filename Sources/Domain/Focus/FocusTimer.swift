@@ -147,7 +147,7 @@ public enum NextTimer {
     /// `recent`: finished timers, newest first.
     public static func suggest(after recent: [FocusTimer], settings: TimerSettings) -> (kind: TimerKind, minutes: Int) {
         guard let last = recent.first(where: { $0.status == .completed }), last.kind == .focus else {
-            return (.focus, settings.focusMinutes)
+            return (.focus, settings.minutes(for: .focus))
         }
         var fullPomodoros = 0
         for timer in recent where timer.status == .completed {
@@ -155,8 +155,8 @@ public enum NextTimer {
             if timer.kind == .focus && timer.isFullLength { fullPomodoros += 1 }
         }
         if fullPomodoros > 0 && fullPomodoros % settings.longBreakEvery == 0 {
-            return (.longBreak, settings.longBreakMinutes)
+            return (.longBreak, settings.minutes(for: .longBreak))
         }
-        return (.shortBreak, settings.shortBreakMinutes)
+        return (.shortBreak, settings.minutes(for: .shortBreak))
     }
 }

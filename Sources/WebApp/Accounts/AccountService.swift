@@ -12,7 +12,7 @@ struct TokenPair: Sendable {
 /// (rate limited, constant-time for unknown users, re-hashing outdated hashes), tokens,
 /// refresh rotation, password change and signing out everywhere.
 struct AccountService: Sendable {
-    let database: AppDatabase
+    private let database: AppDatabase
     let hasher: PasswordHasher
     let tokens: TokenService
     let clock: any WallClock
@@ -117,13 +117,20 @@ struct AccountService: Sendable {
         try await database.endAllSessions(userID: user.userID, newPasswordHash: hash, at: clock.now)
     }
 
+    /// The user as stored now, or nil when the account is gone.
+    func user(id: Int64) async throws -> UserRecord? {
+        try await database.user(id: id)
+    }
+
     func signOutEverywhere(user: UserRecord) async throws {
         try await database.endAllSessions(userID: user.userID, at: clock.now)
     }
 
-    /// Applies a partial profile change after validating every given field.
-    func updateProfile(user: UserRecord, timezone rawTimezone: String?, settings: SettingsChange) async throws -> UserRecord {
-        var errors = FieldErrors()
+    /// Applies a partial profile change after validating every given field; `known`
+    /// holds problems the caller already found (a field that is not a number), so one
+    /// answer names them all.
+    func updateProfile(user: UserRecord, timezone rawTimezone: String?, settings: SettingsChange, known: FieldErrors = FieldErrors()) async throws -> UserRecord {
+        var errors = known
         var timezone = user.timezone
         if let rawTimezone {
             do { timezone = try TimeZoneName(rawTimezone).identifier } catch { errors = errors.merging(error) }

@@ -101,27 +101,3 @@ final class TotalsCache: Sendable {
         entry.withLock { $0 = (totals, now) }
     }
 }
-
-/// Routes for admins only: any other signed-in user gets 403.
-struct AdminContext: ChildRequestContext {
-    var coreContext: CoreRequestContextStorage
-    let requestID: String
-    let admin: UserRecord
-    let csrfToken: String
-    let isHXRequest: Bool
-
-    init(context: AuthenticatedContext) throws {
-        guard context.user.isAdmin else { throw AppError.forbidden }
-        coreContext = context.coreContext
-        requestID = context.requestID
-        admin = context.user
-        csrfToken = context.csrfToken
-        isHXRequest = context.isHXRequest
-    }
-
-    var maxUploadSize: Int { 1 << 20 }
-}
-
-extension AdminContext: PageContext {
-    var signedInUser: UserRecord? { admin }
-}

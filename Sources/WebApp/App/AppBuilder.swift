@@ -59,7 +59,7 @@ enum AppRouter {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestLogMiddleware(logger: services.logger, errors: errors, metrics: services.metrics))
         router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
-        router.add(middleware: BodyLimitMiddleware(maxBodyBytes: services.config.maxBodyBytes))
+        router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: FileMiddleware(services.config.publicDirectory, urlBasePath: "/", searchForIndexHtml: false))
         HealthController(database: services.database, metrics: services.metrics, metricsToken: services.config.metricsToken).addRoutes(to: router)
 

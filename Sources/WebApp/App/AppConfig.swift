@@ -30,7 +30,6 @@ struct AppConfig: Sendable {
     var authFailuresPerUsername = 5
     var authFailureWindow: TimeInterval = 15 * 60
     var authRequestsPerIP = 60
-    var maxBodyBytes = 1 << 20
     /// A connection that does not finish a request head (or stalls in a body) for this
     /// long — silent, half-sent or idle between requests — is closed.
     var idleTimeout: Duration = .seconds(30)

@@ -16,8 +16,8 @@ struct AppRequestContext: RequestContext {
         clientIP = source.channel.remoteAddress?.ipAddress ?? "local"
     }
 
-    /// Bodies over 1 MiB are refused with 413 when read.
-    var maxUploadSize: Int { 1 << 20 }
+    /// Bodies over the limit are refused with 413 when read.
+    var maxUploadSize: Int { BodyLimit.bytes }
 }
 
 /// The context of routes that need a signed-in user: the group's context type makes a
@@ -40,7 +40,7 @@ struct AuthenticatedContext: ChildRequestContext {
         clientIP = context.clientIP
     }
 
-    var maxUploadSize: Int { 1 << 20 }
+    var maxUploadSize: Int { BodyLimit.bytes }
 }
 
 /// What pages need from either context.
@@ -57,4 +57,28 @@ extension AppRequestContext: PageContext {
 
 extension AuthenticatedContext: PageContext {
     var signedInUser: UserRecord? { user }
+}
+
+/// Routes for admins only: any other signed-in user gets 403.
+struct AdminContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let requestID: String
+    let admin: UserRecord
+    let csrfToken: String
+    let isHXRequest: Bool
+
+    init(context: AuthenticatedContext) throws {
+        guard context.user.isAdmin else { throw AppError.forbidden }
+        coreContext = context.coreContext
+        requestID = context.requestID
+        admin = context.user
+        csrfToken = context.csrfToken
+        isHXRequest = context.isHXRequest
+    }
+
+    var maxUploadSize: Int { BodyLimit.bytes }
+}
+
+extension AdminContext: PageContext {
+    var signedInUser: UserRecord? { admin }
 }

@@ -18,19 +18,6 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// 413 for a declared body over the limit before any of it is read; bodies without a
-/// length hit the same limit when a route collects them.
-struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
-    let maxBodyBytes: Int
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw AppError.tooLarge
-        }
-        return try await next(request, context)
-    }
-}
-
 extension HTTPField.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!

@@ -5,9 +5,15 @@ import Foundation
 /// the user's settings, sessions from API clients, the streak and daily stats, all in
 /// the user's current time zone for "today".
 struct FocusService: Sendable {
-    let database: AppDatabase
+    private let database: AppDatabase
     let clock: any WallClock
     let qualifyMinutes: Int
+
+    init(database: AppDatabase, clock: any WallClock, qualifyMinutes: Int) {
+        self.database = database
+        self.clock = clock
+        self.qualifyMinutes = qualifyMinutes
+    }
 
     var qualifySeconds: Double { Double(qualifyMinutes * 60) }
 
@@ -21,6 +27,26 @@ struct FocusService: Sendable {
         let current: Int
         let todayMinutes: Int
         let qualifyMinutes: Int
+    }
+
+    /// A task that is missing, someone else's or done is a validation problem of the
+    /// request's `task_id` (the same answer for all three, so nothing leaks).
+    private static func namingOpenTasks<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch AppDatabase.FocusConflict.taskNotOpen {
+            throw AppError.validation("task_id", "must be one of your open tasks")
+        }
+    }
+
+    /// The user as stored now (the request's copy was read before this request's XP).
+    func current(_ user: UserRecord) async throws -> UserRecord {
+        try await database.user(id: user.userID) ?? user
+    }
+
+    /// The user's most recent timer, live or ended.
+    func lastTimer(of user: UserRecord) async throws -> TimerRecord? {
+        try await database.lastTimer(userID: user.userID)
     }
 
     func today(for user: UserRecord) -> LocalDate {
@@ -46,11 +72,12 @@ struct FocusService: Sendable {
         let chosen: TimerKind
         if let kind { chosen = kind } else { chosen = try await timer(for: user).next.kind }
         if taskID != nil, chosen != .focus { throw AppError.validation("task_id", "only a focus timer can name a task") }
-        let settings = user.timerSettings
-        let length = minutes ?? (chosen == .focus ? settings.focusMinutes : chosen == .shortBreak ? settings.shortBreakMinutes : settings.longBreakMinutes)
-        return try await database.startTimer(
-            userID: user.userID, kind: chosen, plannedSeconds: length * 60, taskID: taskID, timezone: user.timezone,
-            qualifySeconds: qualifySeconds, now: clock.now)
+        let length = minutes ?? user.timerSettings.minutes(for: chosen)
+        return try await Self.namingOpenTasks {
+            try await database.startTimer(
+                userID: user.userID, kind: chosen, plannedSeconds: length * 60, taskID: taskID, timezone: user.timezone,
+                qualifySeconds: qualifySeconds, now: clock.now)
+        }
     }
 
     func act(_ action: TimerAction, for user: UserRecord) async throws -> TimerRecord {
@@ -75,7 +102,9 @@ struct FocusService: Sendable {
         }
         guard errors.isEmpty else { throw AppError.validation(errors) }
         let submission = SessionSubmission(sessionID: trimmedID, start: start, end: end, timezone: zone, taskID: taskID)
-        return try await database.acceptSession(userID: user.userID, submission, qualifySeconds: qualifySeconds, now: clock.now)
+        return try await Self.namingOpenTasks {
+            try await database.acceptSession(userID: user.userID, submission, qualifySeconds: qualifySeconds, now: clock.now)
+        }
     }
 
     /// Sessions start at the Unix epoch or later: older instants are typing mistakes, and

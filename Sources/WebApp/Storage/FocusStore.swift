@@ -22,6 +22,8 @@ extension AppDatabase {
     enum FocusConflict: Error, Equatable {
         case timerAlreadyRunning
         case sessionIDReused
+        /// The named task is missing, not the user's, or done (one answer for all three).
+        case taskNotOpen
     }
 
     enum SessionOutcome: Sendable {
@@ -167,7 +169,7 @@ extension AppDatabase {
     private static func requireOpenTask(_ db: Database, taskID: Int64, userID: Int64) throws {
         let status = try String.fetchOne(db, sql: "SELECT status FROM tasks WHERE id = ? AND user_id = ?", arguments: [taskID, userID])
         guard let status, status != TaskStatus.done.rawValue else {
-            throw AppError.validation("task_id", "must be one of your open tasks")
+            throw FocusConflict.taskNotOpen
         }
     }
 }

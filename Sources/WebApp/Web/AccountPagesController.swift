@@ -16,10 +16,11 @@ struct AccountPagesController: Sendable {
         router.post("settings") { request, context in
             let form = try await FormData.read(request, context: context)
             do {
+                var problems = FieldErrors()
                 let change = SettingsChange(
-                    focusMinutes: try Self.number(form, "focus_minutes"), shortBreakMinutes: try Self.number(form, "short_break_minutes"),
-                    longBreakMinutes: try Self.number(form, "long_break_minutes"), longBreakEvery: try Self.number(form, "long_break_every"))
-                let updated = try await accounts.updateProfile(user: context.user, timezone: form["timezone"] ?? "", settings: change)
+                    focusMinutes: Self.number(form, "focus_minutes", &problems), shortBreakMinutes: Self.number(form, "short_break_minutes", &problems),
+                    longBreakMinutes: Self.number(form, "long_break_minutes", &problems), longBreakEvery: Self.number(form, "long_break_every", &problems))
+                let updated = try await accounts.updateProfile(user: context.user, timezone: form["timezone"] ?? "", settings: change, known: problems)
                 if !context.isHXRequest { return WebResponse.redirect(to: "/settings", context: context) }
                 return try views.page("pages/settings", fragments: ["profile_form"], settingsValues(profile: Self.profileValues(updated), saved: true, fields: [:]), context: context)
             } catch let error as AppError where error.fields != nil {
@@ -56,7 +57,7 @@ struct AccountPagesController: Sendable {
 
     /// After a password change every session ends; this browser gets a fresh one.
     private func signedInAgain(_ context: AuthenticatedContext) async throws -> Response {
-        guard let user = try await accounts.database.user(id: context.user.userID) else { throw AppError.notAuthenticated }
+        guard let user = try await accounts.user(id: context.user.userID) else { throw AppError.notAuthenticated }
         var response = WebResponse.redirect(to: "/settings", context: context)
         response.setCookie(session.sessionCookie(try await accounts.tokens.accessToken(for: user)))
         return response
@@ -80,10 +81,13 @@ struct AccountPagesController: Sendable {
         ]
     }
 
-    /// A whole number from a form field; empty means unchanged.
-    private static func number(_ form: FormData, _ name: String) throws(AppError) -> Int? {
+    /// A whole number from a form field; empty means unchanged; anything else is noted.
+    private static func number(_ form: FormData, _ name: String, _ problems: inout FieldErrors) -> Int? {
         guard let raw = form[name]?.trimmingWhitespace, !raw.isEmpty else { return nil }
-        guard let value = Int(raw) else { throw AppError.validation(name, "must be a whole number") }
+        guard let value = Int(raw) else {
+            problems[name] = "must be a whole number"
+            return nil
+        }
         return value
     }
 }

@@ -8,8 +8,7 @@ enum FocusPanels {
         let settings = user.timerSettings
         let next = dashboard.timer.next
         let kinds: [TemplateValue] = TimerKind.allCases.map { kind in
-            let minutes = kind == .focus ? settings.focusMinutes : kind == .shortBreak ? settings.shortBreakMinutes : settings.longBreakMinutes
-            return ["value": .string(kind.rawValue), "label": .string(kind.label), "minutes": .int(minutes), "suggested": .bool(kind == next.kind)]
+            ["value": .string(kind.rawValue), "label": .string(kind.label), "minutes": .int(settings.minutes(for: kind)), "suggested": .bool(kind == next.kind)]
         }
         return [
             "timer": dashboard.timer.live.map { timerValues($0, openTasks: dashboard.snapshot.openTasks, now: now) } ?? .null,

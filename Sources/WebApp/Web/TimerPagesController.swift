@@ -16,7 +16,7 @@ struct TimerPagesController: Sendable {
             let running = FormData(query: request)["running"].flatMap(Int64.init)
             let dashboard = try await focus.dashboard(for: context.user)
             let ended = running != nil && dashboard.timer.live?.id != running
-            return try await panels(dashboard, context: context, completed: ended ? try await lastCompleted(context.user) : nil)
+            return try await panels(dashboard, context: context, completed: ended ? try await focus.lastTimer(of: context.user) : nil)
         }
         router.post("timer/start") { request, context in
             let form = try await FormData.read(request, context: context)
@@ -49,7 +49,7 @@ struct TimerPagesController: Sendable {
     /// The timer panel, with the progress panel and header stats out of band; a completed timer also triggers `timer-completed` for the page's
     /// notification and sound.
     private func panels(_ dashboard: FocusService.Dashboard, context: AuthenticatedContext, completed: TimerRecord?) async throws -> Response {
-        let user = try await focus.database.user(id: context.user.userID) ?? context.user
+        let user = try await focus.current(context.user)
         var values = FocusPanels.values(dashboard, user: user, now: focus.clock.now)
         values["user"] = AccountPagesController.userValues(user)
         values["oob"] = false
@@ -61,9 +61,5 @@ struct TimerPagesController: Sendable {
             response.headers[.hxTrigger] = #"{"timer-completed":{"kind":"\#(completed.kind.rawValue)"}}"#
         }
         return response
-    }
-
-    private func lastCompleted(_ user: UserRecord) async throws -> TimerRecord? {
-        try await focus.database.lastTimer(userID: user.userID)
     }
 }
