@@ -51,7 +51,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            resources: [.copy("Views"), .copy("Resources/openapi.json")]
+            resources: [.copy("Views"), .copy("Resources/openapi")]
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),

@@ -1,7 +1,7 @@
 /// What a password must be: 8–256 characters, not the username, not a common password.
 public enum PasswordPolicy {
     public static func validate(_ password: String, username: String, field: String = "password") throws(FieldErrors) {
-        guard (8...256).contains(password.count) else {
+        guard (8...256).contains(password.length) else {
             throw FieldErrors([field: "must be 8 to 256 characters"])
         }
         guard password.lowercased() != username.lowercased() else {

@@ -37,19 +37,33 @@ public struct TimerSettings: Equatable, Sendable, Codable {
     }
 }
 
-/// An IANA time zone name such as `Europe/Berlin`.
+/// An IANA time zone name such as `Europe/Berlin`, exactly as given: one of the system
+/// time zone database's region names, or `UTC` / `GMT`. ``known`` is the whole list, so the
+/// OpenAPI document can declare it as an enum.
 public struct TimeZoneName: Equatable, Sendable {
     public let identifier: String
 
     public init(_ raw: String, field: String = "timezone") throws(FieldErrors) {
-        let trimmed = raw.trimmingWhitespace
-        guard !trimmed.isEmpty, trimmed.count <= 64, TimeZone(identifier: trimmed) != nil,
-            trimmed.contains("/") || trimmed == "UTC" || trimmed == "GMT"
-        else {
+        guard Self.known.contains(raw) else {
             throw FieldErrors([field: "must be an IANA time zone such as Europe/Berlin"])
         }
-        identifier = trimmed
+        identifier = raw
     }
+
+    public static let known: Set<String> = {
+        var names = Set(TimeZone.knownTimeZoneIdentifiers)
+        // Foundation's list lacks current names (`Asia/Kolkata`); the system database has them.
+        let database = "/usr/share/zoneinfo"
+        if let files = FileManager.default.enumerator(atPath: database) {
+            for case let file as String in files where file.contains("/") && !file.hasPrefix("posix/") && !file.hasPrefix("right/") {
+                names.insert(file)
+            }
+        }
+        return Set(names.filter { name in
+            name.contains("/") && !name.hasPrefix("Etc/") && name.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || "/_-+0123456789".unicodeScalars.contains($0) }
+                && TimeZone(identifier: name) != nil
+        }).union(["UTC", "GMT"])
+    }()
 
     public static let utc = try! TimeZoneName("UTC")  // safe: a literal known to be valid
 }

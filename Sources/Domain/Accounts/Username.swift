@@ -1,16 +1,16 @@
-/// A username: 3–32 of `[A-Za-z0-9_.-]`. Uniqueness ignores case (the database enforces it).
+/// A username: 3–32 of `[A-Za-z0-9_.-]`, exactly as given (forms trim what people type
+/// before it gets here). Uniqueness ignores case (the database enforces it).
 public struct Username: Equatable, Sendable, CustomStringConvertible {
     public let value: String
 
     public init(_ raw: String) throws(FieldErrors) {
-        let trimmed = raw.trimmingWhitespace
-        guard (3...32).contains(trimmed.count) else {
+        guard (3...32).contains(raw.unicodeScalars.count) else {
             throw FieldErrors(["username": "must be 3 to 32 characters"])
         }
-        guard trimmed.unicodeScalars.allSatisfy(Self.isAllowed) else {
+        guard raw.unicodeScalars.allSatisfy(Self.isAllowed) else {
             throw FieldErrors(["username": "may only contain letters, digits, '_', '.' and '-'"])
         }
-        value = trimmed
+        value = raw
     }
 
     public var description: String { value }
@@ -23,9 +23,3 @@ public struct Username: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-extension String {
-    /// The string without leading and trailing white space.
-    public var trimmingWhitespace: String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-    }
-}

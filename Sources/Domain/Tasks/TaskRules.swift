@@ -21,8 +21,9 @@ public enum TaskStatus: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// The fields of a task a user writes, validated: title 1–200 characters (trimmed),
-/// description up to 5000, estimate 0–50 pomodoros or none.
+/// The fields of a task a user writes, validated: title up to 200 characters with at least
+/// one that is not white space (stored trimmed), description up to 5000, estimate 0–50
+/// pomodoros or none. Lengths count code points (``TextRules``).
 public struct TaskContent: Equatable, Sendable {
     public let title: String
     public let description: String
@@ -33,10 +34,10 @@ public struct TaskContent: Equatable, Sendable {
         let trimmed = title.trimmingWhitespace
         if trimmed.isEmpty {
             errors["title"] = "must not be empty"
-        } else if trimmed.count > 200 {
+        } else if title.length > 200 {
             errors["title"] = "must be at most 200 characters"
         }
-        if description.count > 5000 { errors["description"] = "must be at most 5000 characters" }
+        if description.length > 5000 { errors["description"] = "must be at most 5000 characters" }
         if let estimatePomodoros, !(0...50).contains(estimatePomodoros) {
             errors["estimate_pomodoros"] = "must be 0 to 50"
         }

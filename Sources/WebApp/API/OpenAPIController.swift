@@ -1,19 +1,55 @@
 import Foundation
 import Hummingbird
 
-/// `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of the JSON API, public, read
-/// once at start-up from the bundled `openapi.json`. `OpenAPITests` prove it lists
+/// `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of the JSON API, public. It is
+/// kept as one file per feature (`Resources/openapi/*.json`: `base.json` holds the
+/// document's head and shared parts, each other file its feature's paths and schemas)
+/// so features do not all edit one file; they are merged once at start-up, and a name
+/// defined twice stops the server. `OpenAPITests` prove the merged document lists
 /// exactly the routes the router has and that its main shapes are the ones the API sends.
 struct OpenAPIController: Sendable {
     let document: ByteBuffer
 
-    struct Missing: Error, CustomStringConvertible {
-        var description: String { "the bundled openapi.json is missing" }
+    struct Invalid: Error, CustomStringConvertible {
+        let description: String
     }
 
     static func bundled() throws -> OpenAPIController {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json") else { throw Missing() }
-        return OpenAPIController(document: ByteBuffer(data: try Data(contentsOf: url)))
+        guard let folder = Bundle.module.url(forResource: "openapi", withExtension: nil) else { throw Invalid(description: "the bundled openapi folder is missing") }
+        return OpenAPIController(document: ByteBuffer(data: try merged(folder: folder)))
+    }
+
+    /// `base.json` with every other file's `paths` and `components` added to it.
+    static func merged(folder: URL) throws -> Data {
+        func object(_ url: URL) throws -> [String: Any] {
+            guard let value = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
+                throw Invalid(description: "\(url.lastPathComponent) is not a JSON object")
+            }
+            return value
+        }
+        var document = try object(folder.appendingPathComponent("base.json"))
+        let parts = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" && $0.lastPathComponent != "base.json" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        for part in parts {
+            let feature = try object(part)
+            document["paths"] = try add(feature["paths"], to: document["paths"], what: "path", file: part)
+            var components = document["components"] as? [String: Any] ?? [:]
+            for (kind, entries) in feature["components"] as? [String: Any] ?? [:] {
+                components[kind] = try add(entries, to: components[kind], what: "components.\(kind) entry", file: part)
+            }
+            document["components"] = components
+        }
+        return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    private static func add(_ entries: Any?, to existing: Any?, what: String, file: URL) throws -> [String: Any] {
+        var result = existing as? [String: Any] ?? [:]
+        for (name, value) in entries as? [String: Any] ?? [:] {
+            guard result[name] == nil else { throw Invalid(description: "\(file.lastPathComponent) defines the \(what) \(name) again") }
+            result[name] = value
+        }
+        return result
     }
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {

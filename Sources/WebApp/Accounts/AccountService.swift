@@ -39,7 +39,7 @@ struct AccountService: Sendable {
         do { username = try Username(rawUsername) } catch { errors = errors.merging(error) }
         do { try PasswordPolicy.validate(password, username: rawUsername.trimmingWhitespace) } catch { errors = errors.merging(error) }
         var timezone = TimeZoneName.utc
-        if let rawTimezone, !rawTimezone.trimmingWhitespace.isEmpty {
+        if let rawTimezone {
             do { timezone = try TimeZoneName(rawTimezone) } catch { errors = errors.merging(error) }
         }
         guard errors.isEmpty, let username else { throw AppError.validation(errors) }

@@ -88,7 +88,7 @@ struct FocusService: Sendable {
     func submit(for user: UserRecord, sessionID: String, start: Date, end: Date, timezone: String?, taskID: Int64?) async throws -> AppDatabase.SessionOutcome {
         var errors = FieldErrors()
         let trimmedID = sessionID.trimmingWhitespace
-        if trimmedID.isEmpty || trimmedID.count > 128 { errors["session_id"] = "must be 1 to 128 characters" }
+        if trimmedID.isEmpty || sessionID.length > 128 { errors["session_id"] = "must be 1 to 128 characters, not all white space" }
         if end <= start {
             errors["end_time"] = "must be after start_time"
         } else if end.timeIntervalSince(start) > 86_400 {

@@ -20,7 +20,7 @@ struct AccountPagesController: Sendable {
                 let change = SettingsChange(
                     focusMinutes: Self.number(form, "focus_minutes", &problems), shortBreakMinutes: Self.number(form, "short_break_minutes", &problems),
                     longBreakMinutes: Self.number(form, "long_break_minutes", &problems), longBreakEvery: Self.number(form, "long_break_every", &problems))
-                let updated = try await accounts.updateProfile(user: context.user, timezone: form["timezone"] ?? "", settings: change, known: problems)
+                let updated = try await accounts.updateProfile(user: context.user, timezone: (form["timezone"] ?? "").trimmingWhitespace, settings: change, known: problems)
                 if !context.isHXRequest { return WebResponse.redirect(to: "/settings", context: context) }
                 return try views.page("pages/settings", fragments: ["profile_form"], settingsValues(profile: Self.profileValues(updated), saved: true, fields: [:]), context: context)
             } catch let error as AppError where error.fields != nil {

@@ -39,8 +39,9 @@ struct AuthPagesController: Sendable {
         }
         router.post("signup") { request, context in
             let form = try await FormData.read(request, context: context)
-            let username = form["username"] ?? ""
-            let timezone = form["timezone"] ?? "UTC"
+            let username = (form["username"] ?? "").trimmingWhitespace
+            let typedZone = (form["timezone"] ?? "").trimmingWhitespace
+            let timezone = typedZone.isEmpty ? "UTC" : typedZone
             do {
                 try accounts.admit(ip: context.clientIP)
                 let user = try await accounts.signup(username: username, password: form["password"] ?? "", timezone: timezone)
