@@ -1,8 +1,12 @@
 # FocusQuest — the two commands that matter: `make run` and `make test`.
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev pkg-config
-BROWSER_PACKAGES := chromium chromium-driver
-PYTHON ?= python3
+BROWSER_PACKAGES := chromium chromium-driver python3-venv
+## Test tools live in a virtual environment of their own (a stock Debian's system Python
+## refuses pip installs: PEP 668).
+VENV := .build/venv
+PYTHON := $(VENV)/bin/python
+TEST_PYTHON_PACKAGES := selenium pytest openapi-spec-validator schemathesis
 SWIFT_BUILD_FLAGS ?=
 
 .PHONY: run test build system-deps browser-deps apt-install e2e bench bench-templates
@@ -11,10 +15,12 @@ SWIFT_BUILD_FLAGS ?=
 system-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(SYSTEM_PACKAGES)"
 
-## Headless Chromium, its driver and Selenium for the browser tests (and an OpenAPI validator).
+## Headless Chromium and its driver, and in $(VENV) Selenium, pytest, an OpenAPI
+## validator and Schemathesis for the browser and API tests.
 browser-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BROWSER_PACKAGES)"
-	@$(PYTHON) -c "import selenium, pytest, openapi_spec_validator" 2>/dev/null || $(PYTHON) -m pip install -q selenium pytest openapi-spec-validator
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	@$(PYTHON) -c "import selenium, pytest, openapi_spec_validator, schemathesis" 2>/dev/null || $(PYTHON) -m pip install -q $(TEST_PYTHON_PACKAGES)
 
 apt-install:
 	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -36,7 +42,8 @@ test: system-deps browser-deps
 	swift test $(SWIFT_BUILD_FLAGS)
 	$(MAKE) --no-print-directory e2e
 
-## Browser flows in headless Chromium against a real server (screenshots in .build/e2e-screenshots).
+## Browser flows in headless Chromium against a real server (screenshots in .build/e2e-screenshots),
+## the OpenAPI document's validation and Schemathesis against a live server (output in .build/api-fuzz.txt).
 e2e: browser-deps
 	swift build $(SWIFT_BUILD_FLAGS) --product focusquest
 	$(PYTHON) -m pytest -q Tests/e2e

@@ -110,6 +110,8 @@ import Testing
             let page = try await client.execute(uri: "/dashboard", method: .delete)
             #expect(page.status == .methodNotAllowed && page.headers[.allow] == "GET, HEAD")
             #expect(try await client.execute(uri: "/api/v1/nothing-here", method: .put).status == .notFound)
+            let literal = try await client.api(.delete, "/api/v1/friends/requests", token: ada.access)
+            #expect(literal.headers[.allow] == "POST", "a literal component wins over a capture, as in the router")
         }
     }
 

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -115,5 +116,42 @@ import Testing
             let error = try await client.api(.get, "/api/v1/tasks/999", token: ada).json()
             try expectShape("Error", error)
         }
+    }
+
+    /// The rules the server checks with its own code appear in the document as the same
+    /// rules: white space, time zones, and the bounds of the main fields.
+    @Test func itDeclaresTheRulesTheServerEnforces() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let document = try await document(client)
+            let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+            #expect(Set(schemas["TimeZoneName"]?["enum"] as? [String] ?? []) == TimeZoneName.known)
+            let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+            func properties(_ path: String, _ method: String) -> [String: [String: Any]] {
+                let body = paths[path]?[method]?["requestBody"] as? [String: Any]
+                let schema = ((body?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
+                return schema?["properties"] as? [String: [String: Any]] ?? [:]
+            }
+            let task = properties("/api/v1/tasks", "post")
+            #expect(task["title"]?["pattern"] as? String == "[^" + TextRules.whitespaceClass + "]", "the server's white space, character for character")
+            #expect(task["title"]?["maxLength"] as? Int == 200 && task["description"]?["maxLength"] as? Int == 5000)
+            let signup = properties("/api/v1/auth/signup", "post")
+            #expect(signup["username"]?["pattern"] as? String == "^[A-Za-z0-9_.-]{3,32}$")
+            #expect(signup["password"]?["minLength"] as? Int == 8 && signup["password"]?["maxLength"] as? Int == 256)
+            #expect(properties("/api/v1/timer/start", "post")["minutes"]?["maximum"] as? Int == 180)
+            let settings = properties("/api/v1/me", "patch")["settings"]?["properties"] as? [String: [String: Any]]
+            #expect(settings?["long_break_every"]?["maximum"] as? Int == 12)
+        }
+    }
+
+    @Test func aFeatureFileCannotDefineANameTwice() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-openapi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try #"{"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"Error": {}}}}"#.write(to: folder.appendingPathComponent("base.json"), atomically: true, encoding: .utf8)
+        try #"{"paths": {"/a": {}}, "components": {"schemas": {"A": {}}}}"#.write(to: folder.appendingPathComponent("one.json"), atomically: true, encoding: .utf8)
+        let merged = try JSONSerialization.jsonObject(with: OpenAPIController.merged(folder: folder)) as? [String: Any]
+        #expect((merged?["paths"] as? [String: Any])?.keys.sorted() == ["/a"])
+        try #"{"paths": {"/a": {}}}"#.write(to: folder.appendingPathComponent("two.json"), atomically: true, encoding: .utf8)
+        #expect(throws: OpenAPIController.Invalid.self) { try OpenAPIController.merged(folder: folder) }
     }
 }

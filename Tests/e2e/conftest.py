@@ -1,5 +1,6 @@
 """Browser tests: a real FocusQuest server on a free loopback port, driven by headless
 Chromium through Selenium. Screenshots go to .build/e2e-screenshots (ignored by git)."""
+import contextlib
 import os
 import socket
 import subprocess
@@ -22,16 +23,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server():
+@contextlib.contextmanager
+def running_server(data, admin=None):
+    """A server of its own over a fresh database in `data`; `admin`: (username, password)
+    of an admin account created first with `focusquest create-admin`."""
     binary = os.environ.get("FOCUSQUEST_BIN", str(ROOT / ".build" / "debug" / "focusquest"))
-    data = tempfile.mkdtemp(prefix="fq-e2e-")
+    data = str(data)
     port = free_port()
     env = dict(os.environ, APP_ENV="test", PORT=str(port), HOST="127.0.0.1",
                DATABASE_PATH=os.path.join(data, "focusquest.sqlite"),
                JWT_SECRET="e2e-secret-that-is-long-enough-for-hs256",
                ARGON2_MEMORY_KIB="4096", ARGON2_ITERATIONS="1", PUBLIC_DIR=str(ROOT / "Public"),
                AUTH_REQUESTS_PER_IP="10000", LOG_LEVEL="info")
+    if admin:
+        subprocess.run([binary, "create-admin", "--username", admin[0]], env=env, input=admin[1] + "\n",
+                       text=True, check=True, capture_output=True)
     log = open(os.path.join(data, "server.log"), "w")
     process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -51,6 +57,11 @@ def server():
     log.close()
     assert '"msg":"stopped"' in open(log.name).read(), "the server closes the database and says so"
 
+
+@pytest.fixture(scope="session")
+def server():
+    with running_server(tempfile.mkdtemp(prefix="fq-e2e-")) as base:
+        yield base
 
 
 def make_driver(javascript=True, width=1280, height=900, phone=False):

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Hummingbird
 
@@ -5,7 +6,9 @@ import Hummingbird
 /// kept as one file per feature (`Resources/openapi/*.json`: `base.json` holds the
 /// document's head and shared parts, each other file its feature's paths and schemas)
 /// so features do not all edit one file; they are merged once at start-up, and a name
-/// defined twice stops the server. `OpenAPITests` prove the merged document lists
+/// defined twice stops the server. Schemas whose content comes from the server's own
+/// rules are added then too (``generatedSchemas``: the time zones it accepts, from the
+/// same list it checks against). `OpenAPITests` prove the merged document lists
 /// exactly the routes the router has and that its main shapes are the ones the API sends.
 struct OpenAPIController: Sendable {
     let document: ByteBuffer
@@ -16,11 +19,21 @@ struct OpenAPIController: Sendable {
 
     static func bundled() throws -> OpenAPIController {
         guard let folder = Bundle.module.url(forResource: "openapi", withExtension: nil) else { throw Invalid(description: "the bundled openapi folder is missing") }
-        return OpenAPIController(document: ByteBuffer(data: try merged(folder: folder)))
+        return OpenAPIController(document: ByteBuffer(data: try merged(folder: folder, generated: generatedSchemas)))
     }
 
-    /// `base.json` with every other file's `paths` and `components` added to it.
-    static func merged(folder: URL) throws -> Data {
+    static var generatedSchemas: [String: Any] {
+        [
+            "TimeZoneName": [
+                "type": "string", "enum": TimeZoneName.known.sorted(),
+                "description": "An IANA time zone name from the server's time zone database, or UTC / GMT",
+            ]
+        ]
+    }
+
+    /// `base.json` with every other file's `paths` and `components`, and the `generated`
+    /// schemas, added to it.
+    static func merged(folder: URL, generated: [String: Any] = [:]) throws -> Data {
         func object(_ url: URL) throws -> [String: Any] {
             guard let value = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] else {
                 throw Invalid(description: "\(url.lastPathComponent) is not a JSON object")
@@ -28,6 +41,9 @@ struct OpenAPIController: Sendable {
             return value
         }
         var document = try object(folder.appendingPathComponent("base.json"))
+        var components = document["components"] as? [String: Any] ?? [:]
+        components["schemas"] = try add(generated, to: components["schemas"], what: "schema", file: folder)
+        document["components"] = components
         let parts = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" && $0.lastPathComponent != "base.json" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }

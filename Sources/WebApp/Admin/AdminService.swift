@@ -21,6 +21,10 @@ struct AdminService: Sendable {
         var page = 1
 
         /// `sort` like `-created`; an unknown sort or a bad page is a 422 naming it.
+        /// Far beyond any real overview (50 users a page), and the page's offset stays a
+        /// small number.
+        static let maxPage = 1_000_000
+
         init(search: String?, sort: String?, page: String?) throws(AppError) {
             var errors = FieldErrors()
             self.search = (search ?? "").trimmingWhitespace
@@ -34,7 +38,7 @@ struct AdminService: Sendable {
                 }
             }
             if let page, !page.isEmpty {
-                if let number = Int(page), number >= 1 { self.page = number } else { errors["page"] = "must be a whole number from 1" }
+                if let number = Int(page), (1...Self.maxPage).contains(number) { self.page = number } else { errors["page"] = "must be a whole number from 1 to \(Self.maxPage)" }
             }
             guard errors.isEmpty else { throw AppError.validation(errors) }
         }

@@ -10,17 +10,29 @@ final class RouteMethods: Sendable {
         self.routes.withLock { $0 = routes.map { (path: $0.0, method: $0.1) } }
     }
 
-    /// The methods of the routes whose pattern matches `path`, in a stable order.
+    /// The methods of the route pattern the router would choose for `path`, in a stable
+    /// order. Like the router, a literal component wins over a capture at the same place
+    /// (`/friends/requests` is not `/friends/:id`).
     func allowed(for path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         let methods = routes.withLock { routes in
-            routes.filter { route in
+            let matching = routes.filter { route in
                 route.path.components.count == parts.count && zip(route.path.components, parts).allSatisfy { $0 ~= $1 }
-            }.map(\.method)
+            }
+            guard let best = matching.map({ Self.literals(in: $0.path) }).max(by: { $0.lexicographicallyPrecedes($1) }) else { return [HTTPRequest.Method]() }
+            return matching.filter { Self.literals(in: $0.path) == best }.map(\.method)
         }
         // HEAD is answered wherever GET is (the router generates it when it is built).
         let names = Set(methods.map(\.rawValue) + (methods.contains(.get) ? ["HEAD"] : []))
         return names.sorted().compactMap { HTTPRequest.Method($0) }
+    }
+}
+
+extension RouteMethods {
+    /// 1 for each literal component, 0 for a capture or wildcard: compared in order, the
+    /// larger is the more specific pattern.
+    fileprivate static func literals(in path: RouterPath) -> [Int] {
+        path.components.map { $0 == $0.description ? 1 : 0 }
     }
 }
 
