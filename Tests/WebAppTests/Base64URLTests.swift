@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 
 @Suite struct Base64URLTests {
     @Test func encodesLikeFoundationWithoutPaddingAndDecodesBack() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom(seed: 2026)  // seeded: a failure reproduces
         for length in 0..<200 {
             let bytes = (0..<length).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
             let expected = Data(bytes).base64EncodedString()

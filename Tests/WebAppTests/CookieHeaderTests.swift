@@ -1,3 +1,4 @@
+import Domain
 import Hummingbird
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
 
     /// Against Hummingbird's own parser, on random headers of token-like cookies.
     @Test func agreesWithHummingbird() {
-        var random = SystemRandomNumberGenerator()
+        var random = SeededRandom(seed: 2026)  // seeded: a failure reproduces
         let names = ["fq_session", "fq_csrf", "a", "fq_session2", "x-fq_csrf"]
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         for _ in 0..<500 {

@@ -31,27 +31,28 @@ enum UserCounters {
             let ada = try await client.apiSignup("ada")
             let bob = try await client.apiSignup("bob")
             var random = SeededRandom(seed: seed)
-            var ids: [Int64] = []
+            var ids: [Int64: [Int64]] = [:]  // each owner's tasks: every change below must succeed
             let database = app.services.database
             for step in 0..<120 {
                 let owner = Bool.random(using: &random) ? ada : bob
                 let userID = Int64(owner.id)
                 let choice = Int.random(in: 0..<10, using: &random)
-                switch ids.isEmpty ? 0 : choice {
+                let own = ids[userID, default: []]
+                switch own.isEmpty ? 0 : choice {
                 case 0..<3:
                     let status = TaskStatus.allCases.randomElement(using: &random)!  // safe: three cases
                     let task = try await app.services.tasks.create(userID: userID, title: "t\(step)", description: nil, status: status.rawValue, estimate: nil)
-                    ids.append(task.taskID)
+                    ids[userID, default: []].append(task.taskID)
                 case 3..<6:
-                    let id = ids.randomElement(using: &random)!  // safe: not empty here
+                    let id = own.randomElement(using: &random)!  // safe: not empty here
                     let status = TaskStatus.allCases.randomElement(using: &random)!  // safe: three cases
-                    _ = try? await app.services.tasks.update(id, userID: userID, title: nil, description: nil, status: status.rawValue, estimate: nil)
+                    _ = try await app.services.tasks.update(id, userID: userID, title: nil, description: nil, status: status.rawValue, estimate: nil)
                 case 6:
-                    let id = ids.randomElement(using: &random)!  // safe: not empty here
-                    _ = try? await app.services.tasks.update(id, userID: userID, title: "renamed \(step)", description: nil, status: nil, estimate: nil)
+                    let id = own.randomElement(using: &random)!  // safe: not empty here
+                    _ = try await app.services.tasks.update(id, userID: userID, title: "renamed \(step)", description: nil, status: nil, estimate: nil)
                 case 7:
-                    let id = ids.remove(at: Int.random(in: 0..<ids.count, using: &random))
-                    try? await app.services.tasks.delete(id, userID: userID)
+                    let id = ids[userID, default: []].remove(at: Int.random(in: 0..<own.count, using: &random))
+                    try await app.services.tasks.delete(id, userID: userID)
                 default:
                     let end = app.clock.now.addingTimeInterval(-Double(Int.random(in: 0...400_000, using: &random)))
                     let start = end.addingTimeInterval(-Double(Int.random(in: 60...7_200, using: &random)))

@@ -225,6 +225,14 @@ enum Migrations {
                 UPDATE users SET xp = (SELECT COALESCE(SUM(amount), 0) FROM xp_ledger WHERE xp_ledger.user_id = users.id);
                 """)
         }
+        // Deleting a task sets the task of its sessions and timers to NULL: without an
+        // index on those columns each delete scanned every user's sessions and timers.
+        migrator.registerMigration("v10-task-references") { db in
+            try db.execute(sql: """
+                CREATE INDEX focus_sessions_by_task ON focus_sessions(task_id);
+                CREATE INDEX timers_by_task ON timers(task_id);
+                """)
+        }
         return migrator
     }
 }
