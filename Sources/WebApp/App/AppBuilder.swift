@@ -17,7 +17,7 @@ struct AppServices: Sendable {
     let suggestions: SuggestService
     let openAPI: OpenAPIController
     let views: Views
-    let metrics = Metrics()
+    let started = Date()
     let connections: ConnectionGuard
     let logger: Logger
 
@@ -57,11 +57,13 @@ enum AppRouter {
         let methods = RouteMethods()
         let errors = ErrorRenderer(views: services.views, logger: services.logger)
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: RequestLogMiddleware(logger: services.logger, errors: errors, metrics: services.metrics))
+        PrometheusMetrics.bootstrap()
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestLogMiddleware(logger: services.logger, errors: errors))
         router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
         router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: FileMiddleware(services.config.publicDirectory, urlBasePath: "/", searchForIndexHtml: false))
-        HealthController(database: services.database, metrics: services.metrics, metricsToken: services.config.metricsToken).addRoutes(to: router)
+        HealthController(database: services.database, metricsToken: services.config.metricsToken, started: services.started).addRoutes(to: router)
 
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts))
         let authenticatedAPI = api.group(context: AuthenticatedContext.self)

@@ -6,8 +6,15 @@ import Hummingbird
 /// for `Authorization: Bearer $METRICS_TOKEN` when that is set.
 struct HealthController: Sendable {
     let database: AppDatabase
-    let metrics: Metrics
     let metricsToken: String?
+    let started: Date
+    private let gauges = SiteGauges()
+
+    init(database: AppDatabase, metricsToken: String?, started: Date) {
+        self.database = database
+        self.metricsToken = metricsToken
+        self.started = started
+    }
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("health") { _, _ in
@@ -26,24 +33,22 @@ struct HealthController: Sendable {
                     return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer", .cacheControl: "no-store"])
                 }
             }
-            let text = metrics.exposition(gauges: try gauges())
+            try readGauges()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(string: text)))
+                body: .init(byteBuffer: ByteBuffer(bytes: PrometheusMetrics.registry.emitToBuffer())))
         }
     }
 
     /// Site totals (one statement over `users`), memory and uptime, read at scrape time.
-    private func gauges() throws -> [Metrics.Gauge] {
+    private func readGauges() throws {
         let totals = try database.siteTotals(activeSince: Date().addingTimeInterval(-7 * 86_400))
-        return [
-            .init(name: "focusquest_users", help: "Accounts.", value: Double(totals.users)),
-            .init(name: "focusquest_users_active_7d", help: "Accounts active in the last 7 days.", value: Double(totals.active7d)),
-            .init(name: "focusquest_tasks", help: "Tasks of all users.", value: Double(totals.tasks)),
-            .init(name: "focusquest_focus_seconds", help: "Focus recorded by all users, all time.", value: totals.focusSeconds),
-            .init(name: "process_resident_memory_bytes", help: "Resident memory of the server.", value: Double(Self.residentBytes())),
-            .init(name: "focusquest_uptime_seconds", help: "Seconds since the server started.", value: Date().timeIntervalSince(metrics.started).rounded()),
-        ]
+        gauges.users.set(Int64(totals.users))
+        gauges.activeUsers.set(Int64(totals.active7d))
+        gauges.tasks.set(Int64(totals.tasks))
+        gauges.focusSeconds.set(totals.focusSeconds)
+        gauges.memory.set(Int64(Self.residentBytes()))
+        gauges.uptime.set(Date().timeIntervalSince(started).rounded())
     }
 
     /// From `/proc/self/statm` (pages); 0 where there is no such file.

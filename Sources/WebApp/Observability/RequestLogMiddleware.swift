@@ -6,12 +6,11 @@ import Synchronization
 
 /// Gives every request an id (from `X-Request-ID` when it is sane, else generated),
 /// echoes it back, writes one JSON log line per request with the route pattern,
-/// status, latency and user id, and counts it in ``Metrics``.
+/// status, latency and user id. (Counting is Hummingbird's `MetricsMiddleware`, outside it.)
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let logger: Logger
     let errors: ErrorRenderer
-    let metrics: Metrics
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -26,9 +25,6 @@ struct RequestLogMiddleware: RouterMiddleware {
         }
         response.headers[.xRequestID] = context.requestID
         let elapsed = ContinuousClock.now - start
-        metrics.observe(
-            method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         if logger.logLevel <= .info {
             logger.info("request", metadata: metadata(request, response, context, elapsed: elapsed))
         }
