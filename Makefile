@@ -9,7 +9,7 @@ PYTHON := $(VENV)/bin/python
 TEST_PYTHON_PACKAGES := selenium pytest openapi-spec-validator schemathesis
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test build system-deps browser-deps apt-install e2e bench bench-templates
+.PHONY: run test build system-deps browser-deps apt-install e2e bench bench-templates image-check
 
 ## Install the C libraries the build links against, when missing (Debian, as root).
 system-deps:
@@ -57,3 +57,10 @@ bench: system-deps
 ## The template engine against swift-mustache, Leaf, Stencil and a hand-written baseline.
 bench-templates:
 	cd Benchmarks && swift run -c release TemplateBenchmark
+
+## The Dockerfile's build checked without a Docker engine: a --static-swift-stdlib release
+## build whose shared libraries all come from the runtime stage's packages, started with
+## only the runtime stage's environment and files (not in `make test`: a release build).
+image-check: system-deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="sqlite3 curl"
+	scripts/image-check.sh
