@@ -37,7 +37,7 @@ def test_one_minute_timer_survives_a_reload_and_updates_the_page(server, browser
     wait(browser, lambda d: d.find_element(By.ID, "today-minutes").text.startswith("1"))
     assert_no_reload(browser)
     assert browser.execute_script("return window.__fqCompleted") == "focus"
-    assert re.search(r"\b26 XP\b", browser.find_element(By.ID, "user-stats").text), "1 minute + a full pomodoro"
+    assert re.search(r"\b2 XP\b", browser.find_element(By.ID, "user-stats").text), "1 minute + a full 1-minute pomodoro (+1 per planned minute)"
     assert today_cell_before == "heat-0"
     assert browser.find_elements(By.CSS_SELECTOR, "svg.heatmap rect")[-1].get_attribute("class") == "heat-1"
     today_bar = browser.find_elements(By.CSS_SELECTOR, "svg.bars rect")[-1]
