@@ -88,6 +88,8 @@ import Testing
             #expect(bad.status == .unprocessableContent)
             #expect(bad.text.contains("kept text") && bad.text.contains(#"value="99""#))
             #expect(bad.text.contains("Title must not be empty") && bad.text.contains("Estimate must be 0 to 50"))
+            let notANumber = try await browser.post("/tasks/1", ["title": " ", "description": "", "estimate_pomodoros": "three"], hx: true)
+            #expect(notANumber.text.contains("Title must not be empty") && notANumber.text.contains("Estimate must be a whole number"), "every problem at once")
 
             let saved = try await browser.post("/tasks/1", ["title": "Final", "description": "Line", "estimate_pomodoros": "2"], hx: true)
             #expect(saved.status == .ok)

@@ -81,7 +81,14 @@ struct DashboardController: Sendable {
             let form = try await FormData.read(request, context: context)
             let estimateText = (form["estimate_pomodoros"] ?? "").trimmingWhitespace
             do {
-                guard estimateText.isEmpty || Int(estimateText) != nil else { throw AppError.validation("estimate_pomodoros", "must be a whole number") }
+                guard estimateText.isEmpty || Int(estimateText) != nil else {
+                    // Name the other fields' problems in the same answer.
+                    var problems = FieldErrors(["estimate_pomodoros": "must be a whole number"])
+                    do throws(FieldErrors) { _ = try TaskContent(title: form["title"] ?? "", description: form["description"] ?? "", estimatePomodoros: nil) } catch {
+                        problems = problems.merging(error)
+                    }
+                    throw AppError.validation(problems)
+                }
                 let updated = try await tasks.update(
                     id, userID: context.user.userID, title: form["title"] ?? "", description: form["description"] ?? "", status: nil,
                     estimate: .some(Int(estimateText)))
