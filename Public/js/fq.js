@@ -8,7 +8,11 @@
 // "input changed delay:300ms", comma-separated), hx-confirm, hx-swap-oob, hx-push-url.
 // Headers sent: HX-Request, X-CSRF-Token (from <meta name="csrf-token">), HX-Current-URL.
 // Headers honoured: HX-Redirect, HX-Trigger (JSON object or event names), HX-Retarget,
-// HX-Reswap. Responses swap when 2xx or 422 (a form with its errors), or when retargeted.
+// HX-Reswap. Responses swap when 2xx, and errors too: the server answers a form's error
+// with the form and its message, any other error with HX-Retarget to the page's #flash
+// panel, so no error a person causes goes unseen; an error without a body, or no answer
+// at all, says so in #flash. A form sends the button that submitted it (name=value), and that
+// button's hx-confirm is asked first.
 (function () {
   "use strict";
   var VERBS = ["get", "post", "put", "patch", "delete"];
@@ -58,12 +62,24 @@
     return el.tagName === "FORM" ? el : el.closest("form");
   }
 
-  function collectParams(el) {
+  function collectParams(el, submitter) {
     var params = new URLSearchParams();
     var form = formFor(el);
     if (form) new FormData(form).forEach(function (value, key) { params.append(key, value); });
+    if (submitter && submitter.name && !params.has(submitter.name)) params.append(submitter.name, submitter.value);
     if (el.name && el.value !== undefined && !params.has(el.name)) params.append(el.name, el.value);
     return params;
+  }
+
+  function flash(message) {
+    var panel = document.getElementById("flash");
+    if (!panel) return;
+    panel.innerHTML = "";
+    var card = document.createElement("div");
+    card.className = "card error-page";
+    card.setAttribute("role", "alert");
+    card.textContent = message;
+    panel.appendChild(card);
   }
 
   function swap(target, html, style) {
@@ -108,10 +124,10 @@
     }
   }
 
-  function issue(el, verb) {
-    var confirmText = el.getAttribute("hx-confirm");
+  function issue(el, verb, submitter) {
+    var confirmText = (submitter && submitter.getAttribute("hx-confirm")) || el.getAttribute("hx-confirm");
     if (confirmText && !window.confirm(confirmText)) return;
-    var params = collectParams(el);
+    var params = collectParams(el, submitter);
     var url = verb.url;
     var init = {
       method: verb.method,
@@ -135,16 +151,17 @@
       var retarget = response.headers.get("HX-Retarget");
       var target = retarget ? document.querySelector(retarget) : resolveTarget(el, el.getAttribute("hx-target"));
       var style = (response.headers.get("HX-Reswap") || (retarget ? "innerHTML" : el.getAttribute("hx-swap")) || "innerHTML").split(" ")[0];
-      if (response.ok || response.status === 422 || retarget) {
+      if (response.ok || retarget || (response.status >= 400 && result.text)) {
         swap(target, result.text, style);
         var push = el.getAttribute("hx-push-url");
         if (push && response.ok) history.pushState({}, "", push === "true" ? url : push);
+      } else {
+        flash("Something went wrong on our side (" + response.status + "); the change may not have been saved. Try again in a moment.");
       }
       triggerFromHeader(response.headers.get("HX-Trigger"), el.isConnected ? el : document.body);
     }).catch(function () {
       el.classList.remove("hx-request");
-      var flash = document.getElementById("flash");
-      if (flash) flash.textContent = "Network problem: the change was not saved. Check your connection and try again.";
+      flash("Network problem: the change was not saved. Check your connection and try again.");
     });
   }
 
@@ -163,8 +180,9 @@
           if (trigger.event === "submit" || el.tagName === "A" || (el.tagName === "BUTTON" && formFor(el))) event.preventDefault();
           if (trigger.changed) { if (el.value === last) return; last = el.value; }
           if (timer) clearTimeout(timer);
-          if (trigger.delay) timer = setTimeout(function () { issue(el, verb); }, trigger.delay);
-          else issue(el, verb);
+          var submitter = event.submitter || null;
+          if (trigger.delay) timer = setTimeout(function () { issue(el, verb, submitter); }, trigger.delay);
+          else issue(el, verb, submitter);
         });
       });
     });

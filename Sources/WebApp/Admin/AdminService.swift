@@ -20,11 +20,14 @@ struct AdminService: Sendable {
         var descending = true
         var page = 1
 
-        /// `sort` like `-created`; an unknown sort or a bad page is a 422 naming it.
         /// Far beyond any real overview (50 users a page), and the page's offset stays a
         /// small number.
         static let maxPage = 1_000_000
 
+        /// The first page of all users, newest first.
+        init() {}
+
+        /// `sort` like `-created`; an unknown sort or a bad page is a 422 naming it.
         init(search: String?, sort: String?, page: String?) throws(AppError) {
             var errors = FieldErrors()
             self.search = (search ?? "").trimmingWhitespace
@@ -82,6 +85,12 @@ struct AdminService: Sendable {
         } catch AppDatabase.AdminConflict.lastAdmin {
             throw AppError(.conflict, "last_admin", "The last admin cannot lose the role.")
         }
+    }
+
+    /// One user's row as it is now.
+    func row(_ userID: Int64) async throws -> AdminUserRow {
+        guard let row = try await database.adminRow(userID: userID, since7d: since7d) else { throw AppError.notFound }
+        return row
     }
 
     /// The user's current streak as of their own today.

@@ -5,7 +5,9 @@ import Templates
 
 /// `/admin`: the user overview with search as you type, sorting and paging (fragment
 /// swaps that keep the URL shareable, plain links without JavaScript), and role and
-/// state changes that swap the row in place.
+/// state changes that swap the row in place. An action that fails shows its reason in
+/// the row it was meant for; without JavaScript the page comes back with the search,
+/// sort and page it was on (the row's form carries them).
 struct AdminPagesController: Sendable {
     let admin: AdminService
     let views: Views
@@ -20,21 +22,49 @@ struct AdminPagesController: Sendable {
         router.post("admin/users/:id") { request, context in
             let id = try PathID.parse(context, notFound: .notFound)
             let form = try await FormData.read(request, context: context)
-            let change: (isAdmin: Bool?, disabled: Bool?)
-            switch form["action"] {
-            case "promote": change = (true, nil)
-            case "demote": change = (false, nil)
-            case "disable": change = (nil, true)
-            case "enable": change = (nil, false)
-            default: throw AppError.validation("action", "must be promote, demote, disable or enable")
+            let back = (try? AdminService.Query(search: form["q"], sort: form["sort"], page: form["page"])) ?? AdminService.Query()
+            do {
+                let row = try await admin.update(id, by: context.admin, isAdmin: Self.change(form).isAdmin, disabled: Self.change(form).disabled)
+                guard context.isHXRequest else {
+                    return WebResponse.redirect(to: Self.url(q: back.search, sort: back.sortParameter, page: back.page), context: context)
+                }
+                return try rowFragment(row, back: back, error: nil, status: .ok, context: context)
+            } catch let error as AppError where error.status != .notFound {
+                guard context.isHXRequest else {
+                    let message = error.fields?.values.first.map { "Action \($0)." } ?? error.message
+                    return try views.page("pages/admin", status: error.status, values(try await admin.page(back), query: back, viewer: context.admin, failed: (id, message)), context: context)
+                }
+                let current = try await admin.row(id)
+                let message = error.fields?.values.first.map { "Action \($0)." } ?? error.message
+                return try rowFragment(current, back: back, error: message, status: error.status, context: context)
             }
-            let row = try await admin.update(id, by: context.admin, isAdmin: change.isAdmin, disabled: change.disabled)
-            guard context.isHXRequest else { return WebResponse.redirect(to: "/admin", context: context) }
-            return try views.fragments("pages/admin_row", ["admin_row"], ["row": Self.rowValues(row, viewer: context.admin, now: admin.clock.now)], context: context)
         }
     }
 
-    private func values(_ page: AdminService.Page, query: AdminService.Query, viewer: UserRecord) -> [String: TemplateValue] {
+    private static func change(_ form: FormData) throws(AppError) -> (isAdmin: Bool?, disabled: Bool?) {
+        switch form["action"] {
+        case "promote": (true, nil)
+        case "demote": (false, nil)
+        case "disable": (nil, true)
+        case "enable": (nil, false)
+        default: throw AppError.validation("action", "must be promote, demote, disable or enable")
+        }
+    }
+
+    private func rowFragment(
+        _ row: AdminUserRow, back: AdminService.Query, error: String?, status: HTTPResponse.Status, context: AdminContext
+    ) throws -> Response {
+        var values = Self.rowValues(row, viewer: context.admin, now: admin.clock.now)
+        if case .dictionary(var entries) = values {
+            entries["error"] = error.templateValue
+            values = .dictionary(entries)
+        }
+        return try views.fragments(
+            "pages/admin_row", ["admin_row"], status: status,
+            ["row": values, "q": .string(back.search), "sort": .string(back.sortParameter), "page": .int(back.page)], context: context)
+    }
+
+    private func values(_ page: AdminService.Page, query: AdminService.Query, viewer: UserRecord, failed: (id: Int64, message: String)? = nil) -> [String: TemplateValue] {
         let now = admin.clock.now
         let columns: [(AdminSort, String)] = [(.created, "Created"), (.lastActive, "Last active"), (.focus7d, "Focus 7 d"), (.xp, "Level")]
         let sortColumns: [TemplateValue] = columns.map { sort, label in
@@ -46,7 +76,14 @@ struct AdminPagesController: Sendable {
             ]
         }
         return [
-            "rows": .array(page.rows.map { Self.rowValues($0, viewer: viewer, now: now) }),
+            "rows": .array(page.rows.map { row in
+                var values = Self.rowValues(row, viewer: viewer, now: now)
+                if let failed, failed.id == row.user.userID, case .dictionary(var entries) = values {
+                    entries["error"] = .string(failed.message)
+                    values = .dictionary(entries)
+                }
+                return values
+            }),
             "totals": [
                 "users": .int(page.totals.users), "active_7d": .int(page.totals.active7d), "tasks": .int(page.totals.tasks),
                 "focus_hours": .double(page.totals.focusSeconds / 3600),
@@ -65,7 +102,7 @@ struct AdminPagesController: Sendable {
             "todo": .int(row.todo), "in_progress": .int(row.inProgress), "done": .int(row.done),
             "focus_7d": .int(Int(row.focusSeconds7d / 60)), "focus_total": .int(Int(row.focusSecondsTotal / 60)),
             "streak": .int(AdminService.currentStreak(row, now: now)), "level": .int(row.user.level), "xp": .int(row.user.xp),
-            "is_self": .bool(row.user.id == viewer.id),
+            "is_self": .bool(row.user.id == viewer.id), "error": .null,
         ]
     }
 
