@@ -49,6 +49,7 @@ import Testing
             #expect(done.text.contains(#"<p class="stat-value" id="current-streak">0<"#), "29 minutes do not qualify")
             #expect(done.text.contains("29 XP"), "an early finish earns its minutes, no pomodoro bonus")
             #expect(done.text.contains("Start short break"))
+            #expect(done.text.contains(#"<p class="notice" role="status">Focus recorded · 29 min · +29 XP</p>"#), "the page says what was counted")
             let illegal = try await browser.post("/timer/pause", hx: true)
             #expect(illegal.status == .conflict)
             #expect(illegal.headers[.hxRetarget] == "#flash")
@@ -67,8 +68,17 @@ import Testing
             #expect(panel.headers[.hxTrigger]?.contains("timer-completed") == true)
             #expect(!panel.text.contains("data-countdown"))
             #expect(panel.text.contains(#"id="today-minutes">1<"#))
+            #expect(panel.text.contains("Focus done · +2 XP"), "the open tab's countdown ended: said in the panel")
             let again = try await browser.get("/timer/panel", hx: true)
             #expect(again.headers[.hxTrigger] == nil)
+            #expect(!again.text.contains("Focus done"), "said once")
+
+            try await browser.post("/timer/start", ["kind": "focus", "minutes": "25"], hx: true)
+            app.clock.advance(by: 2 * 3600)
+            let returned = try await browser.get("/dashboard").text
+            #expect(returned.contains("While you were away: focus done · +50 XP"), "a closed tab's pomodoro is announced on return")
+            #expect(returned.contains("Level 1 · 52 XP"), "and the header counts it on the first page")
+            #expect(!(try await browser.get("/dashboard").text.contains("While you were away")), "said once")
         }
     }
 

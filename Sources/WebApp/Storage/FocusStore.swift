@@ -34,23 +34,24 @@ extension AppDatabase {
     /// The live timer (completing an expired one first) and recent finished timers,
     /// newest first, for suggesting what comes next.
     func timerState(userID: Int64, timezone: String, qualifySeconds: Double, now: Date) async throws -> (live: TimerRecord?, recent: [TimerRecord]) {
-        let recent = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: { $0.first { $0.status.isLive } }) { db in
+        let (recent, _) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: { $0.first { $0.status.isLive } }) { db in
             try TimerRecord.fetchAll(db.cachedStatement(sql: TimerRecord.recentSQL), arguments: [userID])
         }
         return (recent.first(where: { $0.status.isLive }), recent.filter { !$0.status.isLive })
     }
 
     /// Reads; when the live timer in what was read has run past its planned end, completes
-    /// it (one write, once per timer) and reads again.
+    /// it (one write, once per timer) and reads again. Returns the read and the timer it
+    /// completed (nil when none had run out).
     private func readSettlingTimer<T>(
         userID: Int64, timezone: String, qualifySeconds: Double, now: Date, live: (T) -> TimerRecord?, _ work: (Database) throws -> T
-    ) async throws -> T {
+    ) async throws -> (T, settled: TimerRecord?) {
         let result = try read(work)
-        guard let timer = live(result), timer.timer.settled(at: now).status != timer.status else { return result }
+        guard let timer = live(result), timer.timer.settled(at: now).status != timer.status else { return (result, nil) }
         try await write { db in
             _ = try Self.settleLiveTimer(db, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
         }
-        return try read(work)
+        return (try read(work), timer.with(timer.timer.settled(at: now)))
     }
 
     func startTimer(userID: Int64, kind: TimerKind, plannedSeconds: Int, taskID: Int64?, timezone: String, qualifySeconds: Double, now: Date) async throws -> TimerRecord {
@@ -182,6 +183,8 @@ struct ProgressSnapshot: Sendable {
     let streak: StreakSummary
     let totals: [LocalDate: Double]
     let openTasks: [(id: Int64, title: String)]
+    /// The timer this read completed because it had run past its end unseen (a closed tab).
+    var settledNow: TimerRecord?
 }
 
 extension AppDatabase {
@@ -189,9 +192,11 @@ extension AppDatabase {
     /// task page, this). A running timer past its planned end is completed first (a
     /// write, once per timer) and the panels read again.
     func progressSnapshot(userID: Int64, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date) async throws -> ProgressSnapshot {
-        try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.live) { db in
+        var (panels, settled) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.live) { db in
             try Self.readPanels(db, userID: userID, from: from, to: to)
         }
+        panels.settledNow = settled
+        return panels
     }
 
     /// The whole dashboard — a page of tasks and the focus panels — from one read
@@ -199,9 +204,11 @@ extension AppDatabase {
     func dashboardSnapshot(
         userID: Int64, tasks query: TaskQuery, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date
     ) async throws -> (tasks: TaskPage, panels: ProgressSnapshot) {
-        try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.panels.live) { db in
-            (try Self.taskPage(db, userID: userID, query), try Self.readPanels(db, userID: userID, from: from, to: to))
+        var (read, settled) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.panels.live) { db in
+            (tasks: try Self.taskPage(db, userID: userID, query), panels: try Self.readPanels(db, userID: userID, from: from, to: to))
         }
+        read.panels.settledNow = settled
+        return read
     }
 
     /// Four reads as one `UNION ALL`; each row's first column says which part it

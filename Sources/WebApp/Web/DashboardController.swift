@@ -26,8 +26,10 @@ struct DashboardController: Sendable {
                 return try views.fragments("pages/dashboard", ["task_list", "filter_status"], values, context: context)
             }
             let read = try await focus.dashboard(for: context.user, tasks: taskQuery)
-            var values = dashboardValues(context.user, page: read.tasks, filter: filter)
-            values.merge(FocusPanels.values(read.dashboard, user: context.user, now: focus.clock.now)) { own, _ in own }
+            // A timer that ran out while the tab was closed was just counted: show its XP.
+            let user = read.dashboard.snapshot.settledNow == nil ? context.user : try await focus.current(context.user)
+            var values = dashboardValues(user, page: read.tasks, filter: filter)
+            values.merge(FocusPanels.values(read.dashboard, user: user, now: focus.clock.now)) { own, _ in own }
             return try views.page("pages/dashboard", values, context: context)
         }
         router.post("tasks") { request, context in
@@ -63,7 +65,12 @@ struct DashboardController: Sendable {
             user.xp += updated.xpEarned
             var bytes = try views.render("pages/task_row", ["task_row"], rowValues(updated.task), context: context)
             if updated.xpEarned > 0 {
-                bytes += try views.render("pages/dashboard", ["user_stats"], ["user": AccountPagesController.userValues(user), "oob": true], context: context)
+                // New XP changes the header and the progress panel's level bar: both swap
+                // out of band (one more read, only on a task's first completion).
+                var values = FocusPanels.values(try await focus.dashboard(for: user), user: user, now: focus.clock.now)
+                values["user"] = AccountPagesController.userValues(user)
+                values["oob"] = true
+                bytes += try views.render("pages/dashboard", ["progress_panel", "user_stats"], values, context: context)
             }
             return Views.html(bytes, status: .ok)
         }

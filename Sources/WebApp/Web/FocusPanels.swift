@@ -4,6 +4,22 @@ import Templates
 
 /// Template values for the dashboard's timer and progress panels.
 enum FocusPanels {
+    /// What to say about a timer that just ended: a full focus with the XP it earned, an
+    /// early one with its minutes, a break; "while you were away" when nobody saw it end.
+    static func notice(for ended: TimerRecord?, away: Bool) -> TemplateValue {
+        guard let ended, ended.status == .completed else { return .null }
+        let timer = ended.timer
+        let text: String
+        if ended.kind == .focus {
+            let focused = timer.endedAt.map { timer.focusedSeconds(at: $0) } ?? 0
+            let xp = FocusXP.forSession(seconds: focused, fullPomodoroSeconds: timer.isFullLength ? timer.plannedSeconds : nil)
+            text = timer.isFullLength ? "Focus done · +\(xp) XP" : "Focus recorded · \(Int(focused / 60)) min · +\(xp) XP"
+        } else {
+            text = "\(ended.kind.label) over · ready to focus again?"
+        }
+        return .string(away ? "While you were away: " + text.prefix(1).lowercased() + text.dropFirst() : text)
+    }
+
     static func values(_ dashboard: FocusService.Dashboard, user: UserRecord, now: Date) -> [String: TemplateValue] {
         let settings = user.timerSettings
         let next = dashboard.timer.next
@@ -16,6 +32,7 @@ enum FocusPanels {
             "kinds": .array(kinds),
             "open_tasks": .array(dashboard.snapshot.openTasks.map { ["id": .int(Int($0.id)), "title": .string($0.title)] }),
             "now_iso": .string(RFC3339.string(now)),
+            "timer_notice": notice(for: dashboard.snapshot.settledNow, away: true),
             "minutes": "",
             "start_error": .null,
             "progress": ProgressView.values(user: user, streak: dashboard.streak, totals: dashboard.snapshot.totals, today: dashboard.today),

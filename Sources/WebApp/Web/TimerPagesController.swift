@@ -51,6 +51,7 @@ struct TimerPagesController: Sendable {
     private func panels(_ dashboard: FocusService.Dashboard, context: AuthenticatedContext, completed: TimerRecord?) async throws -> Response {
         let user = try await focus.current(context.user)
         var values = FocusPanels.values(dashboard, user: user, now: focus.clock.now)
+        if let completed { values["timer_notice"] = FocusPanels.notice(for: completed, away: false) }
         values["user"] = AccountPagesController.userValues(user)
         values["oob"] = false
         var bytes = try views.render("pages/dashboard", ["timer_panel"], values, context: context)
