@@ -176,7 +176,8 @@ final class StatementLog: Sendable {
             let row = try await browser.post("/admin/users/2", ["action": "disable"], hx: true)
             #expect(row.text.contains(#"<tr id="user-2" class="disabled">"#) && row.text.contains("Enable"))
             let selfRow = try await browser.post("/admin/users/1", ["action": "demote"], hx: true)
-            #expect(selfRow.status == .conflict && selfRow.headers[.hxRetarget] == "#flash")
+            #expect(selfRow.status == .conflict && selfRow.text.contains(#"<tr id="user-1""#), "the row comes back")
+            #expect(selfRow.text.contains(#"role="alert">You cannot demote or disable yourself.</p>"#), "with the reason in it")
             #expect(try await browser.post("/admin/users/2", ["action": "promote"]).headers[.location] == "/admin")
         }
     }

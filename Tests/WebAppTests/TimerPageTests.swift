@@ -89,7 +89,7 @@ import Testing
             try await browser.signup("ada", timezone: "UTC")
             let bad = try await browser.post("/timer/start", ["kind": "focus", "minutes": "500"], hx: true)
             #expect(bad.status == .unprocessableContent)
-            #expect(bad.text.contains(#"value="500""#) && bad.text.contains("minutes must be 1 to 180"))
+            #expect(bad.text.contains(#"value="500""#) && bad.text.contains("Minutes must be 1 to 180"))
             let plain = try await browser.post("/timer/start", ["kind": "short_break", "minutes": ""])
             #expect(plain.status == .seeOther && plain.headers[.location] == "/dashboard")
             let page = try await browser.get("/dashboard").text

@@ -67,11 +67,11 @@ struct FocusService: Sendable {
             if kind == nil { errors["kind"] = "must be one of focus, short_break, long_break" }
         }
         if let minutes, !(1...180).contains(minutes) { errors["minutes"] = "must be 1 to 180" }
-        if taskID != nil, let kind, kind != .focus { errors["task_id"] = "only a focus timer can name a task" }
+        if taskID != nil, let kind, kind != .focus { errors["task_id"] = "can only be named by a focus timer, not a break" }
         guard errors.isEmpty else { throw AppError.validation(errors) }
         let chosen: TimerKind
         if let kind { chosen = kind } else { chosen = try await timer(for: user).next.kind }
-        if taskID != nil, chosen != .focus { throw AppError.validation("task_id", "only a focus timer can name a task") }
+        if taskID != nil, chosen != .focus { throw AppError.validation("task_id", "can only be named by a focus timer, not a break") }
         let length = minutes ?? user.timerSettings.minutes(for: chosen)
         return try await Self.namingOpenTasks {
             try await database.startTimer(

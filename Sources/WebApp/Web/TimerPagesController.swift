@@ -30,7 +30,7 @@ struct TimerPagesController: Sendable {
                 let dashboard = try await focus.dashboard(for: context.user)
                 var values = FocusPanels.values(dashboard, user: context.user, now: focus.clock.now)
                 values["minutes"] = .string(minutesText)
-                values["start_error"] = .string(error.fields?.sorted { $0.key < $1.key }.map { "\($0.key.replacingOccurrences(of: "_", with: " ")) \($0.value)" }.joined(separator: "; ") ?? error.message)
+                values["start_error"] = .string(Self.sentences(error))
                 values["oob"] = false
                 return try views.fragments("pages/dashboard", ["timer_panel"], status: .unprocessableContent, values, context: context)
             }
@@ -62,5 +62,13 @@ struct TimerPagesController: Sendable {
             response.headers[.hxTrigger] = #"{"timer-completed":{"kind":"\#(completed.kind.rawValue)"}}"#
         }
         return response
+    }
+
+    /// A start form's problems as sentences people read: "The task can only be named by a
+    /// focus timer, not a break."
+    static func sentences(_ error: AppError) -> String {
+        let subjects = ["task_id": "The task", "minutes": "Minutes", "kind": "The kind"]
+        guard let fields = error.fields else { return error.message }
+        return fields.sorted { $0.key < $1.key }.map { "\(subjects[$0.key] ?? $0.key.capitalized) \($0.value)." }.joined(separator: " ")
     }
 }
