@@ -82,8 +82,41 @@
     panel.appendChild(card);
   }
 
-  function swap(target, html, style) {
+  // Focus after a swap: the swapped-in element marked data-focus (an edit form's first
+  // field) takes it; otherwise an element that had it keeps it when the swap replaced it
+  // with one of the same id (search as you type, quick add) — after a GET with what was
+  // typed while it ran. A row that leaves editing gives it to its Edit link.
+  function rememberFocus() {
+    var active = document.activeElement;
+    if (!active || !active.id) return null;
+    return { id: active.id, value: active.value, start: active.selectionStart, end: active.selectionEnd,
+             row: active.closest && active.closest("li.editing") ? active.closest("li.editing").id : null };
+  }
+
+  function restoreFocus(nodes, remembered) {
+    for (var i = 0; i < nodes.length; i++) {
+      var marked = nodes[i].nodeType === 1 && (nodes[i].matches("[data-focus]") ? nodes[i] : nodes[i].querySelector("[data-focus]"));
+      if (marked) { marked.focus(); return; }
+    }
+    if (!remembered) return;
+    var same = document.getElementById(remembered.id);
+    if (same && same !== document.activeElement && document.activeElement === document.body) {
+      same.focus();
+      if (remembered.keepTyped && typeof remembered.value === "string" && same.value !== remembered.value) same.value = remembered.value;
+      try { if (remembered.start !== null && remembered.start !== undefined) same.setSelectionRange(remembered.start, remembered.end); } catch (e) { /* not a text field */ }
+      return;
+    }
+    if (remembered.row && !document.activeElement.closest("li.editing")) {
+      var row = document.getElementById(remembered.row);
+      var link = row && row.querySelector("[data-focus-after-edit]");
+      if (link) link.focus();
+    }
+  }
+
+  function swap(target, html, style, keepTyped) {
     if (!target || style === "none") return;
+    var remembered = rememberFocus();
+    if (remembered) remembered.keepTyped = !!keepTyped;
     var template = document.createElement("template");
     template.innerHTML = html;
     var fragment = template.content;
@@ -107,6 +140,7 @@
       default: target.innerHTML = ""; target.appendChild(fragment); nodes = [target];
     }
     nodes.forEach(function (n) { if (n.nodeType === 1) process(n); });
+    restoreFocus(nodes, remembered);
     fire("fq:swapped", null, document.body);
   }
 
@@ -152,7 +186,7 @@
       var target = retarget ? document.querySelector(retarget) : resolveTarget(el, el.getAttribute("hx-target"));
       var style = (response.headers.get("HX-Reswap") || (retarget ? "innerHTML" : el.getAttribute("hx-swap")) || "innerHTML").split(" ")[0];
       if (response.ok || retarget || (response.status >= 400 && result.text)) {
-        swap(target, result.text, style);
+        swap(target, result.text, style, verb.method === "GET");
         var push = el.getAttribute("hx-push-url");
         if (push && response.ok) history.pushState({}, "", push === "true" ? url : push);
       } else {
@@ -197,6 +231,14 @@
       try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* keep UTC */ }
     });
   }
+
+  // Escape inside a form with a [data-escape] control (an inline edit's Cancel) uses it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    var form = event.target.closest("form");
+    var cancel = form && form.querySelector("[data-escape]");
+    if (cancel) { event.preventDefault(); cancel.click(); }
+  });
 
   document.documentElement.classList.add("js");
   window.fq = { process: process, swap: swap };

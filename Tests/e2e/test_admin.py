@@ -101,3 +101,17 @@ def test_actions_without_javascript_return_to_the_same_search(site):
         screenshot(driver, "admin-nojs")
     finally:
         driver.quit()
+
+
+def test_the_search_keeps_focus_and_typing_while_results_swap(site, browser):
+    new_user(site)
+    sign_in_as_root(browser, site)
+    browser.get(site + "/admin")
+    search = browser.find_element(By.ID, "admin-search")
+    search.send_keys("memb")
+    wait(browser, lambda d: "q=memb" in d.current_url)
+    browser.switch_to.active_element.send_keys("er")
+    wait(browser, lambda d: "q=member" in d.current_url)
+    active = browser.switch_to.active_element
+    assert active.get_attribute("id") == "admin-search", "focus stays in the search box"
+    assert active.get_attribute("value") == "member", "and so does what was typed"
