@@ -124,7 +124,7 @@ final class StatementLog: Sendable {
             #expect(page.status == .forbidden)
             #expect(page.text.contains("<!doctype html>") && page.text.contains("Not allowed"))
             #expect(try await browser.post("/admin/users/1", ["action": "demote"]).status == .forbidden)
-            #expect(try await Browser(client).get("/admin").headers[.location] == "/login")
+            #expect(try await Browser(client).get("/admin").headers[.location] == "/login?next=%2Fadmin")
         }
     }
 

@@ -94,8 +94,9 @@ import Testing
             #expect(right.status == .seeOther)
             #expect(try await browser.get("/dashboard").status == .ok)
             let logout = try await browser.post("/logout")
-            #expect(logout.headers[.location] == "/login")
-            #expect(try await browser.get("/dashboard").headers[.location] == "/login")
+            #expect(logout.headers[.location] == "/login?signed_out=1")
+            #expect(try await browser.get("/login?signed_out=1").text.contains("You are signed out."))
+            #expect(try await browser.get("/dashboard").headers[.location] == "/login?next=%2Fdashboard")
         }
     }
 
@@ -106,10 +107,21 @@ import Testing
             for path in ["/dashboard", "/settings"] {
                 let response = try await browser.get(path)
                 #expect(response.status == .seeOther)
-                #expect(response.headers[.location] == "/login")
+                #expect(response.headers[.location] == "/login?next=\(QueryString.encode(path))", "back to the page first asked for")
             }
             let hx = try await browser.get("/dashboard", hx: true)
-            #expect(hx.headers[.hxRedirect] == "/login")
+            #expect(hx.headers[.hxRedirect] == "/login?next=%2Fdashboard")
+            let form = try await browser.get("/login?next=%2Fsettings").text
+            #expect(form.contains(#"name="next" value="/settings""#))
+            _ = try await client.apiSignup("ada")
+            let back = try await browser.post("/login", ["username": "ada", "password": "correct horse battery", "next": "/settings"])
+            #expect(back.headers[.location] == "/settings")
+            for hostile in ["//evil.example/x", "https://evil.example", "/\\evil.example", "settings"] {
+                let other = Browser(client)
+                try await other.get("/login")
+                let answer = try await other.post("/login", ["username": "ada", "password": "correct horse battery", "next": hostile])
+                #expect(answer.headers[.location] == "/dashboard", "never another site: \(hostile)")
+            }
         }
     }
 
@@ -164,9 +176,9 @@ import Testing
             let browser = Browser(client)
             try await browser.signup("ada")
             let session = try #require(browser.cookies["fq_session"])
-            #expect(try await browser.post("/settings/sign-out-everywhere").headers[.location] == "/login")
+            #expect(try await browser.post("/settings/sign-out-everywhere").headers[.location] == "/login?signed_out=1")
             browser.cookies["fq_session"] = session
-            #expect(try await browser.get("/dashboard").headers[.location] == "/login", "the old cookie no longer works")
+            #expect(try await browser.get("/dashboard").headers[.location] == "/login?next=%2Fdashboard", "the old cookie no longer works")
         }
     }
 

@@ -49,7 +49,7 @@ struct AccountPagesController: Sendable {
         }
         router.post("settings/sign-out-everywhere") { _, context in
             try await accounts.signOutEverywhere(user: context.user)
-            var response = WebResponse.redirect(to: "/login", context: context)
+            var response = WebResponse.redirect(to: "/login?signed_out=1", context: context)
             response.setCookie(session.clearedSessionCookie())
             return response
         }
@@ -65,7 +65,7 @@ struct AccountPagesController: Sendable {
 
     private func settingsValues(profile: TemplateValue, saved: Bool, fields: [String: String]) -> [String: TemplateValue] {
         [
-            "profile": profile, "saved": .bool(saved), "password_error": .null,
+            "profile": profile, "saved": .bool(saved), "password_error": .null, "timezones": TimeZoneList.value,
             "errors": FormErrors.values(["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"], fields),
         ]
     }

@@ -14,21 +14,25 @@ struct AuthPagesController: Sendable {
         router.get("/") { _, context in
             WebResponse.redirect(to: context.user == nil ? "/login" : "/dashboard", context: context)
         }
-        router.get("login") { _, context in
-            if context.user != nil { return WebResponse.redirect(to: "/dashboard", context: context) }
-            return try views.page("pages/login", ["username": "", "error": .null], context: context)
+        router.get("login") { request, context in
+            let query = FormData(query: request)
+            let next = ReturnPath.validated(query["next"])
+            if context.user != nil { return WebResponse.redirect(to: next, context: context) }
+            let notice: TemplateValue = query["signed_out"] == "1" ? "You are signed out." : .null
+            return try views.page("pages/login", ["username": "", "error": .null, "next": .string(next), "notice": notice], context: context)
         }
         router.post("login") { request, context in
             let form = try await FormData.read(request, context: context)
             let username = form["username"] ?? ""
+            let next = ReturnPath.validated(form["next"])
             do {
                 try accounts.admit(ip: context.clientIP)
                 let user = try await accounts.login(username: username, password: form["password"] ?? "")
-                return try await signedIn(user, context: context)
+                return try await signedIn(user, to: next, context: context)
             } catch let error as AppError where [401, 403, 429, 503].contains(error.status.code) {
                 var response = try views.page(
                     "pages/login", fragments: ["login_form"], status: error.status,
-                    ["username": .string(username), "error": .string(error.message)], context: context)
+                    ["username": .string(username), "error": .string(error.message), "next": .string(next), "notice": .null], context: context)
                 if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
                 return response
             }
@@ -45,7 +49,7 @@ struct AuthPagesController: Sendable {
             do {
                 try accounts.admit(ip: context.clientIP)
                 let user = try await accounts.signup(username: username, password: form["password"] ?? "", timezone: timezone)
-                return try await signedIn(user, context: context)
+                return try await signedIn(user, to: ReturnPath.fallback, context: context)
             } catch let error as AppError where error.fields != nil || [429, 503].contains(error.status.code) {
                 let message = error.fields == nil ? error.message : nil
                 return try views.page(
@@ -54,14 +58,14 @@ struct AuthPagesController: Sendable {
             }
         }
         router.post("logout") { _, context in
-            var response = WebResponse.redirect(to: "/login", context: context)
+            var response = WebResponse.redirect(to: "/login?signed_out=1", context: context)
             response.setCookie(session.clearedSessionCookie())
             return response
         }
     }
 
-    private func signedIn(_ user: UserRecord, context: AppRequestContext) async throws -> Response {
-        var response = WebResponse.redirect(to: "/dashboard", context: context)
+    private func signedIn(_ user: UserRecord, to destination: String, context: AppRequestContext) async throws -> Response {
+        var response = WebResponse.redirect(to: destination, context: context)
         response.setCookie(session.sessionCookie(try await accounts.tokens.accessToken(for: user)))
         response.setCookie(session.rotatedCSRFCookie())
         return response
@@ -69,7 +73,7 @@ struct AuthPagesController: Sendable {
 
     private func signupValues(username: String, timezone: String, error: String?, fields: [String: String]) -> [String: TemplateValue] {
         [
-            "username": .string(username), "timezone": .string(timezone), "error": error.templateValue,
+            "username": .string(username), "timezone": .string(timezone), "error": error.templateValue, "timezones": TimeZoneList.value,
             "errors": FormErrors.values(["username", "password", "timezone"], fields),
         ]
     }

@@ -19,7 +19,10 @@ struct ErrorRenderer: Sendable {
             return APIResponse.error(appError, requestID: context.requestID)
         }
         if appError.code == AppError.notAuthenticated.code {
-            return WebResponse.redirect(to: "/login", context: context)
+            // Back to the page first asked for after signing in (GETs only: a form post
+            // cannot be replayed by a redirect).
+            let next = request.method == .get ? ReturnPath.after(request.uri.path, query: request.uri.query) : nil
+            return WebResponse.redirect(to: QueryString.link("/login", [("next", next ?? "")]), context: context)
         }
         var response: Response
         do {
