@@ -10,6 +10,8 @@ struct AppRequestContext: RequestContext {
     var user: UserRecord?
     var csrfToken = ""
     var isHXRequest = false
+    /// The request's path, for the navigation's `aria-current`.
+    var path = ""
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -29,6 +31,7 @@ struct AuthenticatedContext: ChildRequestContext {
     let csrfToken: String
     let isHXRequest: Bool
     let clientIP: String
+    let path: String
 
     init(context: AppRequestContext) throws {
         guard let user = context.user else { throw AppError.notAuthenticated }
@@ -38,6 +41,7 @@ struct AuthenticatedContext: ChildRequestContext {
         csrfToken = context.csrfToken
         isHXRequest = context.isHXRequest
         clientIP = context.clientIP
+        path = context.path
     }
 
     var maxUploadSize: Int { BodyLimit.bytes }
@@ -49,6 +53,7 @@ protocol PageContext: RequestContext {
     var csrfToken: String { get }
     var isHXRequest: Bool { get }
     var requestID: String { get }
+    var path: String { get }
 }
 
 extension AppRequestContext: PageContext {
@@ -66,6 +71,7 @@ struct AdminContext: ChildRequestContext {
     let admin: UserRecord
     let csrfToken: String
     let isHXRequest: Bool
+    let path: String
 
     init(context: AuthenticatedContext) throws {
         guard context.user.isAdmin else { throw AppError.forbidden }
@@ -74,6 +80,7 @@ struct AdminContext: ChildRequestContext {
         admin = context.user
         csrfToken = context.csrfToken
         isHXRequest = context.isHXRequest
+        path = context.path
     }
 
     var maxUploadSize: Int { BodyLimit.bytes }

@@ -16,6 +16,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         var context = context
         context.requestID = Self.requestID(from: request)
         context.isHXRequest = request.headers[.hxRequest] == "true"
+        context.path = request.uri.path
         let start = ContinuousClock.now
         var response: Response
         do {

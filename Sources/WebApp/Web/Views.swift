@@ -79,7 +79,10 @@ final class Views: Sendable {
     static func withCommon(_ values: consuming [String: TemplateValue], _ context: some PageContext) -> [String: TemplateValue] {
         var values = values
         let user: TemplateValue = context.signedInUser.map { ["username": .string($0.username), "is_admin": .bool($0.isAdmin)] } ?? .null
-        for (key, value) in [("csrf_token", TemplateValue.string(context.csrfToken)), ("request_id", .string(context.requestID)), ("current_user", user)]
+        for (key, value) in [
+            ("csrf_token", TemplateValue.string(context.csrfToken)), ("request_id", .string(context.requestID)), ("current_user", user),
+            ("current_path", .string(context.path)),
+        ]
         where values[key] == nil {
             values[key] = value
         }
