@@ -16,7 +16,7 @@ BIN="$SCRATCH/release/focusquest"
 
 # The runtime stage: the packages of its `apt-get install` and its ENV line.
 RUNTIME=$(awk '/^FROM debian/ {runtime = 1} runtime' Dockerfile)
-PACKAGES=$(echo "$RUNTIME" | grep -o 'install -y --no-install-recommends [^&]*' | head -1 | sed 's/install -y --no-install-recommends //')
+PACKAGES=$(echo "$RUNTIME" | grep -o 'install -y --no-install-recommends [^&]*' | head -1 | sed -e 's/install -y --no-install-recommends //' -e 's/\\//g')
 ENVIRONMENT=$(echo "$RUNTIME" | sed -n 's/^ENV //p')
 echo "runtime packages: $PACKAGES"
 echo "runtime environment: $ENVIRONMENT"
