@@ -188,7 +188,7 @@
       if (response.ok || retarget || (response.status >= 400 && result.text)) {
         swap(target, result.text, style, verb.method === "GET");
         var push = el.getAttribute("hx-push-url");
-        if (push && response.ok) history.pushState({}, "", push === "true" ? url : push);
+        if (push && response.ok) history.pushState({ fq: true }, "", push === "true" ? url : push);
       } else {
         flash("Something went wrong on our side (" + response.status + "); the change may not have been saved. Try again in a moment.");
       }
@@ -238,6 +238,13 @@
     var form = event.target.closest("form");
     var cancel = form && form.querySelector("[data-escape]");
     if (cancel) { event.preventDefault(); cancel.click(); }
+  });
+
+  // Back and Forward over addresses this script pushed (a filter, a search, a sort) show
+  // what the address says: the page is loaded again from it.
+  history.replaceState({ fq: true }, "");
+  window.addEventListener("popstate", function (event) {
+    if (event.state && event.state.fq) window.location.reload();
   });
 
   document.documentElement.classList.add("js");

@@ -10,6 +10,25 @@
 
   function countdown() { return document.querySelector("[data-countdown]"); }
 
+  // The start form follows the chosen kind: its button says what starts, and a break
+  // cannot take a task (the picker is disabled and cleared).
+  function followKind() {
+    var form = document.getElementById("timer-start");
+    var chosen = form && form.querySelector("input[name=kind]:checked");
+    if (!chosen) return;
+    var button = form.querySelector("[data-start-label]");
+    if (button) button.textContent = "Start " + chosen.getAttribute("data-label");
+    var picker = form.querySelector("#timer-task");
+    if (picker) {
+      picker.disabled = chosen.value !== "focus";
+      if (picker.disabled) picker.value = "";
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "kind" && event.target.closest("#timer-start")) followKind();
+  });
+  document.addEventListener("fq:swapped", followKind);
+
   function format(seconds) {
     var m = Math.floor(seconds / 60), s = seconds % 60;
     return (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s;
@@ -93,6 +112,7 @@
   // ticks at once so the new countdown never shows a stale second.
   document.addEventListener("fq:swapped", tick);
   function start() {
+    followKind();
     tick();
     setInterval(tick, 1000);
   }

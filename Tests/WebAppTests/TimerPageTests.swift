@@ -15,7 +15,7 @@ import Testing
             #expect(page.contains(#"<script src="/js/timer.js" defer></script>"#))
             #expect(page.contains(#"role="img""#) && page.contains("Focus over the last 12 weeks"))
             #expect(page.components(separatedBy: "<rect class=\"heat-").count - 1 >= 78, "11 full weeks plus this week so far")
-            #expect(page.contains(#"value="focus" checked"#), "focus is suggested first")
+            #expect(page.contains(#"value="focus" data-label="focus" checked"#), "focus is suggested first")
 
             let ada = try #require(try await app.services.database.user(named: "ada"))
             let end = app.clock.now

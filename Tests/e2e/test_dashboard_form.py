@@ -1,0 +1,48 @@
+"""The dashboard's forms follow what a person chooses: the timer's start button names the
+chosen kind and a break cannot take a task; Back after a status tab shows the list its
+address names again."""
+import itertools
+
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+counter = itertools.count(1)
+
+
+def wait(driver, condition, timeout=10):
+    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
+
+
+def signed_up(driver, server):
+    driver.get(server + "/signup")
+    driver.find_element(By.NAME, "username").send_keys(f"form{next(counter)}")
+    driver.find_element(By.NAME, "password").send_keys("correct horse battery", Keys.ENTER)
+    wait(driver, ec.url_contains("/dashboard"))
+
+
+def test_the_start_button_follows_the_kind_and_breaks_take_no_task(server, browser):
+    signed_up(browser, server)
+    browser.find_element(By.ID, "quick-add-title").send_keys("Plan", Keys.ENTER)
+    wait(browser, lambda d: "Plan" in d.find_element(By.ID, "task-items").text)
+    browser.get(server + "/dashboard")
+    button = browser.find_element(By.CSS_SELECTOR, "#timer-start [data-start-label]")
+    assert button.text == "Start focus"
+    browser.find_element(By.CSS_SELECTOR, "#timer-start input[value=short_break]").click()
+    assert button.text == "Start short break"
+    assert not browser.find_element(By.ID, "timer-task").is_enabled(), "a break cannot take a task"
+    browser.find_element(By.CSS_SELECTOR, "#timer-start input[value=focus]").click()
+    assert button.text == "Start focus" and browser.find_element(By.ID, "timer-task").is_enabled()
+
+
+def test_back_shows_the_list_its_address_names(server, browser):
+    signed_up(browser, server)
+    for title in ["Open one", "Finished one"]:
+        browser.find_element(By.ID, "quick-add-title").send_keys(title, Keys.ENTER)
+        wait(browser, lambda d: title in d.find_element(By.ID, "task-items").text)
+    browser.find_element(By.LINK_TEXT, "Done").click()
+    wait(browser, lambda d: "status=done" in d.current_url and "Open one" not in d.find_element(By.ID, "task-items").text)
+    browser.back()
+    wait(browser, lambda d: "status=done" not in d.current_url and "Open one" in d.find_element(By.ID, "task-items").text)
