@@ -122,10 +122,17 @@
     var fragment = template.content;
     Array.prototype.slice.call(fragment.querySelectorAll("[hx-swap-oob]")).forEach(function (oob) {
       oob.parentNode.removeChild(oob);
-      var existing = oob.id && document.getElementById(oob.id);
-      if (!existing) return;
       var how = oob.getAttribute("hx-swap-oob");
       oob.removeAttribute("hx-swap-oob");
+      // htmx's "STYLE:SELECTOR" form inserts the element next to or into another one.
+      var colon = how.indexOf(":");
+      if (colon > 0) {
+        var anchor = document.querySelector(how.slice(colon + 1));
+        if (anchor) { anchor.insertAdjacentElement(how.slice(0, colon), oob); process(oob); }
+        return;
+      }
+      var existing = oob.id && document.getElementById(oob.id);
+      if (!existing) return;
       if (how === "true" || how === "outerHTML") { existing.replaceWith(oob); process(oob); }
       else { existing.innerHTML = oob.innerHTML; process(existing); }
     });

@@ -20,6 +20,7 @@ import Testing
 
             let swap = try await browser.post("/tasks", ["title": "Swapped task"], hx: true)
             #expect(swap.status == .ok)
+            #expect(swap.text.contains(#"hx-swap-oob="afterend:#timer-task-none">Swapped task</option>"#), "the timer's picker gains it")
             #expect(swap.text.contains(#"<div id="task-list">"#))
             #expect(swap.text.contains("Swapped task"))
             #expect(swap.text.contains(#"id="quick-add""#) && swap.text.contains(#"hx-swap-oob="true""#))

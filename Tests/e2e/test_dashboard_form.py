@@ -1,5 +1,6 @@
-"""The dashboard's forms follow what a person chooses: the timer's start button names the
-chosen kind and a break cannot take a task; Back after a status tab shows the list its
+"""The dashboard's forms follow what a person chooses: a new task joins the timer's
+picker at once, the timer's start button names the chosen kind and a break cannot take a
+task; Back after a status tab shows the list its
 address names again."""
 import itertools
 
@@ -27,7 +28,7 @@ def test_the_start_button_follows_the_kind_and_breaks_take_no_task(server, brows
     signed_up(browser, server)
     browser.find_element(By.ID, "quick-add-title").send_keys("Plan", Keys.ENTER)
     wait(browser, lambda d: "Plan" in d.find_element(By.ID, "task-items").text)
-    browser.get(server + "/dashboard")
+    wait(browser, lambda d: [o.text for o in d.find_elements(By.CSS_SELECTOR, "#timer-task option")] == ["No task", "Plan"])
     button = browser.find_element(By.CSS_SELECTOR, "#timer-start [data-start-label]")
     assert button.text == "Start focus"
     browser.find_element(By.CSS_SELECTOR, "#timer-start input[value=short_break]").click()

@@ -35,8 +35,9 @@ struct DashboardController: Sendable {
         router.post("tasks") { request, context in
             let form = try await FormData.read(request, context: context)
             let title = form["title"] ?? ""
+            let created: TaskRecord
             do {
-                _ = try await tasks.create(userID: context.user.userID, title: title, description: nil, status: nil, estimate: nil)
+                created = try await tasks.create(userID: context.user.userID, title: title, description: nil, status: nil, estimate: nil)
             } catch let error as AppError where error.fields != nil {
                 let page = try await tasks.list(userID: context.user.userID, status: nil, search: nil, limit: nil, cursor: nil, defaultLimit: Self.pageSize)
                 var values = dashboardValues(context.user, page: page, filter: Filter(status: "", q: ""))
@@ -55,7 +56,10 @@ struct DashboardController: Sendable {
             let page = try await tasks.list(userID: context.user.userID, status: nil, search: nil, limit: nil, cursor: nil, defaultLimit: Self.pageSize)
             var values = dashboardValues(context.user, page: page, filter: Filter(status: "", q: ""))
             values["oob"] = true
-            return try views.fragments("pages/dashboard", ["task_list", "quick_add", "filter_status"], values, context: context)
+            // The timer's task picker gains the new task too (when it shows: no live timer).
+            var bytes = try views.render("pages/dashboard", ["task_list", "quick_add", "filter_status"], values, context: context)
+            bytes += try views.render("pages/picker_option", ["picker_option"], ["new_task": ["id": .int(Int(created.taskID)), "title": .string(created.title)]], context: context)
+            return Views.html(bytes, status: .ok)
         }
         router.post("tasks/:id/status") { request, context in
             let form = try await FormData.read(request, context: context)
