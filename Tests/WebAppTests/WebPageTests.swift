@@ -245,4 +245,19 @@ import Testing
             #expect(ready.headers[.xRequestID]?.isEmpty == false)
         }
     }
+
+    /// A page that does not exist still shows the signed-in navigation.
+    @Test func theNotFoundPageKnowsWhoIsSignedIn() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada")
+            let missing = try await browser.get("/no/such/page")
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("Page not found") && missing.text.contains("Sign out <span class=\"muted\">(ada)</span>"))
+            #expect(missing.text.contains(#"name="_csrf" value="\#(browser.csrf)""#), "its sign-out form works")
+            let anonymous = try await Browser(client).get("/no/such/page")
+            #expect(anonymous.status == .notFound && anonymous.text.contains("Log in"))
+        }
+    }
 }

@@ -55,7 +55,7 @@ enum AppRouter {
     static func build(_ services: AppServices) -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         let methods = RouteMethods()
-        let errors = ErrorRenderer(views: services.views, logger: services.logger)
+        let errors = ErrorRenderer(views: services.views, logger: services.logger, accounts: services.accounts)
         router.add(middleware: SecurityHeadersMiddleware())
         PrometheusMetrics.bootstrap()
         router.add(middleware: MetricsMiddleware())

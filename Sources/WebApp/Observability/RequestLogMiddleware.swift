@@ -22,7 +22,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            response = errors.response(for: error, request: request, context: context)
+            response = await errors.response(for: error, request: request, context: context)
         }
         response.headers[.xRequestID] = context.requestID
         let elapsed = ContinuousClock.now - start

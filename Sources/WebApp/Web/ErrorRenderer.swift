@@ -8,13 +8,23 @@ import Templates
 /// Turns any error into the response its caller expects: the JSON error object on
 /// `/api/`, a styled page (or a fragment for script requests) everywhere else, and a
 /// redirect to the login page when a browser is not signed in. Unexpected errors are
-/// logged with the request id and shown without internals.
+/// logged with the request id and shown without internals. A page that does not exist
+/// still knows who is signed in (its navigation is theirs).
 struct ErrorRenderer: Sendable {
     let views: Views
     let logger: Logger
+    let accounts: AccountService
 
-    func response(for error: any Error, request: Request, context: AppRequestContext) -> Response {
+    func response(for error: any Error, request: Request, context: AppRequestContext) async -> Response {
         let appError = classify(error, requestID: context.requestID)
+        var context = context
+        if appError.status == .notFound, context.user == nil, !request.uri.path.hasPrefix("/api/"),
+            let token = CookieHeader.value(WebSessionMiddleware.sessionCookie, in: request)
+        {
+            // No route matched, so the session middleware did not run: read the session here.
+            context.user = (try? await accounts.authenticate(accessToken: token))?.0
+            context.csrfToken = CookieHeader.value(WebSessionMiddleware.csrfCookie, in: request)?.nilIfInvalidToken ?? ""
+        }
         if request.uri.path.hasPrefix("/api/") {
             return APIResponse.error(appError, requestID: context.requestID)
         }
