@@ -4,19 +4,13 @@ the page script (the row swaps in place, the page never reloads) and without Jav
 import itertools
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import make_driver, running_server, screenshot
+from conftest import make_driver, running_server, screenshot, wait
 from test_errors import PASSWORD, api
 
 counter = itertools.count(1)
-
-
-def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 @pytest.fixture(scope="module")

@@ -4,17 +4,13 @@ task; Back after a status tab shows the list its
 address names again."""
 import itertools
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import wait
 
 counter = itertools.count(1)
-
-
-def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 def signed_up(driver, server):

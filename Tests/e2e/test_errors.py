@@ -7,12 +7,10 @@ import json
 import urllib.request
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import make_driver, running_server, screenshot
+from conftest import make_driver, running_server, screenshot, wait
 
 PASSWORD = "correct horse battery"
 counter = itertools.count(1)
@@ -20,10 +18,6 @@ counter = itertools.count(1)
 
 def unique(name):
     return f"{name}{next(counter)}"
-
-
-def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 def api(base, method, path, body=None, token=None):

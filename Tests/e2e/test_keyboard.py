@@ -3,19 +3,13 @@ where the next keystroke belongs (into an edited row and back, back to quick add
 adding, kept in the admin's search while results swap), and Escape cancels an edit."""
 import itertools
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import screenshot
+from conftest import screenshot, wait
 
 counter = itertools.count(1)
-
-
-def wait(driver, condition, timeout=10):
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 def focused(driver):

@@ -3,24 +3,17 @@ script every step must update in place (a marker set on `window` survives), and 
 JavaScript the same steps must work as plain forms."""
 import itertools
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import make_driver, screenshot
+from conftest import make_driver, screenshot, wait
 
 counter = itertools.count(1)
 
 
 def unique(name):
     return f"{name}{next(counter)}"
-
-
-def wait(driver, condition, timeout=10):
-    # Swaps replace elements while a condition reads them: a stale read just tries again.
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 def signup(driver, server, username):
