@@ -36,6 +36,9 @@ def test_the_main_pages_look_right(site, size):
         for page in ["dashboard", "friends", "settings", "admin"]:
             driver.get(site + "/" + page)
             screenshot(driver, f"page-{page}-{size}")
+            if page == "dashboard":
+                driver.execute_script("document.getElementById('tasks-panel').scrollIntoView()")
+                screenshot(driver, f"page-dashboard-tasks-{size}")
             overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, f"{page} scrolls sideways on a {size}"
             current = driver.find_elements(By.CSS_SELECTOR, ".nav a[aria-current=page]")
