@@ -150,14 +150,30 @@ struct AccountService: Sendable {
     /// costs one extra write every few minutes, not one per request.
     func authenticate(accessToken: String) async throws -> (UserRecord, AccessClaims)? {
         guard let claims = await tokens.verify(accessToken), let id = claims.userID,
-            var user = try await database.user(id: id), !user.disabled, user.tokenVersion == claims.ver
+            let user = try await database.user(id: id)
         else { return nil }
+        return try await admitted(user, claims: claims).map { ($0, claims) }
+    }
+
+    /// For pages: the user behind a session cookie and the friend requests waiting for
+    /// them (for the navigation), still one query.
+    func authenticatePage(accessToken: String) async throws -> (user: UserRecord, claims: AccessClaims, incomingRequests: Int)? {
+        guard let claims = await tokens.verify(accessToken), let id = claims.userID,
+            let (user, incoming) = try await database.userWithIncomingRequests(id: id)
+        else { return nil }
+        return try await admitted(user, claims: claims).map { ($0, claims, incoming) }
+    }
+
+    /// The user when enabled and the token's version is current, with "last active" noted.
+    private func admitted(_ user: UserRecord, claims: AccessClaims) async throws -> UserRecord? {
+        guard !user.disabled, user.tokenVersion == claims.ver else { return nil }
+        var user = user
         let now = clock.now
         if user.lastActiveAt.map({ now.timeIntervalSince($0) >= Self.activityInterval }) ?? true {
-            try await database.touchLastActive(userID: id, now: now, interval: Self.activityInterval)
+            try await database.touchLastActive(userID: user.userID, now: now, interval: Self.activityInterval)
             user.lastActiveAt = now
         }
-        return (user, claims)
+        return user
     }
 
     static let activityInterval: TimeInterval = 5 * 60

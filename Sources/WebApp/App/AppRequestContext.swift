@@ -12,6 +12,8 @@ struct AppRequestContext: RequestContext {
     var isHXRequest = false
     /// The request's path, for the navigation's `aria-current`.
     var path = ""
+    /// Friend requests waiting for the signed-in user (pages only), for the navigation.
+    var incomingFriendRequests = 0
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -32,6 +34,7 @@ struct AuthenticatedContext: ChildRequestContext {
     let isHXRequest: Bool
     let clientIP: String
     let path: String
+    let incomingFriendRequests: Int
 
     init(context: AppRequestContext) throws {
         guard let user = context.user else { throw AppError.notAuthenticated }
@@ -42,6 +45,7 @@ struct AuthenticatedContext: ChildRequestContext {
         isHXRequest = context.isHXRequest
         clientIP = context.clientIP
         path = context.path
+        incomingFriendRequests = context.incomingFriendRequests
     }
 
     var maxUploadSize: Int { BodyLimit.bytes }
@@ -54,6 +58,7 @@ protocol PageContext: RequestContext {
     var isHXRequest: Bool { get }
     var requestID: String { get }
     var path: String { get }
+    var incomingFriendRequests: Int { get }
 }
 
 extension AppRequestContext: PageContext {
@@ -72,6 +77,7 @@ struct AdminContext: ChildRequestContext {
     let csrfToken: String
     let isHXRequest: Bool
     let path: String
+    let incomingFriendRequests: Int
 
     init(context: AuthenticatedContext) throws {
         guard context.user.isAdmin else { throw AppError.forbidden }
@@ -81,6 +87,7 @@ struct AdminContext: ChildRequestContext {
         csrfToken = context.csrfToken
         isHXRequest = context.isHXRequest
         path = context.path
+        incomingFriendRequests = context.incomingFriendRequests
     }
 
     var maxUploadSize: Int { BodyLimit.bytes }

@@ -20,9 +20,10 @@ struct WebSessionMiddleware: RouterMiddleware {
         var context = context
         var request = request
         var claims: AccessClaims?
-        if let token = CookieHeader.value(Self.sessionCookie, in: request), let (user, verified) = try await accounts.authenticate(accessToken: token) {
-            context.user = user
-            claims = verified
+        if let token = CookieHeader.value(Self.sessionCookie, in: request), let signedIn = try await accounts.authenticatePage(accessToken: token) {
+            context.user = signedIn.user
+            context.incomingFriendRequests = signedIn.incomingRequests
+            claims = signedIn.claims
         }
         let existingCSRF = CookieHeader.value(Self.csrfCookie, in: request)?.nilIfInvalidToken
         context.csrfToken = existingCSRF ?? SecureRandom.token(bytes: 32)

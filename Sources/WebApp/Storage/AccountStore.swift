@@ -22,6 +22,10 @@ extension AppDatabase {
         try read { db in try UserRecord.find(db, id: id) }
     }
 
+    func userWithIncomingRequests(id: Int64) async throws -> (UserRecord, incomingRequests: Int)? {
+        try read { db in try UserRecord.findWithIncomingRequests(db, id: id) }
+    }
+
     func user(named username: String) async throws -> UserRecord? {
         try read { db in
             try UserRecord.find(db, username: username)

@@ -84,6 +84,19 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
     var level: Int { Level.forXP(xp) }
 
     private static let byID = "SELECT \(columns) FROM users WHERE id = ?"
+    /// The user and the friend requests waiting for them from enabled accounts, in the one
+    /// statement a signed-in page spends on its user (the navigation shows the count).
+    private static let byIDWithRequests = """
+        SELECT \(columns), (SELECT COUNT(*) FROM friend_requests r JOIN users s ON s.id = r.from_user_id
+            WHERE r.to_user_id = users.id AND s.disabled = 0)
+        FROM users WHERE id = ?
+        """
+
+    /// The user with this id and the number of friend requests waiting for them.
+    static func findWithIncomingRequests(_ db: Database, id: Int64) throws -> (UserRecord, incomingRequests: Int)? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: byIDWithRequests), arguments: [id]) else { return nil }
+        return (try UserRecord(row: row), row[columnCount])
+    }
     private static let byName = "SELECT \(columns) FROM users WHERE username = ? COLLATE NOCASE"
 
     /// The user with this id (a cached statement: every authenticated request runs it).

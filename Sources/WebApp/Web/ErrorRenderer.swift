@@ -22,7 +22,9 @@ struct ErrorRenderer: Sendable {
             let token = CookieHeader.value(WebSessionMiddleware.sessionCookie, in: request)
         {
             // No route matched, so the session middleware did not run: read the session here.
-            context.user = (try? await accounts.authenticate(accessToken: token))?.0
+            let signedIn = try? await accounts.authenticatePage(accessToken: token)
+            context.user = signedIn?.user
+            context.incomingFriendRequests = signedIn?.incomingRequests ?? 0
             context.csrfToken = CookieHeader.value(WebSessionMiddleware.csrfCookie, in: request)?.nilIfInvalidToken ?? ""
         }
         if request.uri.path.hasPrefix("/api/") {

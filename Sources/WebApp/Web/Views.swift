@@ -78,7 +78,9 @@ final class Views: Sendable {
     /// Added in place: the caller hands its dictionary over, so no copy is rehashed.
     static func withCommon(_ values: consuming [String: TemplateValue], _ context: some PageContext) -> [String: TemplateValue] {
         var values = values
-        let user: TemplateValue = context.signedInUser.map { ["username": .string($0.username), "is_admin": .bool($0.isAdmin)] } ?? .null
+        let user: TemplateValue = context.signedInUser.map {
+            ["username": .string($0.username), "is_admin": .bool($0.isAdmin), "incoming_requests": .int(context.incomingFriendRequests)]
+        } ?? .null
         for (key, value) in [
             ("csrf_token", TemplateValue.string(context.csrfToken)), ("request_id", .string(context.requestID)), ("current_user", user),
             ("current_path", .string(context.path)),
