@@ -1,4 +1,5 @@
-"""The dashboard's forms follow what a person chooses: a new task joins the timer's
+"""The dashboard's forms follow what a person chooses: a completed task's XP shows in the
+progress panel at once, a new task joins the timer's
 picker at once, the timer's start button names the chosen kind and a break cannot take a
 task; Back after a status tab shows the list its
 address names again."""
@@ -43,3 +44,17 @@ def test_back_shows_the_list_its_address_names(server, browser):
     wait(browser, lambda d: "status=done" in d.current_url and "Open one" not in d.find_element(By.ID, "task-items").text)
     browser.back()
     wait(browser, lambda d: "status=done" not in d.current_url and "Open one" in d.find_element(By.ID, "task-items").text)
+
+
+def test_completing_a_task_updates_the_progress_panel_in_place(server, browser):
+    signed_up(browser, server)
+    browser.find_element(By.ID, "quick-add-title").send_keys("Finish me", Keys.ENTER)
+    select = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#task-items select"))
+    browser.execute_script("window.__fqMarker = 'still-here';")
+    for option in select.find_elements(By.TAG_NAME, "option"):
+        if option.get_attribute("value") == "done":
+            option.click()
+    wait(browser, lambda d: "10 XP" in d.find_element(By.ID, "progress-panel").text)
+    assert "10 XP" in browser.find_element(By.ID, "user-stats").text
+    assert browser.execute_script("return window.__fqMarker") == "still-here"
+

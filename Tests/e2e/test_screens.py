@@ -43,6 +43,13 @@ def test_the_main_pages_look_right(site, size):
             assert overflow <= 0, f"{page} scrolls sideways on a {size}"
             current = driver.find_elements(By.CSS_SELECTOR, ".nav a[aria-current=page]")
             assert [a.get_attribute("href").rsplit("/", 1)[-1] for a in current] == [page]
+        if size == "phone":
+            driver.get(site + "/dashboard")
+            small = driver.execute_script("""
+                return Array.from(document.querySelectorAll('main button, main .button, main select'))
+                    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+                    .map(e => e.outerHTML.slice(0, 80));""")
+            assert small == [], f"tap targets under 44 px: {small}"
         if size == "desktop":
             driver.get(site + "/dashboard")
             tasks = driver.find_element(By.ID, "tasks-panel").rect
