@@ -123,6 +123,7 @@ final class StatementLog: Sendable {
             let page = try await browser.get("/admin")
             #expect(page.status == .forbidden)
             #expect(page.text.contains("<!doctype html>") && page.text.contains("Not allowed"))
+            #expect(page.text.contains("Sign out <span class=\"muted\">(bob)</span>"), "the error page keeps the signed-in navigation")
             #expect(try await browser.post("/admin/users/1", ["action": "demote"]).status == .forbidden)
             #expect(try await Browser(client).get("/admin").headers[.location] == "/login?next=%2Fadmin")
         }

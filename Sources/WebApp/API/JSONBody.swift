@@ -44,8 +44,6 @@ struct JSONBody {
         if !problems.isEmpty { throw AppError.validation(problems) }
     }
 
-    func contains(_ key: String) -> Bool { members[key] != nil }
-
     mutating func string(_ key: String, required: Bool = false) -> String? {
         guard let value = present(key, required: required) else { return nil }
         guard case .string(let text) = value else { return mismatch(key, "must be a string") }

@@ -13,7 +13,6 @@ final class ConnectionGuard: Sendable {
 
     init(limit: Int) { self.limit = limit }
 
-    var openConnections: Int { open.load(ordering: .relaxed) }
     var refused: Int { refusedTotal.load(ordering: .relaxed) }
 
     /// The default cap: the process's descriptor limit less room for the database, logs

@@ -27,13 +27,19 @@ struct WebSessionMiddleware: RouterMiddleware {
         }
         let existingCSRF = CookieHeader.value(Self.csrfCookie, in: request)?.nilIfInvalidToken
         context.csrfToken = existingCSRF ?? SecureRandom.token(bytes: 32)
-        if ![.get, .head, .options].contains(request.method) {
-            try Self.checkOrigin(request)
-            guard let existingCSRF, try await Self.submittedToken(&request, context: context).map({ SecureRandom.constantTimeEqual($0, existingCSRF) }) == true else {
-                throw AppError.csrfFailed
+        var response: Response
+        do {
+            if ![.get, .head, .options].contains(request.method) {
+                try Self.checkOrigin(request)
+                guard let existingCSRF, try await Self.submittedToken(&request, context: context).map({ SecureRandom.constantTimeEqual($0, existingCSRF) }) == true else {
+                    throw AppError.csrfFailed
+                }
             }
+            response = try await next(request, context)
+        } catch {
+            // The error page is rendered outside this middleware: it carries who is signed in.
+            throw PageError(underlying: error, context: context)
         }
-        var response = try await next(request, context)
         if existingCSRF == nil {
             response.setCookie(cookie(Self.csrfCookie, context.csrfToken, maxAge: 400 * 86_400))
         }
@@ -83,6 +89,29 @@ struct WebSessionMiddleware: RouterMiddleware {
 extension Response {
     func setsCookie(_ name: String) -> Bool {
         headers[values: .setCookie].contains { $0.hasPrefix(name + "=") }
+    }
+}
+
+/// An error of a page route, with the session it ran in, so the error page's navigation
+/// is the signed-in person's (``ErrorRenderer`` unwraps it).
+struct PageError: Error {
+    let underlying: any Error
+    let user: UserRecord?
+    let csrfToken: String
+    let incomingFriendRequests: Int
+
+    init(underlying: any Error, context: AppRequestContext) {
+        self.underlying = underlying
+        user = context.user
+        csrfToken = context.csrfToken
+        incomingFriendRequests = context.incomingFriendRequests
+    }
+
+    /// Puts the session back into a context outside the middleware.
+    func restore(into context: inout AppRequestContext) {
+        context.user = user
+        context.csrfToken = csrfToken
+        context.incomingFriendRequests = incomingFriendRequests
     }
 }
 

@@ -59,19 +59,21 @@ struct FocusService: Sendable {
     }
 
     /// Starts a timer; kind and length default to the suggestion and the user's settings.
-    func start(for user: UserRecord, kind rawKind: String?, taskID: Int64?, minutes: Int?) async throws -> TimerRecord {
-        var errors = FieldErrors()
+    /// `known` holds problems the caller already found (a form field that is not a
+    /// number), so one answer names them with the rest.
+    func start(for user: UserRecord, kind rawKind: String?, taskID: Int64?, minutes: Int?, known: FieldErrors = FieldErrors()) async throws -> TimerRecord {
+        var errors = known
         var kind: TimerKind?
         if let rawKind {
             kind = TimerKind(rawValue: rawKind)
             if kind == nil { errors["kind"] = "must be one of focus, short_break, long_break" }
         }
         if let minutes, !(1...180).contains(minutes) { errors["minutes"] = "must be 1 to 180" }
-        if taskID != nil, let kind, kind != .focus { errors["task_id"] = "can only be named by a focus timer, not a break" }
+        if taskID != nil, let kind, kind != .focus { errors["task_id"] = Self.breakWithTask }
         guard errors.isEmpty else { throw AppError.validation(errors) }
         let chosen: TimerKind
         if let kind { chosen = kind } else { chosen = try await timer(for: user).next.kind }
-        if taskID != nil, chosen != .focus { throw AppError.validation("task_id", "can only be named by a focus timer, not a break") }
+        if taskID != nil, chosen != .focus { throw AppError.validation("task_id", Self.breakWithTask) }
         let length = minutes ?? user.timerSettings.minutes(for: chosen)
         return try await Self.namingOpenTasks {
             try await database.startTimer(
@@ -106,6 +108,8 @@ struct FocusService: Sendable {
             try await database.acceptSession(userID: user.userID, submission, qualifySeconds: qualifySeconds, now: clock.now)
         }
     }
+
+    static let breakWithTask = "can only be named by a focus timer, not a break"
 
     /// Sessions start at the Unix epoch or later: older instants are typing mistakes, and
     /// keeping every accepted time in this range keeps day arithmetic in one calendar.

@@ -57,9 +57,13 @@ struct TaskService: Sendable {
 
     /// Validates the given fields against the task as it is, then saves them (one
     /// transaction: the check sees the same task the change applies to).
-    func update(_ id: Int64, userID: Int64, title: String?, description: String?, status: String?, estimate: Int??) async throws -> (task: TaskRecord, xpEarned: Int) {
+    /// `known` holds problems the caller already found (a form field that is not a
+    /// number), so one answer names them with the rest.
+    func update(
+        _ id: Int64, userID: Int64, title: String?, description: String?, status: String?, estimate: Int??, known: FieldErrors = FieldErrors()
+    ) async throws -> (task: TaskRecord, xpEarned: Int) {
         var parsedStatus: TaskStatus?
-        var parseErrors = FieldErrors()
+        var parseErrors = known
         if let status {
             do { parsedStatus = try TaskStatus.parse(status) } catch { parseErrors = parseErrors.merging(error) }
         }

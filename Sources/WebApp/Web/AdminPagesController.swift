@@ -24,19 +24,18 @@ struct AdminPagesController: Sendable {
             let form = try await FormData.read(request, context: context)
             let back = (try? AdminService.Query(search: form["q"], sort: form["sort"], page: form["page"])) ?? AdminService.Query()
             do {
-                let row = try await admin.update(id, by: context.admin, isAdmin: Self.change(form).isAdmin, disabled: Self.change(form).disabled)
+                let change = try Self.change(form)
+                let row = try await admin.update(id, by: context.admin, isAdmin: change.isAdmin, disabled: change.disabled)
                 guard context.isHXRequest else {
                     return WebResponse.redirect(to: Self.url(q: back.search, sort: back.sortParameter, page: back.page), context: context)
                 }
                 return try rowFragment(row, back: back, error: nil, status: .ok, context: context)
             } catch let error as AppError where error.status != .notFound {
+                let message = error.fields?.values.first.map { "Action \($0)." } ?? error.message
                 guard context.isHXRequest else {
-                    let message = error.fields?.values.first.map { "Action \($0)." } ?? error.message
                     return try views.page("pages/admin", status: error.status, values(try await admin.page(back), query: back, viewer: context.admin, failed: (id, message)), context: context)
                 }
-                let current = try await admin.row(id)
-                let message = error.fields?.values.first.map { "Action \($0)." } ?? error.message
-                return try rowFragment(current, back: back, error: message, status: error.status, context: context)
+                return try rowFragment(try await admin.row(id), back: back, error: message, status: error.status, context: context)
             }
         }
     }
@@ -54,14 +53,10 @@ struct AdminPagesController: Sendable {
     private func rowFragment(
         _ row: AdminUserRow, back: AdminService.Query, error: String?, status: HTTPResponse.Status, context: AdminContext
     ) throws -> Response {
-        var values = Self.rowValues(row, viewer: context.admin, now: admin.clock.now)
-        if case .dictionary(var entries) = values {
-            entries["error"] = error.templateValue
-            values = .dictionary(entries)
-        }
-        return try views.fragments(
+        try views.fragments(
             "pages/admin_row", ["admin_row"], status: status,
-            ["row": values, "q": .string(back.search), "sort": .string(back.sortParameter), "page": .int(back.page)], context: context)
+            ["row": Self.rowValues(row, viewer: context.admin, now: admin.clock.now, error: error), "q": .string(back.search),
+             "sort": .string(back.sortParameter), "page": .int(back.page)], context: context)
     }
 
     private func values(_ page: AdminService.Page, query: AdminService.Query, viewer: UserRecord, failed: (id: Int64, message: String)? = nil) -> [String: TemplateValue] {
@@ -77,12 +72,7 @@ struct AdminPagesController: Sendable {
         }
         return [
             "rows": .array(page.rows.map { row in
-                var values = Self.rowValues(row, viewer: viewer, now: now)
-                if let failed, failed.id == row.user.userID, case .dictionary(var entries) = values {
-                    entries["error"] = .string(failed.message)
-                    values = .dictionary(entries)
-                }
-                return values
+                Self.rowValues(row, viewer: viewer, now: now, error: failed.flatMap { $0.id == row.user.userID ? $0.message : nil })
             }),
             "totals": [
                 "users": .int(page.totals.users), "active_7d": .int(page.totals.active7d), "tasks": .int(page.totals.tasks),
@@ -95,14 +85,15 @@ struct AdminPagesController: Sendable {
         ]
     }
 
-    static func rowValues(_ row: AdminUserRow, viewer: UserRecord, now: Date) -> TemplateValue {
+    /// A row's values; `error` is why an action on it failed.
+    static func rowValues(_ row: AdminUserRow, viewer: UserRecord, now: Date, error: String? = nil) -> TemplateValue {
         [
             "id": .int(Int(row.user.userID)), "username": .string(row.user.username), "is_admin": .bool(row.user.isAdmin),
             "disabled": .bool(row.user.disabled), "created_at": .date(row.user.createdAt), "last_active_at": row.user.lastActiveAt.templateValue,
             "todo": .int(row.todo), "in_progress": .int(row.inProgress), "done": .int(row.done),
             "focus_7d": .int(Int(row.focusSeconds7d / 60)), "focus_total": .int(Int(row.focusSecondsTotal / 60)),
             "streak": .int(AdminService.currentStreak(row, now: now)), "level": .int(row.user.level), "xp": .int(row.user.xp),
-            "is_self": .bool(row.user.id == viewer.id), "error": .null,
+            "is_self": .bool(row.user.id == viewer.id), "error": error.templateValue,
         ]
     }
 

@@ -92,17 +92,11 @@ struct DashboardController: Sendable {
             let form = try await FormData.read(request, context: context)
             let estimateText = (form["estimate_pomodoros"] ?? "").trimmingWhitespace
             do {
-                guard estimateText.isEmpty || Int(estimateText) != nil else {
-                    // Name the other fields' problems in the same answer.
-                    var problems = FieldErrors(["estimate_pomodoros": "must be a whole number"])
-                    do throws(FieldErrors) { _ = try TaskContent(title: form["title"] ?? "", description: form["description"] ?? "", estimatePomodoros: nil) } catch {
-                        problems = problems.merging(error)
-                    }
-                    throw AppError.validation(problems)
-                }
+                let estimate = estimateText.isEmpty ? nil : Int(estimateText)
+                let known = estimateText.isEmpty || estimate != nil ? FieldErrors() : FieldErrors(["estimate_pomodoros": "must be a whole number"])
                 let updated = try await tasks.update(
                     id, userID: context.user.userID, title: form["title"] ?? "", description: form["description"] ?? "", status: nil,
-                    estimate: .some(Int(estimateText)))
+                    estimate: .some(estimate), known: known)
                 guard context.isHXRequest else { return WebResponse.redirect(to: "/dashboard", context: context) }
                 return try views.fragments("pages/task_row", ["task_row"], rowValues(updated.task), context: context)
             } catch let error as AppError where error.fields != nil {

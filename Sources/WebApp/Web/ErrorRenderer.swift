@@ -15,10 +15,15 @@ struct ErrorRenderer: Sendable {
     let logger: Logger
     let accounts: AccountService
 
-    func response(for error: any Error, request: Request, context: AppRequestContext) async -> Response {
-        let appError = classify(error, requestID: context.requestID)
+    func response(for thrown: any Error, request: Request, context: AppRequestContext) async -> Response {
         var context = context
-        if appError.status == .notFound, context.user == nil, !request.uri.path.hasPrefix("/api/"),
+        var error = thrown
+        if let page = thrown as? PageError {
+            page.restore(into: &context)
+            error = page.underlying
+        }
+        let appError = classify(error, requestID: context.requestID)
+        if appError.status == .notFound, !(thrown is PageError), !request.uri.path.hasPrefix("/api/"),
             let token = CookieHeader.value(WebSessionMiddleware.sessionCookie, in: request)
         {
             // No route matched, so the session middleware did not run: read the session here.

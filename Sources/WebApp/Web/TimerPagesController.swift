@@ -23,8 +23,8 @@ struct TimerPagesController: Sendable {
             let taskID = form["task_id"].flatMap { Int64($0) }
             let minutesText = (form["minutes"] ?? "").trimmingWhitespace
             do {
-                guard minutesText.isEmpty || Int(minutesText) != nil else { throw AppError.validation("minutes", "must be a whole number") }
-                _ = try await focus.start(for: context.user, kind: form["kind"], taskID: taskID, minutes: Int(minutesText))
+                let known = minutesText.isEmpty || Int(minutesText) != nil ? FieldErrors() : FieldErrors(["minutes": "must be a whole number"])
+                _ = try await focus.start(for: context.user, kind: form["kind"], taskID: taskID, minutes: Int(minutesText), known: known)
             } catch let error as AppError where error.fields != nil {
                 guard context.isHXRequest else { throw error }
                 let dashboard = try await focus.dashboard(for: context.user)
