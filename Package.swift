@@ -57,12 +57,15 @@ let package = Package(
             ],
             resources: [.copy("Views"), .copy("Resources/openapi")]
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        // The slow model of the streak rules the property tests compare against.
+        .target(name: "FairStreakModel", dependencies: ["Domain"], path: "Tests/FairStreakModel"),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "FairStreakModel"]),
         .testTarget(name: "TemplatesTests", dependencies: ["Templates"]),
         .testTarget(
             name: "WebAppTests",
             dependencies: [
                 "WebApp",
+                "FairStreakModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -17,8 +17,9 @@ import Testing
             #expect(user["xp"] as? Int == 0)
             #expect(user["level"] as? Int == 1)
             #expect((user["created_at"] as? String)?.hasSuffix("Z") == true)
-            let settings = try #require(user["settings"] as? [String: Int])
-            #expect(settings == ["focus_minutes": 25, "short_break_minutes": 5, "long_break_minutes": 15, "long_break_every": 4])
+            let settings = try #require(user["settings"] as? [String: Any])
+            #expect(settings.compactMapValues { $0 as? Int } == ["focus_minutes": 25, "short_break_minutes": 5, "long_break_minutes": 15, "long_break_every": 4, "day_starts_at": 0])
+            #expect(settings["rest_days"] as? [String] == [])
         }
     }
 
@@ -72,8 +73,8 @@ import Testing
             let ada = try await client.apiSignup("ada")
             let updated = try await client.api(.patch, "/api/v1/me", json: #"{"settings":{"focus_minutes":50}}"#, token: ada.access)
             #expect(updated.status == .ok)
-            let settings = try #require(try updated.json()["settings"] as? [String: Int])
-            #expect(settings["focus_minutes"] == 50 && settings["short_break_minutes"] == 5)
+            let settings = try #require(try updated.json()["settings"] as? [String: Any])
+            #expect(settings["focus_minutes"] as? Int == 50 && settings["short_break_minutes"] as? Int == 5)
             let zone = try await client.api(.patch, "/api/v1/me", json: #"{"timezone":"America/St_Johns"}"#, token: ada.access)
             #expect(try zone.json()["timezone"] as? String == "America/St_Johns")
             let bad = try await client.api(.patch, "/api/v1/me", json: #"{"timezone":"Moon/Base","settings":{"long_break_every":0}}"#, token: ada.access)

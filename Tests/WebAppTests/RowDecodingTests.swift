@@ -5,8 +5,10 @@ import Testing
 
 @testable import WebApp
 
-/// Records decode by position, so their column lists must be the tables' first columns
-/// in table order, and the hand-written timestamp reader must agree with GRDB's.
+/// Records decode by position from the column lists their queries name, so a list must
+/// name columns of its table in table order (for `users`, the counters the triggers keep
+/// sit between the first columns and the later ones), and the hand-written timestamp
+/// reader must agree with GRDB's.
 @Suite struct RowDecodingTests {
     @Test(arguments: [
         ("users", UserRecord.columns), ("tasks", TaskRecord.columns), ("timers", TimerRecord.columns),
@@ -16,7 +18,7 @@ import Testing
         try database.migrate()
         let names = try database.read { db in try db.columns(in: table).map(\.name) }
         let listed = columns.components(separatedBy: ", ")
-        #expect(Array(names.prefix(listed.count)) == listed, "the record's columns come first, in table order")
+        #expect(names.filter(listed.contains) == listed, "the record's columns, in table order")
         if table == "users" { #expect(listed.count == UserRecord.columnCount) }
         try database.close()
     }

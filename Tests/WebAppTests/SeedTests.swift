@@ -28,8 +28,8 @@ import Testing
             let first = try #require(model.keys.min())
             let stored = try await db.dailyTotals(userID: userID, from: first, to: LocalDate(app.clock.now, in: .gmt).adding(days: 1))
             #expect(stored.mapValues { $0.rounded() } == model.mapValues { $0.rounded() })
-            let expected = StreakSummary(qualified: model.filter { $0.value >= 1800 }.keys)
-            #expect(try await db.streakSummary(userID: userID) == expected)
+            let expected = StreakProjection(totals: model, goalSeconds: 1800, bridges: .none)
+            #expect(try await db.streak(userID: userID, day: LocalDate(app.clock.now, in: .gmt)).0 == expected)
             let (xp, ledger, taskSeconds) = try await db.pool.read { db in
                 (
                     try Int.fetchOne(db, sql: "SELECT xp FROM users WHERE id = ?", arguments: [userID]) ?? -1,

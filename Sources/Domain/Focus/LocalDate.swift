@@ -57,11 +57,28 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// The instant this day starts in `timeZone` (local midnight, or the first instant
     /// after it when a DST jump skips midnight).
-    public func start(in timeZone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let (year, month, day) = components
-        return calendar.startOfDay(for: calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12)) ?? Date())
+    public func start(in timeZone: TimeZone) -> Date { start(in: timeZone, atHour: 0) }
+
+    /// The first instant whose local time in `timeZone` is this day at `hour`:00 or later —
+    /// the first instant after the gap when DST skips that time, its first occurrence
+    /// when DST repeats it.
+    public func start(in timeZone: TimeZone, atHour hour: Int) -> Date {
+        let wall = dayNumber * 86_400 + hour * 3600
+        let offset = { (instant: Int) in timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))) }
+        // Offsets lie within −12 h … +14 h, so the instant is within that window of the wall
+        // time; one offset holds before a change inside it and one after.
+        let candidates = Set([offset(wall - 14 * 3600), offset(wall + 12 * 3600)]).map { wall - $0 }
+        if let exact = candidates.filter({ $0 + offset($0) == wall }).min() {
+            return Date(timeIntervalSince1970: Double(exact))
+        }
+        // The wall time falls in a gap: the first instant at or after it on the wall.
+        var low = candidates.min() ?? wall
+        var high = candidates.max() ?? wall
+        while low < high {
+            let middle = low + (high - low) / 2
+            if middle + offset(middle) >= wall { high = middle } else { low = middle + 1 }
+        }
+        return Date(timeIntervalSince1970: Double(low))
     }
 
     /// 0 = Sunday … 6 = Saturday.

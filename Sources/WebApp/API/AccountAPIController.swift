@@ -55,7 +55,8 @@ struct AccountAPIController: Sendable {
             if var nested = body.object("settings") {
                 settings = SettingsChange(
                     focusMinutes: nested.integer("focus_minutes"), shortBreakMinutes: nested.integer("short_break_minutes"),
-                    longBreakMinutes: nested.integer("long_break_minutes"), longBreakEvery: nested.integer("long_break_every"))
+                    longBreakMinutes: nested.integer("long_break_minutes"), longBreakEvery: nested.integer("long_break_every"),
+                    dayStartsAt: nested.integer("day_starts_at"), restDays: nested.strings("rest_days"))
                 body.note(nested.problems)
             }
             try body.checked()
@@ -85,6 +86,8 @@ struct UserJSON: Encodable {
         let shortBreakMinutes: Int
         let longBreakMinutes: Int
         let longBreakEvery: Int
+        let dayStartsAt: Int
+        let restDays: [String]
     }
 
     let id: Int64
@@ -106,6 +109,7 @@ struct UserJSON: Encodable {
         level = user.level
         settings = Settings(
             focusMinutes: user.focusMinutes, shortBreakMinutes: user.shortBreakMinutes,
-            longBreakMinutes: user.longBreakMinutes, longBreakEvery: user.longBreakEvery)
+            longBreakMinutes: user.longBreakMinutes, longBreakEvery: user.longBreakEvery,
+            dayStartsAt: user.dayStartsAt, restDays: user.dayRules.restDays.names)
     }
 }

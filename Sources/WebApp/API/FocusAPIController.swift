@@ -147,17 +147,30 @@ struct StreakJSON: Encodable {
     let lastQualifiedDate: String?
     let todayMinutes: Int
     let qualifyMinutes: Int
+    let freezesHeld: Int
+    let freezesUsed: Int
+    let restDays: [String]
+    let dayStartsAt: Int
+    let nextMilestoneAt: Int
 
     init(_ view: FocusService.StreakView) {
-        current = view.current
-        longest = view.summary.longest
-        qualifiedDays = view.summary.qualifiedDays
-        lastQualifiedDate = view.summary.lastQualifiedDate?.description
+        let status = view.status
+        current = status.current
+        longest = status.longest
+        qualifiedDays = status.qualifiedDays
+        lastQualifiedDate = status.lastQualifiedDate?.description
         todayMinutes = view.todayMinutes
         qualifyMinutes = view.qualifyMinutes
+        freezesHeld = status.freezesHeld
+        freezesUsed = status.freezesUsed
+        restDays = view.rules.restDays.names
+        dayStartsAt = view.rules.dayStartsAt
+        nextMilestoneAt = status.nextMilestoneAt
     }
 
-    enum CodingKeys: CodingKey { case current, longest, qualifiedDays, lastQualifiedDate, todayMinutes, qualifyMinutes }
+    enum CodingKeys: CodingKey {
+        case current, longest, qualifiedDays, lastQualifiedDate, todayMinutes, qualifyMinutes, freezesHeld, freezesUsed, restDays, dayStartsAt, nextMilestoneAt
+    }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -167,6 +180,11 @@ struct StreakJSON: Encodable {
         try container.encode(lastQualifiedDate, forKey: .lastQualifiedDate)
         try container.encode(todayMinutes, forKey: .todayMinutes)
         try container.encode(qualifyMinutes, forKey: .qualifyMinutes)
+        try container.encode(freezesHeld, forKey: .freezesHeld)
+        try container.encode(freezesUsed, forKey: .freezesUsed)
+        try container.encode(restDays, forKey: .restDays)
+        try container.encode(dayStartsAt, forKey: .dayStartsAt)
+        try container.encode(nextMilestoneAt, forKey: .nextMilestoneAt)
     }
 }
 

@@ -89,6 +89,18 @@ struct JSONBody {
         return date
     }
 
+    /// An array of strings.
+    mutating func strings(_ key: String) -> [String]? {
+        guard let value = present(key, required: false) else { return nil }
+        guard case .array(let items) = value else { return mismatch(key, "must be an array of strings") }
+        var result: [String] = []
+        for item in items {
+            guard case .string(let text) = item else { return mismatch(key, "must be an array of strings") }
+            result.append(text)
+        }
+        return result
+    }
+
     /// A nested object, read with its own field names (its problems join this body's).
     mutating func object(_ key: String) -> JSONBody? {
         guard let value = present(key, required: false) else { return nil }

@@ -18,6 +18,8 @@ struct AccountService: Sendable {
     let clock: any WallClock
     let requestsPerIP: RateLimiter
     let failuresPerUsername: RateLimiter
+    /// A day's focus goal: changing the day rules walks the streak again.
+    let qualifySeconds: Double
 
     init(database: AppDatabase, hasher: PasswordHasher, tokens: TokenService, clock: any WallClock, config: AppConfig) {
         self.database = database
@@ -26,6 +28,7 @@ struct AccountService: Sendable {
         self.clock = clock
         requestsPerIP = RateLimiter(limit: config.authRequestsPerIP, window: 60)
         failuresPerUsername = RateLimiter(limit: config.authFailuresPerUsername, window: config.authFailureWindow)
+        qualifySeconds = Double(config.qualifyMinutes * 60)
     }
 
     /// Counts a login or signup request against the client's address.
@@ -137,8 +140,18 @@ struct AccountService: Sendable {
         }
         let merged = settings.applied(to: user.timerSettings)
         do { try merged.validate() } catch { errors = errors.merging(error) }
+        var dayRules = user.dayRules
+        if let hour = settings.dayStartsAt {
+            do { try DayRules.validateDayStart(hour) } catch { errors = errors.merging(error) }
+            dayRules.dayStartsAt = hour
+        }
+        if let names = settings.restDays {
+            do { dayRules.restDays = try RestDays(names: names) } catch { errors = errors.merging(error) }
+        }
         guard errors.isEmpty else { throw AppError.validation(errors) }
-        guard let updated = try await database.updateProfile(userID: user.userID, timezone: timezone, settings: merged) else {
+        guard let updated = try await database.updateProfile(
+            userID: user.userID, timezone: timezone, settings: merged, dayRules: dayRules, qualifySeconds: qualifySeconds, now: clock.now)
+        else {
             throw AppError.notAuthenticated
         }
         return updated
@@ -193,6 +206,9 @@ struct SettingsChange: Sendable {
     var shortBreakMinutes: Int?
     var longBreakMinutes: Int?
     var longBreakEvery: Int?
+    /// Day rules (SPEC §9): they apply from the user's next local day.
+    var dayStartsAt: Int?
+    var restDays: [String]?
 
     func applied(to settings: TimerSettings) -> TimerSettings {
         var result = settings

@@ -95,7 +95,7 @@ struct AdminService: Sendable {
 
     /// The user's current streak as of their own today.
     static func currentStreak(_ row: AdminUserRow, now: Date) -> Int {
-        row.streak.current(today: LocalDate(now, in: TimeZone(identifier: row.user.timezone) ?? .gmt))
+        row.streak.status(today: row.user.today(at: now)).current
     }
 }
 

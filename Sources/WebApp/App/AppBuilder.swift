@@ -11,6 +11,7 @@ struct AppServices: Sendable {
     let accounts: AccountService
     let tasks: TaskService
     let focus: FocusService
+    let streaks: StreakService
     let admin: AdminService
     let friends: FriendService
     let keyValues: KeyValueService
@@ -20,13 +21,18 @@ struct AppServices: Sendable {
     let started = Date()
     let connections: ConnectionGuard
     let logger: Logger
+    /// The settable clock of `APP_ENV=test`; nil in other environments.
+    let testClock: TestClock?
 
     static func make(
-        config: AppConfig, clock: any WallClock = SystemClock(), logger: Logger,
+        config: AppConfig, clock baseClock: any WallClock = SystemClock(), logger: Logger,
         trace: (@Sendable (String) -> Void)? = nil
     ) async throws -> AppServices {
+        let testClock = config.environment == .test ? TestClock(base: baseClock) : nil
+        let clock: any WallClock = testClock ?? baseClock
         let database = try AppDatabase(path: config.databasePath, trace: trace, checkpointsInBackground: true)
         try database.migrate()
+        try await database.rewalkStaleStreaks(qualifySeconds: Double(config.qualifyMinutes * 60), now: clock.now)
         let hasher = try PasswordHasher(parameters: config.argon2, queueLimit: config.hashQueueLimit)
         let tokens = await TokenService(
             secret: config.jwtSecret, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime, clock: clock)
@@ -36,6 +42,7 @@ struct AppServices: Sendable {
             strict: !config.isProduction)
         let tasks = TaskService(database: database, clock: clock)
         let focus = FocusService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
+        let streaks = StreakService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
         let admin = AdminService(database: database, clock: clock)
         let friends = FriendService(database: database, clock: clock)
         let keyValues = KeyValueService(database: database, clock: clock)
@@ -44,9 +51,9 @@ struct AppServices: Sendable {
             database: database, remote: remote, remoteCalls: RateLimiter(limit: config.remoteSuggestionsPerHour, window: 3600), clock: clock,
             logger: logger)
         return AppServices(
-            config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, admin: admin, friends: friends,
+            config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, streaks: streaks, admin: admin, friends: friends,
             keyValues: keyValues, suggestions: suggestions, openAPI: try OpenAPIController.bundled(), views: views,
-            connections: ConnectionGuard(limit: config.maxConnections), logger: logger)
+            connections: ConnectionGuard(limit: config.maxConnections), logger: logger, testClock: testClock)
     }
 }
 
@@ -71,10 +78,14 @@ enum AppRouter {
         AccountAPIController(accounts: services.accounts).addRoutes(public: api, authenticated: authenticatedAPI)
         TaskAPIController(tasks: services.tasks).addRoutes(to: authenticatedAPI)
         FocusAPIController(focus: services.focus).addRoutes(to: authenticatedAPI)
+        StreakAPIController(streaks: services.streaks).addRoutes(to: authenticatedAPI)
         FriendAPIController(friends: services.friends, focus: services.focus).addRoutes(to: authenticatedAPI)
         KeyValueAPIController(store: services.keyValues).addRoutes(to: authenticatedAPI)
         SuggestAPIController(suggestions: services.suggestions).addRoutes(to: authenticatedAPI)
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
+        if let clock = services.testClock {
+            TestClockAPIController(clock: clock).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
+        }
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
         let web = router.group().add(middleware: session)

@@ -22,11 +22,23 @@ struct FocusService: Sendable {
         let next: (kind: TimerKind, minutes: Int)
     }
 
+    /// The streak as of the user's today, with what the pages and the API show beside it.
     struct StreakView: Sendable {
-        let summary: StreakSummary
-        let current: Int
+        let projection: StreakProjection
+        let status: StreakStatus
+        let rules: DayRules
         let todayMinutes: Int
         let qualifyMinutes: Int
+
+        init(_ projection: StreakProjection, user: UserRecord, today: LocalDate, todaySeconds: Double, qualifyMinutes: Int) {
+            self.projection = projection
+            status = projection.status(today: today)
+            rules = user.dayRules
+            todayMinutes = Int(todaySeconds / 60)
+            self.qualifyMinutes = qualifyMinutes
+        }
+
+        var current: Int { status.current }
     }
 
     /// A task that is missing, someone else's or done is a validation problem of the
@@ -49,8 +61,9 @@ struct FocusService: Sendable {
         try await database.lastTimer(userID: user.userID)
     }
 
+    /// The user's local day now: their time zone, split at their day start.
     func today(for user: UserRecord) -> LocalDate {
-        LocalDate(clock.now, in: TimeZone(identifier: user.timezone) ?? .gmt)
+        user.today(at: clock.now)
     }
 
     func timer(for user: UserRecord) async throws -> TimerState {
@@ -131,9 +144,8 @@ struct FocusService: Sendable {
 
     func streak(for user: UserRecord) async throws -> StreakView {
         let today = today(for: user)
-        let summary = try await database.streakSummary(userID: user.userID)
-        let todaySeconds = try await database.dailyTotals(userID: user.userID, from: today, to: today)[today] ?? 0
-        return StreakView(summary: summary, current: summary.current(today: today), todayMinutes: Int(todaySeconds / 60), qualifyMinutes: qualifyMinutes)
+        let (projection, todaySeconds) = try await database.streak(userID: user.userID, day: today)
+        return StreakView(projection, user: user, today: today, todaySeconds: todaySeconds, qualifyMinutes: qualifyMinutes)
     }
 
     /// Whole minutes per local day for the last `days` days, oldest first, today last.
@@ -176,9 +188,7 @@ extension FocusService {
 
     private func dashboard(_ snapshot: ProgressSnapshot, user: UserRecord, today: LocalDate) -> Dashboard {
         let timer = TimerState(live: snapshot.live, next: NextTimer.suggest(after: snapshot.finished.map(\.timer), settings: user.timerSettings))
-        let streak = StreakView(
-            summary: snapshot.streak, current: snapshot.streak.current(today: today),
-            todayMinutes: Int((snapshot.totals[today] ?? 0) / 60), qualifyMinutes: qualifyMinutes)
+        let streak = StreakView(snapshot.streak, user: user, today: today, todaySeconds: snapshot.totals[today] ?? 0, qualifyMinutes: qualifyMinutes)
         return Dashboard(timer: timer, streak: streak, snapshot: snapshot, today: today)
     }
 }

@@ -72,7 +72,8 @@ struct FriendService: Sendable {
     }
 
     /// The earliest day any member's window can start: today's date somewhere on Earth is
-    /// at most a day before UTC's.
+    /// at most a day before UTC's (a day start of up to 6 h moves it back only where the
+    /// date is UTC's).
     private var windowStart: LocalDate {
         Leaderboard.windowStart(today: LocalDate(clock.now, in: .gmt).adding(days: -1))
     }
@@ -80,10 +81,10 @@ struct FriendService: Sendable {
     private func ranked(_ members: [LeaderboardMember]) -> [Leaderboard.Ranked] {
         let now = clock.now
         return Leaderboard.rank(members.map { member in
-            let today = LocalDate(now, in: TimeZone(identifier: member.timezone) ?? .gmt)
+            let today = member.user.today(at: now)
             return Leaderboard.Entry(
                 userID: member.userID, username: member.username, minutes7d: Leaderboard.minutes(member.secondsByDay, today: today),
-                currentStreak: member.streak.current(today: today), level: Level.forXP(member.xp))
+                currentStreak: member.streak.status(today: today).current, level: member.user.level)
         })
     }
 

@@ -38,8 +38,9 @@ extension AppDatabase {
         }
     }
 
-    /// Saves a changed profile (timezone, timer settings).
-    func updateProfile(userID: Int64, timezone: String, settings: TimerSettings) async throws -> UserRecord? {
+    /// Saves a changed profile (timezone, timer settings, day rules), one transaction; the
+    /// new time zone applies at once, new day rules from the user's next day on.
+    func updateProfile(userID: Int64, timezone: String, settings: TimerSettings, dayRules: DayRules, qualifySeconds: Double, now: Date) async throws -> UserRecord? {
         try await write { db in
             try db.execute(
                 sql: """
@@ -47,6 +48,7 @@ extension AppDatabase {
                     long_break_every = ? WHERE id = ?
                     """,
                 arguments: [timezone, settings.focusMinutes, settings.shortBreakMinutes, settings.longBreakMinutes, settings.longBreakEvery, userID])
+            try DayRulesStore.change(db, userID: userID, to: dayRules, qualifySeconds: qualifySeconds, now: now)
             return try UserRecord.find(db, id: userID)
         }
     }

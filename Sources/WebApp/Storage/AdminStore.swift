@@ -10,7 +10,7 @@ struct AdminUserRow: Sendable {
     let done: Int
     let focusSeconds7d: Double
     let focusSecondsTotal: Double
-    let streak: StreakSummary
+    let streak: StreakProjection
 }
 
 struct AdminTotals: Sendable {
@@ -38,7 +38,7 @@ enum AdminSort: String, CaseIterable, Sendable {
 /// transaction each.
 extension AppDatabase {
     /// The user record's columns of the page's subquery `u`.
-    private static let adminUserColumns = UserRecord.columns.split(separator: ", ").map { "u.\($0)" }.joined(separator: ", ")
+    private static let adminUserColumns = UserRecord.columns(of: "u")
 
     enum AdminConflict: Error { case selfProtection, lastAdmin }
 
@@ -147,22 +147,20 @@ extension AppDatabase {
             u.todo_count, u.in_progress_count, u.done_count,
             COALESCE((SELECT SUM(d.seconds) FROM daily_totals d WHERE d.user_id = u.id AND d.day >= ?), 0),
             u.focus_seconds_total,
-            s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones,
+            \(StreakRecord.columns(of: "s")),
             \(matching)
         FROM (\(subquery)) u LEFT JOIN streaks s ON s.user_id = u.id
         ORDER BY \(orderBy)
         """
     }
 
-    private static let matchingColumn = UserRecord.columnCount + 10
+    private static let matchingColumn = UserRecord.columnCount + 5 + StreakRecord.columnCount
 
     private static func adminRow(_ row: Row) throws -> AdminUserRow {
         let base = UserRecord.columnCount
         return AdminUserRow(
             user: try UserRecord(row: row), todo: row[base], inProgress: row[base + 1], done: row[base + 2],
             focusSeconds7d: row[base + 3], focusSecondsTotal: row[base + 4],
-            streak: StreakSummary(
-                lastRunLength: row[base + 5] ?? 0, longest: row[base + 6] ?? 0, qualifiedDays: row[base + 7] ?? 0,
-                lastQualifiedDate: (row[base + 8] as String?).flatMap(LocalDate.init), milestones: row[base + 9] ?? 0))
+            streak: StreakRecord.projection(row, from: base + 5))
     }
 }

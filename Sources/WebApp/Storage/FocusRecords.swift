@@ -115,32 +115,3 @@ struct FocusSessionRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
             && timezone == other.timezone && taskId == other.taskId
     }
 }
-
-/// A row of `streaks`: the stored part of a user's streak (see ``StreakSummary``).
-struct StreakRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "streaks"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    var userId: Int64
-    var lastRunLength: Int
-    var longest: Int
-    var qualifiedDays: Int
-    var lastQualifiedDate: String?
-    var milestones: Int
-
-    init(userID: Int64, _ summary: StreakSummary) {
-        userId = userID
-        lastRunLength = summary.lastRunLength
-        longest = summary.longest
-        qualifiedDays = summary.qualifiedDays
-        lastQualifiedDate = summary.lastQualifiedDate?.description
-        milestones = summary.milestones
-    }
-
-    var summary: StreakSummary {
-        StreakSummary(
-            lastRunLength: lastRunLength, longest: longest, qualifiedDays: qualifiedDays,
-            lastQualifiedDate: lastQualifiedDate.flatMap(LocalDate.init), milestones: milestones)
-    }
-}

@@ -121,8 +121,13 @@ extension AppDatabase {
         }
     }
 
-    func streakSummary(userID: Int64) async throws -> StreakSummary {
-        try read { db in try StreakRecord.fetchOne(db, key: userID)?.summary ?? .empty }
+    /// The stored streak and the focus seconds of `day`, read together.
+    func streak(userID: Int64, day: LocalDate) async throws -> (StreakProjection, seconds: Double) {
+        try read { db in
+            let seconds = try Double.fetchOne(
+                db.cachedStatement(sql: "SELECT seconds FROM daily_totals WHERE user_id = ? AND day = ?"), arguments: [userID, day.description])
+            return (try StreakRecord.find(db, userID: userID), seconds ?? 0)
+        }
     }
 
     /// Focus seconds per local day from `from` to `to`.
@@ -180,7 +185,7 @@ extension AppDatabase {
 struct ProgressSnapshot: Sendable {
     let live: TimerRecord?
     let finished: [TimerRecord]
-    let streak: StreakSummary
+    let streak: StreakProjection
     let totals: [LocalDate: Double]
     let openTasks: [(id: Int64, title: String)]
     /// The timer this read completed because it had run past its end unseen (a closed tab).
@@ -214,16 +219,16 @@ extension AppDatabase {
     /// Four reads as one `UNION ALL`; each row's first column says which part it
     /// belongs to, the other columns are that part's, in order.
     static let panelsSQL = """
-        SELECT 0, \(TimerRecord.columns) FROM (\(TimerRecord.recentSQL))
-        UNION ALL SELECT 1, last_run_length, longest, qualified_days, last_qualified_date, milestones, NULL, NULL, NULL, NULL, NULL FROM streaks WHERE user_id = ?1
-        UNION ALL SELECT 2, day, seconds, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM daily_totals WHERE user_id = ?1 AND day BETWEEN ?2 AND ?3
-        UNION ALL SELECT 3, id, title, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (
+        SELECT 0, \(TimerRecord.columns), NULL FROM (\(TimerRecord.recentSQL))
+        UNION ALL SELECT 1, \(StreakRecord.columns) FROM streaks WHERE user_id = ?1
+        UNION ALL SELECT 2, day, seconds, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM daily_totals WHERE user_id = ?1 AND day BETWEEN ?2 AND ?3
+        UNION ALL SELECT 3, id, title, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM (
             SELECT id, title FROM tasks WHERE user_id = ?1 AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50)
         """
 
     private static func readPanels(_ db: Database, userID: Int64, from: LocalDate, to: LocalDate) throws -> ProgressSnapshot {
         var timers: [TimerRecord] = []
-        var streak = StreakSummary.empty
+        var streak = StreakProjection.empty
         var totals: [LocalDate: Double] = [:]
         var openTasks: [(id: Int64, title: String)] = []
         let rows = try Row.fetchCursor(db.cachedStatement(sql: panelsSQL), arguments: [userID, from.description, to.description])
@@ -232,9 +237,7 @@ extension AppDatabase {
             case 0:
                 timers.append(try TimerRecord(row: row, from: 1))
             case 1:
-                streak = StreakSummary(
-                    lastRunLength: row[1], longest: row[2], qualifiedDays: row[3],
-                    lastQualifiedDate: (row[4] as String?).flatMap(LocalDate.init), milestones: row[5])
+                streak = StreakRecord.projection(row, from: 1)
             case 2:
                 if let day = row.storedDay(1) { totals[day, default: 0] += row[2] as Double }
             default:

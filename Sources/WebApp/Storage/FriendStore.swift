@@ -29,9 +29,9 @@ struct FriendsOverview: Sendable {
 struct LeaderboardMember: Sendable {
     let userID: Int64
     let username: String
-    let timezone: String
-    let xp: Int
-    let streak: StreakSummary
+    /// What finding the member's today needs.
+    let user: UserRecord
+    let streak: StreakProjection
     var secondsByDay: [LocalDate: Double]
 }
 
@@ -144,8 +144,7 @@ extension AppDatabase {
 
     /// User `?1` and their friends whose accounts are not disabled, with their stored streaks.
     static let leaderboardMembersSQL = """
-        SELECT u.id, u.username, u.timezone, u.xp,
-            s.last_run_length, s.longest, s.qualified_days, s.last_qualified_date, s.milestones
+        SELECT \(UserRecord.columns(of: "u")), \(StreakRecord.columns(of: "s"))
         FROM users u LEFT JOIN streaks s ON s.user_id = u.id
         WHERE u.id IN (\(AppDatabase.membersOfCircle)) AND (u.id = ?1 OR NOT u.disabled)
         """
@@ -169,12 +168,9 @@ extension AppDatabase {
         let memberRows = try Row.fetchAll(db.cachedStatement(sql: Self.leaderboardMembersSQL), arguments: [userID])
         var members: [Int64: LeaderboardMember] = [:]
         for row in memberRows {
-            let id: Int64 = row[0]
-            members[id] = LeaderboardMember(
-                userID: id, username: row[1], timezone: row[2], xp: row[3],
-                streak: StreakSummary(
-                    lastRunLength: row[4] ?? 0, longest: row[5] ?? 0, qualifiedDays: row[6] ?? 0,
-                    lastQualifiedDate: row.storedDay(7), milestones: row[8] ?? 0),
+            let user = try UserRecord(row: row)
+            members[user.userID] = LeaderboardMember(
+                userID: user.userID, username: user.username, user: user, streak: StreakRecord.projection(row, from: UserRecord.columnCount),
                 secondsByDay: [:])
         }
         let days = try Row.fetchCursor(db.cachedStatement(sql: Self.leaderboardDaysSQL), arguments: [userID, since.description])

@@ -233,6 +233,44 @@ enum Migrations {
                 CREATE INDEX timers_by_task ON timers(task_id);
                 """)
         }
+        // Fair streaks (SPEC §9): the day rules as set and their history with effective
+        // dates, planned breaks, and the walk's state in the stored streak. Rows stored
+        // before it are marked stale: the server walks them again at start-up, with its
+        // goal (``AppDatabase/rewalkStaleStreaks(qualifySeconds:now:)``).
+        migrator.registerMigration("v11-fair-streaks") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN day_starts_at INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN rest_days INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE users ADD COLUMN day_rules_from TEXT;
+                ALTER TABLE users ADD COLUMN earlier_day_starts_at INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE day_rules (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    effective_from TEXT NOT NULL,
+                    day_starts_at INTEGER NOT NULL,
+                    rest_days INTEGER NOT NULL,
+                    changed_at DATETIME NOT NULL,
+                    PRIMARY KEY (user_id, effective_from)
+                ) WITHOUT ROWID;
+                CREATE TABLE breaks (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    first_day TEXT NOT NULL,
+                    last_day TEXT NOT NULL,
+                    note TEXT,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX breaks_by_user ON breaks(user_id, first_day);
+                ALTER TABLE streaks ADD COLUMN freezes_held INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE streaks ADD COLUMN freezes_used INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE streaks ADD COLUMN first_day TEXT;
+                ALTER TABLE streaks ADD COLUMN anchor TEXT;
+                ALTER TABLE streaks ADD COLUMN recent_states TEXT NOT NULL DEFAULT '';
+                ALTER TABLE streaks ADD COLUMN bridges TEXT NOT NULL DEFAULT '';
+                ALTER TABLE streaks ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
+                UPDATE streaks SET stale = 1;
+                CREATE INDEX streaks_stale ON streaks(user_id) WHERE stale = 1;
+                """)
+        }
         return migrator
     }
 }

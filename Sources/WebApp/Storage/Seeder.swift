@@ -6,7 +6,7 @@ import GRDB
 /// and descriptions (with characters that need escaping), mixed statuses, focus sessions
 /// over the last days in varied time zones with real streaks. Everything derived — daily
 /// totals, streaks, task minutes, XP facts — comes from the same Domain rules the app uses
-/// (``DaySplitter``, ``StreakSummary``, ``FocusXP``), computed per user in one pass and
+/// (``DaySplitter``, ``StreakProjection``, ``FocusXP``), computed per user in one pass and
 /// written with prepared statements, so the result equals what the API would have built.
 /// Then everyone gets a few friends.
 struct Seeder {
@@ -86,7 +86,7 @@ struct Seeder {
             task = try db.makeStatement(sql: "INSERT INTO tasks (user_id, title, description, status, estimate_pomodoros, focus_seconds, pomodoros, created_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")
             session = try db.makeStatement(sql: "INSERT INTO focus_sessions (user_id, session_id, start_time, end_time, timezone, task_id, full_pomodoro, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")
             daily = try db.makeStatement(sql: "INSERT INTO daily_totals (user_id, day, seconds) VALUES (?, ?, ?)")
-            streak = try db.makeStatement(sql: "INSERT INTO streaks (user_id, last_run_length, longest, qualified_days, last_qualified_date, milestones) VALUES (?, ?, ?, ?, ?, ?)")
+            streak = try db.makeStatement(sql: "INSERT INTO streaks (user_id, \(StreakRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             ledger = try db.makeStatement(sql: "INSERT INTO xp_ledger (user_id, amount, reason, reference, created_at) VALUES (?, ?, ?, ?, ?)")
         }
     }
@@ -156,8 +156,13 @@ struct Seeder {
             xp += earned
         }
         for (date, seconds) in totals { try s.daily.execute(arguments: [userID, date.description, seconds]) }
-        let streak = StreakSummary(qualified: totals.filter { $0.value >= qualifySeconds }.keys)
-        try s.streak.execute(arguments: [userID, streak.lastRunLength, streak.longest, streak.qualifiedDays, streak.lastQualifiedDate?.description, streak.milestones])
+        let projection = StreakProjection(totals: totals, goalSeconds: qualifySeconds, bridges: .none)
+        let row = StreakRecord(userID: userID, projection)
+        try s.streak.execute(arguments: [
+            userID, row.lastRunLength, row.longest, row.qualifiedDays, row.lastQualifiedDate, row.milestones, row.freezesHeld, row.freezesUsed,
+            row.firstDay, row.anchor, row.recentStates, row.bridges,
+        ])
+        let streak = projection.walk
         if streak.milestones > 0 {
             for milestone in 1...streak.milestones {
                 try s.ledger.execute(arguments: [userID, FocusXP.perStreakMilestone, "streak_milestone", "milestone:\(milestone)", now])

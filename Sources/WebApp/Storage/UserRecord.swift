@@ -20,6 +20,13 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
     var xp: Int
     var createdAt: Date
     var lastActiveAt: Date?
+    /// The day rules as last set (what `GET /me` shows) and the local date they take
+    /// effect (nil: never changed); before that date days started at
+    /// `earlierDayStartsAt`. Enough to know "today" without reading the rules history.
+    var dayStartsAt: Int
+    var restDays: Int
+    var dayRulesFrom: String?
+    var earlierDayStartsAt: Int
 
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -28,11 +35,18 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         id = inserted.rowID
     }
 
-    /// The record's columns, first in the table and in table order (the counters after
-    /// them are kept by triggers and never written from here); queries name them so
-    /// rows decode by position.
-    static let columns = "id, username, password_hash, timezone, is_admin, disabled, token_version, focus_minutes, short_break_minutes, long_break_minutes, long_break_every, xp, created_at, last_active_at"
+    /// The record's columns (the table's counters are kept by triggers and never written
+    /// from here); queries name them so rows decode by position.
+    static let columns = """
+        id, username, password_hash, timezone, is_admin, disabled, token_version, focus_minutes, short_break_minutes, long_break_minutes, \
+        long_break_every, xp, created_at, last_active_at, day_starts_at, rest_days, day_rules_from, earlier_day_starts_at
+        """
     static let columnCount = columns.split(separator: ",").count
+
+    /// ``columns`` qualified by a table name or alias.
+    static func columns(of table: String) -> String {
+        columns.split(separator: ", ").map { "\(table).\($0)" }.joined(separator: ", ")
+    }
 
     /// Decoded by position: every authenticated request loads its user, and looking
     /// columns up by name costs more than the query.
@@ -51,6 +65,10 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         xp = row[11]
         createdAt = row.storedDate(12) ?? .distantPast
         lastActiveAt = row.storedDate(13)
+        dayStartsAt = row[14]
+        restDays = row[15]
+        dayRulesFrom = row[16]
+        earlierDayStartsAt = row[17]
     }
 
     init(username: String, passwordHash: String, timezone: String, createdAt: Date, isAdmin: Bool = false) {
@@ -67,6 +85,9 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         self.longBreakEvery = standard.longBreakEvery
         self.xp = 0
         self.createdAt = createdAt
+        self.dayStartsAt = 0
+        self.restDays = 0
+        self.earlierDayStartsAt = 0
     }
 
     var userID: Int64 { id ?? 0 }
@@ -82,6 +103,23 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
     }
 
     var level: Int { Level.forXP(xp) }
+
+    var zone: TimeZone { TimeZone(identifier: timezone) ?? .gmt }
+
+    /// The rules as last set, shown at once even before they take effect.
+    var dayRules: DayRules { DayRules(dayStartsAt: dayStartsAt, restDays: RestDays(mask: restDays)) }
+
+    /// The day rules as far as finding today needs them: the current ones from their
+    /// date on, the earlier day start before it.
+    var recentDayRules: DayRuleHistory {
+        guard let from = dayRulesFrom.flatMap(LocalDate.init) else { return DayRuleHistory([], before: dayRules) }
+        return DayRuleHistory([DayRuleChange(from: from, rules: dayRules)], before: DayRules(dayStartsAt: earlierDayStartsAt, restDays: .none))
+    }
+
+    /// The user's local day at `now`: their time zone, split at their day start.
+    func today(at now: Date) -> LocalDate {
+        recentDayRules.day(containing: now, in: zone)
+    }
 
     private static let byID = "SELECT \(columns) FROM users WHERE id = ?"
     /// The user and the friend requests waiting for them from enabled accounts, in the one

@@ -18,21 +18,28 @@ enum ProgressView {
             "goal_minutes": .int(streak.qualifyMinutes),
             "goal_value": .int(min(streak.todayMinutes, streak.qualifyMinutes)),
             "current_streak": .int(streak.current),
-            "longest_streak": .int(streak.summary.longest),
+            "longest_streak": .int(streak.status.longest),
+            "freezes_held": .int(streak.status.freezesHeld),
+            "next_milestone_at": .int(streak.status.nextMilestoneAt),
+            "to_next_milestone": .int(streak.status.nextMilestoneAt - streak.current),
             "level": .int(user.level),
             "xp": .int(user.xp),
             "xp_into_level": .int(into),
             "xp_level_span": .int(span),
             "xp_to_next": .int(span - into),
-            "heatmap": heatmap(totals: totals, today: today, goal: streak.qualifyMinutes),
+            "heatmap": heatmap(totals: totals, states: streak.projection, today: today, goal: streak.qualifyMinutes),
             "week": weekBars(totals: totals, today: today, goal: streak.qualifyMinutes),
         ]
     }
 
     /// Columns are weeks (Sunday first), the last column holds today; later days are empty.
-    static func heatmap(totals: [LocalDate: Double], today: LocalDate, goal: Int) -> TemplateValue {
+    /// Each cell's shade is its minutes; rest, break and frozen days carry a mark of their
+    /// own (a class the legend explains) and say so in their title.
+    static func heatmap(totals: [LocalDate: Double], states projection: StreakProjection, today: LocalDate, goal: Int) -> TemplateValue {
         let lastSunday = today.adding(days: -today.weekday)
         let firstDay = lastSunday.adding(days: -7 * (heatmapWeeks - 1))
+        var states: [LocalDate: DayState] = [:]
+        for (day, state) in projection.states(from: firstDay, to: today, today: today) { states[day] = state }
         var cells: [TemplateValue] = []
         cells.reserveCapacity(heatmapWeeks * 7)
         var activeDays = 0
@@ -48,6 +55,7 @@ enum ProgressView {
                     "x": .int(week * (cell + gap)), "y": .int(weekday * (cell + gap) + 14),
                     "level": .int(intensity(minutes: minutes, goal: goal)),
                     "date": .string(day.description), "minutes": .int(minutes), "met": .bool(minutes >= goal),
+                    "state": .string(states[day]?.rawValue ?? ""), "note": .string(states[day].map(note) ?? ""),
                 ])
             }
         }
@@ -57,6 +65,18 @@ enum ProgressView {
             "cell": .int(cell),
             "summary": .string("Focus over the last 12 weeks: the goal was met on \(activeDays) day\(activeDays == 1 ? "" : "s")."),
         ]
+    }
+
+    /// What a cell's title adds for its state.
+    static func note(_ state: DayState) -> String {
+        switch state {
+        case .qualified: " · goal met"
+        case .rest: " · rest day"
+        case .break: " · planned break"
+        case .frozen: " · a freeze kept the streak"
+        case .missed: " · missed"
+        case .today, .unstarted: ""
+        }
     }
 
     /// 0 none, 1 under half the goal, 2 under the goal, 3 the goal, 4 twice the goal.

@@ -1,0 +1,66 @@
+import Domain
+import Foundation
+
+/// The fair-streak use cases of SPEC §9 beside the streak itself: planned breaks and
+/// the day-by-day calendar, each in the user's own today.
+struct StreakService: Sendable {
+    private let database: AppDatabase
+    let clock: any WallClock
+    let qualifySeconds: Double
+
+    init(database: AppDatabase, clock: any WallClock, qualifyMinutes: Int) {
+        self.database = database
+        self.clock = clock
+        qualifySeconds = Double(qualifyMinutes * 60)
+    }
+
+    /// Plans a break; `rawFrom`/`rawTo` as sent (nil: missing). `known` holds problems the
+    /// caller found (a field of the wrong type), so one answer names them all.
+    func planBreak(for user: UserRecord, from rawFrom: String?, to rawTo: String?, note rawNote: String?, known: FieldErrors = FieldErrors()) async throws -> BreakRecord {
+        let from = rawFrom.flatMap(LocalDate.init)
+        let to = rawTo.flatMap(LocalDate.init)
+        let note = rawNote.map(\.trimmingWhitespace).flatMap { $0.isEmpty ? nil : $0 }
+        var errors = known
+        if rawFrom != nil, from == nil { errors["from"] = "must be a date YYYY-MM-DD" }
+        if rawTo != nil, to == nil { errors["to"] = "must be a date YYYY-MM-DD" }
+        do {
+            try errors.throwIfAny()
+            return try await database.planBreak(userID: user.userID, from: from, to: to, note: note, qualifySeconds: qualifySeconds, now: clock.now)
+        } catch let problems as FieldErrors {
+            throw AppError.validation(errors.merging(problems))
+        }
+    }
+
+    func cancelBreak(for user: UserRecord, id: Int64) async throws {
+        do {
+            try await database.cancelBreak(userID: user.userID, id: id, qualifySeconds: qualifySeconds, now: clock.now)
+        } catch AppDatabase.BreakConflict.notFound {
+            throw AppError.notFound
+        } catch AppDatabase.BreakConflict.started {
+            throw AppError(.conflict, "break_started", "This break has started; it can no longer be cancelled.")
+        }
+    }
+
+    func breaks(for user: UserRecord) async throws -> [BreakRecord] {
+        try await database.breaks(userID: user.userID)
+    }
+
+    /// Each day from `from` to `to` (not after today) with its minutes and state.
+    func calendar(for user: UserRecord, from rawFrom: String?, to rawTo: String?) async throws -> [(day: LocalDate, minutes: Int, state: DayState)] {
+        var errors = FieldErrors()
+        let from = rawFrom.flatMap(LocalDate.init)
+        let to = rawTo.flatMap(LocalDate.init)
+        if from == nil { errors["from"] = "must be a date YYYY-MM-DD" }
+        if to == nil { errors["to"] = "must be a date YYYY-MM-DD" }
+        if let from, let to {
+            if from > to { errors["from"] = "must not be after to" }
+            if to.dayNumber - from.dayNumber + 1 > 366 { errors["to"] = "the range must be at most 366 days" }
+        }
+        guard errors.isEmpty, let from, let to else { throw AppError.validation(errors) }
+        let today = user.today(at: clock.now)
+        let (projection, totals) = try await database.fullStreak(userID: user.userID, qualifySeconds: qualifySeconds)
+        return projection.states(from: from, to: to, today: today).map { day, state in
+            (day, Int((totals[day] ?? 0) / 60), state ?? .unstarted)
+        }
+    }
+}
