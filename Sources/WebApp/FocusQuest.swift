@@ -40,14 +40,15 @@ struct Serve: AsyncParsableCommand {
 }
 
 struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations (and walk streaks stored before them again) and exit.")
 
     func run() async throws {
         let (config, logger) = try bootstrap()
         let database = try AppDatabase(path: config.databasePath)
         try database.migrate()
+        let walked = try await database.rewalkStaleStreaks(qualifySeconds: Double(config.qualifyMinutes * 60), now: Date())
         try database.close()
-        logger.info("migrated", metadata: ["database_path": .string(config.databasePath)])
+        logger.info("migrated", metadata: ["database_path": .string(config.databasePath), "streaks_walked_again": .stringConvertible(walked)])
     }
 }
 

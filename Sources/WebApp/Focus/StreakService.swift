@@ -45,6 +45,11 @@ struct StreakService: Sendable {
         try await database.breaks(userID: user.userID)
     }
 
+    /// What `/settings` shows of the user as they are now.
+    func settingsPage(for user: UserRecord) async throws -> SettingsPage {
+        SettingsPage(user: user, today: user.today(at: clock.now), breaks: try await breaks(for: user))
+    }
+
     /// Each day from `from` to `to` (not after today) with its minutes and state.
     func calendar(for user: UserRecord, from rawFrom: String?, to rawTo: String?) async throws -> [(day: LocalDate, minutes: Int, state: DayState)] {
         var errors = FieldErrors()

@@ -6,12 +6,13 @@ import Templates
 /// `/settings` for a signed-in browser.
 struct AccountPagesController: Sendable {
     let accounts: AccountService
+    let streaks: StreakService
     let views: Views
     let session: WebSessionMiddleware
 
     func addRoutes(to router: RouterGroup<AuthenticatedContext>) {
         router.get("settings") { _, context in
-            try views.page("pages/settings", settingsValues(profile: Self.profileValues(context.user), saved: false, fields: [:]), context: context)
+            try views.page("pages/settings", try await streaks.settingsPage(for: context.user).values(), context: context)
         }
         router.post("settings") { request, context in
             let form = try await FormData.read(request, context: context)
@@ -22,17 +23,11 @@ struct AccountPagesController: Sendable {
                     longBreakMinutes: Self.number(form, "long_break_minutes", &problems), longBreakEvery: Self.number(form, "long_break_every", &problems))
                 let updated = try await accounts.updateProfile(user: context.user, timezone: (form["timezone"] ?? "").trimmingWhitespace, settings: change, known: problems)
                 if !context.isHXRequest { return WebResponse.redirect(to: "/settings", context: context) }
-                return try views.page("pages/settings", fragments: ["profile_form"], settingsValues(profile: Self.profileValues(updated), saved: true, fields: [:]), context: context)
+                return try views.page("pages/settings", fragments: ["profile_form"], try await streaks.settingsPage(for: updated).values(saved: true), context: context)
             } catch let error as AppError where error.fields != nil {
-                var kept = Self.profileValues(context.user)
-                if case .dictionary(var entries) = kept {
-                    for name in ["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"] {
-                        entries[name] = .string(form[name] ?? "")
-                    }
-                    kept = .dictionary(entries)
-                }
+                let kept = TemplateValue.dictionary(TemplateObject(SettingsPage.profileFields.map { ($0, TemplateValue.string(form[$0] ?? "")) }))
                 return try views.page("pages/settings", fragments: ["profile_form"], status: .unprocessableContent,
-                                      settingsValues(profile: kept, saved: false, fields: error.fields ?? [:]), context: context)
+                                      try await streaks.settingsPage(for: context.user).values(profile: kept, fields: error.fields ?? [:]), context: context)
             }
         }
         router.post("settings/password") { request, context in
@@ -41,7 +36,7 @@ struct AccountPagesController: Sendable {
                 try await accounts.changePassword(user: context.user, current: form["current_password"] ?? "", new: form["new_password"] ?? "")
             } catch let error as AppError where error.status == .forbidden || error.fields != nil {
                 let message = error.fields?["new_password"].map { "The new password \($0)." } ?? error.message
-                var values = settingsValues(profile: Self.profileValues(context.user), saved: false, fields: [:])
+                var values = try await streaks.settingsPage(for: context.user).values()
                 values["password_error"] = .string(message)
                 return try views.page("pages/settings", fragments: ["password_form"], status: error.status, values, context: context)
             }
@@ -63,26 +58,15 @@ struct AccountPagesController: Sendable {
         return response
     }
 
-    private func settingsValues(profile: TemplateValue, saved: Bool, fields: [String: String]) -> [String: TemplateValue] {
-        [
-            "profile": profile, "saved": .bool(saved), "password_error": .null, "timezones": TimeZoneList.value,
-            "errors": FormErrors.values(["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"], fields),
-        ]
-    }
-
     static func userValues(_ user: UserRecord) -> TemplateValue {
-        ["username": .string(user.username), "timezone": .string(user.timezone), "xp": .int(user.xp), "level": .int(user.level)]
-    }
-
-    static func profileValues(_ user: UserRecord) -> TemplateValue {
         [
-            "timezone": .string(user.timezone), "focus_minutes": .int(user.focusMinutes), "short_break_minutes": .int(user.shortBreakMinutes),
-            "long_break_minutes": .int(user.longBreakMinutes), "long_break_every": .int(user.longBreakEvery),
+            "username": .string(user.username), "timezone": .string(user.timezone), "xp": .int(user.xp), "level": .int(user.level),
+            "day_start": .string(SettingsPage.hourLabel(user.dayStartsAt)),
         ]
     }
 
     /// A whole number from a form field; empty means unchanged; anything else is noted.
-    private static func number(_ form: FormData, _ name: String, _ problems: inout FieldErrors) -> Int? {
+    static func number(_ form: FormData, _ name: String, _ problems: inout FieldErrors) -> Int? {
         guard let raw = form[name]?.trimmingWhitespace, !raw.isEmpty else { return nil }
         guard let value = Int(raw) else {
             problems[name] = "must be a whole number"

@@ -1,0 +1,71 @@
+import Domain
+import Foundation
+import Templates
+
+/// The values of `/settings`: the profile form, the streak-days form and the breaks,
+/// shared by the controllers that answer its forms.
+struct SettingsPage {
+    let user: UserRecord
+    let today: LocalDate
+    let breaks: [BreakRecord]
+
+    static let profileFields = ["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"]
+    static let breakFields = ["from", "to", "note"]
+
+    func values(
+        profile: TemplateValue? = nil, saved: Bool = false, fields: [String: String] = [:], streak: TemplateValue? = nil,
+        breakForm: [String: String] = [:], breakFields: [String: String] = [:], breakNotice: String? = nil
+    ) -> [String: TemplateValue] {
+        [
+            "profile": profile ?? Self.profileValues(user), "saved": .bool(saved), "password_error": .null, "timezones": TimeZoneList.value,
+            "errors": FormErrors.values(Self.profileFields, fields),
+            "streak": streak ?? streakValues(rules: user.dayRules, saved: false, error: nil),
+            "breaks": breakValues(form: breakForm, errors: breakFields, notice: breakNotice),
+        ]
+    }
+
+    static func profileValues(_ user: UserRecord) -> TemplateValue {
+        [
+            "timezone": .string(user.timezone), "focus_minutes": .int(user.focusMinutes), "short_break_minutes": .int(user.shortBreakMinutes),
+            "long_break_minutes": .int(user.longBreakMinutes), "long_break_every": .int(user.longBreakEvery),
+        ]
+    }
+
+    /// The day-start choices and rest-day boxes, with `rules` chosen; the date they apply
+    /// from when it is still ahead.
+    func streakValues(rules: DayRules, saved: Bool, error: String?) -> TemplateValue {
+        let hours: [TemplateValue] = DayRules.dayStartHours.map { hour in
+            ["value": .int(hour), "label": .string(Self.hourLabel(hour)), "selected": .bool(hour == rules.dayStartsAt)]
+        }
+        let labels = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let weekdays: [TemplateValue] = zip(RestDays.names, labels).map { name, label in
+            ["name": .string(name), "label": .string(label), "checked": .bool(rules.restDays.names.contains(name))]
+        }
+        let pending = user.dayRulesFrom.flatMap(LocalDate.init).flatMap { $0 > today ? $0.description : nil }
+        return [
+            "hours": .array(hours), "weekdays": .array(weekdays), "saved": .bool(saved), "error": error.map(TemplateValue.string) ?? .null,
+            "pending_from": pending.map(TemplateValue.string) ?? .null, "tomorrow": .string(today.adding(days: 1).description),
+        ]
+    }
+
+    /// `midnight`, `01:00` … `06:00`.
+    static func hourLabel(_ hour: Int) -> String { hour == 0 ? "midnight" : "0\(hour):00" }
+
+    func breakValues(form: [String: String], errors: [String: String], notice: String?) -> TemplateValue {
+        let items: [TemplateValue] = breaks.map { record in
+            let days = record.days
+            return [
+                "id": .int(Int(record.id ?? 0)), "from": .string(record.firstDay), "to": .string(record.lastDay),
+                "note": record.note.map(TemplateValue.string) ?? .null,
+                "upcoming": .bool(days.map { $0.lowerBound > today } ?? false),
+                "ongoing": .bool(days.map { $0.contains(today) } ?? false),
+            ]
+        }
+        return [
+            "items": .array(items), "notice": notice.map(TemplateValue.string) ?? .null,
+            "form": .dictionary(TemplateObject(Self.breakFields.map { ($0, TemplateValue.string(form[$0] ?? "")) })),
+            "errors": FormErrors.values(Self.breakFields, errors),
+            "earliest": .string(today.adding(days: 1).description),
+        ]
+    }
+}
