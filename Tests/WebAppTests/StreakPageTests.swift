@@ -57,3 +57,34 @@ import Testing
         }
     }
 }
+
+/// Migration v11: streaks stored before the fair rules are walked again at start-up.
+@Suite struct FairStreakMigrationTests {
+    @Test func oldStreaksAreWalkedAgainWithFreezesAndTheirMilestones() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-v11-\(UUID().uuidString)")
+        let database = try AppDatabase(path: folder.appendingPathComponent("focusquest.sqlite").path)
+        try Migrations.migrator.migrate(database.pool, upTo: "v10-task-references")
+        // 10 qualified days, one missed, 4 more: before, runs of 10 and 4 (one milestone);
+        // now the milestone's freeze bridges the gap: one run of 14, two milestones.
+        let first = LocalDate("2026-11-01")!
+        let days = (0..<10).map { first.adding(days: $0) } + (11..<15).map { first.adding(days: $0) }
+        try await database.pool.write { db in
+            try db.execute(sql: "INSERT INTO users (id, username, password_hash, created_at, xp) VALUES (1, 'old', 'h', '2026-01-01 00:00:00', 50)")
+            try db.execute(sql: "INSERT INTO xp_ledger (user_id, amount, reason, reference, created_at) VALUES (1, 50, 'streak_milestone', 'milestone:1', '2026-11-07 12:00:00')")
+            for day in days {
+                try db.execute(sql: "INSERT INTO daily_totals (user_id, day, seconds) VALUES (1, ?, 1800)", arguments: [day.description])
+            }
+            try db.execute(sql: "INSERT INTO streaks (user_id, last_run_length, longest, qualified_days, last_qualified_date, milestones) VALUES (1, 4, 10, 14, '2026-11-15', 1)")
+        }
+        try database.close()
+        let app = try await TestApp.make(folder: folder)
+        let stored = try await app.services.database.streak(userID: 1, day: first.adding(days: 15)).0
+        #expect(stored == StreakProjection(totals: Dictionary(uniqueKeysWithValues: days.map { ($0, 1800) }), goalSeconds: 1800, bridges: .none))
+        #expect(stored.walk.run == 14 && stored.walk.milestones == 2 && stored.walk.freezesUsed == 1)
+        let (xp, stale) = try await app.services.database.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT xp FROM users WHERE id = 1"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM streaks WHERE stale = 1"))
+        }
+        #expect(xp == 100, "the second milestone is awarded once; the first is not awarded again")
+        #expect(stale == 0)
+    }
+}

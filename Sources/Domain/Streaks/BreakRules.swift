@@ -8,11 +8,12 @@ public enum BreakRules {
     public static let maxDaysAhead = 366
     public static let maxNoteLength = 200
 
-    /// The problems of a new break from `from` to `to` (nil: missing or not a date),
-    /// given the user's `today` and their other breaks.
+    /// The days of a new break from `from` to `to` (nil: missing or not a date), or every
+    /// problem with it, given the user's `today` and their other breaks.
+    @discardableResult
     public static func validate(
         from: LocalDate?, to: LocalDate?, note: String?, today: LocalDate, others: [ClosedRange<LocalDate>]
-    ) throws(FieldErrors) {
+    ) throws(FieldErrors) -> ClosedRange<LocalDate> {
         var errors = FieldErrors()
         if let note, note.length > maxNoteLength || note.unicodeScalars.contains("\u{0}") {
             errors["note"] = "must be at most \(maxNoteLength) characters"
@@ -33,6 +34,7 @@ public enum BreakRules {
         }
         if let problem = problem(from: from, to: to, others: others) { errors["to"] = problem }
         try errors.throwIfAny()
+        return from...to
     }
 
     static func problem(from: LocalDate, to: LocalDate, others: [ClosedRange<LocalDate>]) -> String? {

@@ -14,9 +14,8 @@ extension AppDatabase {
         try await write { db in
             guard let user = try UserRecord.find(db, id: userID) else { throw BreakConflict.notFound }
             let others = try StreakLedger.breaks(db, userID: userID).compactMap(\.days)
-            try BreakRules.validate(from: from, to: to, note: note, today: user.today(at: now), others: others)
-            guard let from, let to else { throw BreakConflict.notFound }
-            var record = BreakRecord(userId: userID, firstDay: from.description, lastDay: to.description, note: note, createdAt: now)
+            let days = try BreakRules.validate(from: from, to: to, note: note, today: user.today(at: now), others: others)
+            var record = BreakRecord(userId: userID, firstDay: days.lowerBound.description, lastDay: days.upperBound.description, note: note, createdAt: now)
             try record.insert(db)
             try StreakLedger.recompute(db, userID: userID, qualifySeconds: qualifySeconds, at: now)
             return record

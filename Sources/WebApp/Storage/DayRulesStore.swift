@@ -9,22 +9,22 @@ enum DayRulesStore {
     /// (replacing a change still pending), re-splits the days a new day start moves
     /// (today's end and later), and recomputes the streak.
     static func change(_ db: Database, userID: Int64, to rules: DayRules, qualifySeconds: Double, now: Date) throws {
-            guard let user = try UserRecord.find(db, id: userID), rules != user.dayRules else { return }
-            let today = user.today(at: now)
-            let tomorrow = today.adding(days: 1)
-            let before = try StreakLedger.dayRules(db, userID: userID)
-            try db.execute(sql: "DELETE FROM day_rules WHERE user_id = ? AND effective_from >= ?", arguments: [userID, tomorrow.description])
-            try db.execute(
-                sql: "INSERT INTO day_rules (user_id, effective_from, day_starts_at, rest_days, changed_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [userID, tomorrow.description, rules.dayStartsAt, rules.restDays.mask, now])
-            try db.execute(
-                sql: "UPDATE users SET day_starts_at = ?, rest_days = ?, day_rules_from = ?, earlier_day_starts_at = ? WHERE id = ?",
-                arguments: [rules.dayStartsAt, rules.restDays.mask, tomorrow.description, before.rules(on: today).dayStartsAt, userID])
-            let after = try StreakLedger.dayRules(db, userID: userID)
-            if after.rules(on: tomorrow).dayStartsAt != before.rules(on: tomorrow).dayStartsAt {
-                try resplit(db, userID: userID, from: today, rules: after, now: now)
-            }
-            try StreakLedger.recompute(db, userID: userID, qualifySeconds: qualifySeconds, rules: after, at: now)
+        guard let user = try UserRecord.find(db, id: userID), rules != user.dayRules else { return }
+        let today = user.today(at: now)
+        let tomorrow = today.adding(days: 1)
+        let before = try StreakLedger.dayRules(db, userID: userID)
+        try db.execute(sql: "DELETE FROM day_rules WHERE user_id = ? AND effective_from >= ?", arguments: [userID, tomorrow.description])
+        try db.execute(
+            sql: "INSERT INTO day_rules (user_id, effective_from, day_starts_at, rest_days, changed_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [userID, tomorrow.description, rules.dayStartsAt, rules.restDays.mask, now])
+        try db.execute(
+            sql: "UPDATE users SET day_starts_at = ?, rest_days = ?, day_rules_from = ?, earlier_day_starts_at = ? WHERE id = ?",
+            arguments: [rules.dayStartsAt, rules.restDays.mask, tomorrow.description, before.rules(on: today).dayStartsAt, userID])
+        let after = try StreakLedger.dayRules(db, userID: userID)
+        if after.rules(on: tomorrow).dayStartsAt != before.rules(on: tomorrow).dayStartsAt {
+            try resplit(db, userID: userID, from: today, rules: after, now: now)
+        }
+        try StreakLedger.recompute(db, userID: userID, qualifySeconds: qualifySeconds, rules: after, at: now)
     }
 
     /// Daily totals from `day` on, again from the sessions that touch them. Sessions last
