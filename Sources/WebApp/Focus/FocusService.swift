@@ -129,17 +129,8 @@ struct FocusService: Sendable {
     static let earliestSessionStart = Date(timeIntervalSince1970: 0)
 
     func sessions(for user: UserRecord, from rawFrom: String?, to rawTo: String?) async throws -> [FocusSessionRecord] {
-        var errors = FieldErrors()
-        let from = rawFrom.flatMap(LocalDate.init)
-        let to = rawTo.flatMap(LocalDate.init)
-        if from == nil { errors["from"] = "must be a date YYYY-MM-DD" }
-        if to == nil { errors["to"] = "must be a date YYYY-MM-DD" }
-        if let from, let to {
-            if from > to { errors["from"] = "must not be after to" }
-            if to.dayNumber - from.dayNumber + 1 > 366 { errors["to"] = "the range must be at most 366 days" }
-        }
-        guard errors.isEmpty, let from, let to else { throw AppError.validation(errors) }
-        return try await database.sessions(userID: user.userID, from: from, to: to)
+        let days = try DayRangeQuery.parse(from: rawFrom, to: rawTo)
+        return try await database.sessions(userID: user.userID, from: days.lowerBound, to: days.upperBound)
     }
 
     func streak(for user: UserRecord) async throws -> StreakView {

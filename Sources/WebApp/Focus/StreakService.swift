@@ -52,19 +52,10 @@ struct StreakService: Sendable {
 
     /// Each day from `from` to `to` (not after today) with its minutes and state.
     func calendar(for user: UserRecord, from rawFrom: String?, to rawTo: String?) async throws -> [(day: LocalDate, minutes: Int, state: DayState)] {
-        var errors = FieldErrors()
-        let from = rawFrom.flatMap(LocalDate.init)
-        let to = rawTo.flatMap(LocalDate.init)
-        if from == nil { errors["from"] = "must be a date YYYY-MM-DD" }
-        if to == nil { errors["to"] = "must be a date YYYY-MM-DD" }
-        if let from, let to {
-            if from > to { errors["from"] = "must not be after to" }
-            if to.dayNumber - from.dayNumber + 1 > 366 { errors["to"] = "the range must be at most 366 days" }
-        }
-        guard errors.isEmpty, let from, let to else { throw AppError.validation(errors) }
+        let days = try DayRangeQuery.parse(from: rawFrom, to: rawTo)
         let today = user.today(at: clock.now)
         let (projection, totals) = try await database.fullStreak(userID: user.userID, qualifySeconds: qualifySeconds)
-        return projection.states(from: from, to: to, today: today).map { day, state in
+        return projection.states(from: days.lowerBound, to: days.upperBound, today: today).map { day, state in
             (day, Int((totals[day] ?? 0) / 60), state ?? .unstarted)
         }
     }
