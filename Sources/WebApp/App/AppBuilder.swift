@@ -70,7 +70,7 @@ enum AppRouter {
         router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
         router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: FileMiddleware(services.config.publicDirectory, urlBasePath: "/", searchForIndexHtml: false))
-        HealthController(database: services.database, metricsToken: services.config.metricsToken, started: services.started).addRoutes(to: router)
+        HealthController(database: services.database, metricsToken: services.config.metricsToken, started: services.started, clock: services.focus.clock).addRoutes(to: router)
 
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts))
         let authenticatedAPI = api.group(context: AuthenticatedContext.self)

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Hummingbird
 
@@ -8,9 +9,12 @@ struct HealthController: Sendable {
     let database: AppDatabase
     let metricsToken: String?
     let started: Date
+    /// The server's clock (the test clock with `APP_ENV=test`): "active in the last 7 days".
+    let clock: any WallClock
     private let gauges = SiteGauges()
 
-    init(database: AppDatabase, metricsToken: String?, started: Date) {
+    init(database: AppDatabase, metricsToken: String?, started: Date, clock: any WallClock) {
+        self.clock = clock
         self.database = database
         self.metricsToken = metricsToken
         self.started = started
@@ -42,7 +46,7 @@ struct HealthController: Sendable {
 
     /// Site totals (one statement over `users`), memory and uptime, read at scrape time.
     private func readGauges() throws {
-        let totals = try database.siteTotals(activeSince: Date().addingTimeInterval(-7 * 86_400))
+        let totals = try database.siteTotals(activeSince: clock.now.addingTimeInterval(-7 * 86_400))
         gauges.users.set(Int64(totals.users))
         gauges.activeUsers.set(Int64(totals.active7d))
         gauges.tasks.set(Int64(totals.tasks))
