@@ -92,6 +92,11 @@ import Testing
         #expect(bridges.after(today.adding(days: 2)).restDays.first?.from == today.adding(days: 3))
     }
 
+    @Test func statesRoundTripThroughTheirLetters() {
+        for state in DayState.allCases { #expect(DayState(letter: state.letter) == state) }
+        #expect(DayState(letter: "x") == nil)
+    }
+
     @Test func storedStatesCoverTheHeatmap() {
         let full = projection(stride(from: -200, through: -40, by: 1).filter { $0 % 9 != 0 }, bridges: .none)
         let kept = StreakProjection(totals: Dictionary(uniqueKeysWithValues: days(stride(from: -200, through: -40, by: 1).filter { $0 % 9 != 0 }).map { ($0, goal) }), goalSeconds: goal, bridges: .none, keepStates: .max)

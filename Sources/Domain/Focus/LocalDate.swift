@@ -67,13 +67,14 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         let offset = { (instant: Int) in timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant))) }
         // Offsets lie within −12 h … +14 h, so the instant is within that window of the wall
         // time; one offset holds before a change inside it and one after.
-        let candidates = Set([offset(wall - 14 * 3600), offset(wall + 12 * 3600)]).map { wall - $0 }
-        if let exact = candidates.filter({ $0 + offset($0) == wall }).min() {
-            return Date(timeIntervalSince1970: Double(exact))
-        }
+        let early = wall - offset(wall - 14 * 3600)
+        let late = wall - offset(wall + 12 * 3600)
+        let (first, second) = (min(early, late), max(early, late))
+        if first + offset(first) == wall { return Date(timeIntervalSince1970: Double(first)) }
+        if second + offset(second) == wall { return Date(timeIntervalSince1970: Double(second)) }
         // The wall time falls in a gap: the first instant at or after it on the wall.
-        var low = candidates.min() ?? wall
-        var high = candidates.max() ?? wall
+        var low = first
+        var high = second
         while low < high {
             let middle = low + (high - low) / 2
             if middle + offset(middle) >= wall { high = middle } else { low = middle + 1 }

@@ -43,9 +43,13 @@ public struct DayRuleHistory: Equatable, Sendable {
 
     public init(_ changes: [DayRuleChange], before initial: DayRules = .standard) {
         self.initial = initial
-        var byDate: [LocalDate: DayRules] = [:]
-        for change in changes { byDate[change.from] = change.rules }
-        self.changes = byDate.sorted { $0.key < $1.key }.map { DayRuleChange(from: $0.key, rules: $0.value) }
+        // Oldest first; of two changes for one date the later one given stands.
+        var kept: [DayRuleChange] = []
+        for change in changes.enumerated().sorted(by: { ($0.element.from, $0.offset) < ($1.element.from, $1.offset) }).map(\.element) {
+            if kept.last?.from == change.from { kept.removeLast() }
+            kept.append(change)
+        }
+        self.changes = kept
     }
 
     /// The rules of `day`.
@@ -67,6 +71,9 @@ public struct DayRuleHistory: Equatable, Sendable {
     /// The local day `instant` belongs to in `zone`.
     public func day(containing instant: Date, in zone: TimeZone) -> LocalDate {
         let calendarDay = LocalDate(instant, in: zone)
+        // Days that start at midnight are calendar dates: one offset lookup, not four
+        // (every page asks for today, and the time zone database takes a lock per lookup).
+        if rules(on: calendarDay).dayStartsAt == 0, rules(on: calendarDay.adding(days: 1)).dayStartsAt == 0 { return calendarDay }
         if instant < start(of: calendarDay, in: zone) { return calendarDay.adding(days: -1) }
         // A fall-back across the day start repeats wall times of the previous date.
         if instant >= start(of: calendarDay.adding(days: 1), in: zone) { return calendarDay.adding(days: 1) }

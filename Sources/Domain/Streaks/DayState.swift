@@ -29,7 +29,21 @@ public enum DayState: String, Sendable, CaseIterable {
     }
 
     public init?(letter: Character) {
-        guard let state = Self.allCases.first(where: { $0.letter == letter }) else { return nil }
-        self = state
+        guard let byte = letter.asciiValue else { return nil }
+        self.init(letterByte: byte)
+    }
+
+    /// From the ASCII byte of ``letter`` (stored text is read byte by byte).
+    public init?(letterByte byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "q"): self = .qualified
+        case UInt8(ascii: "r"): self = .rest
+        case UInt8(ascii: "b"): self = .break
+        case UInt8(ascii: "f"): self = .frozen
+        case UInt8(ascii: "m"): self = .missed
+        case UInt8(ascii: "t"): self = .today
+        case UInt8(ascii: "n"): self = .unstarted
+        default: return nil
+        }
     }
 }

@@ -69,7 +69,8 @@ public struct StreakProjection: Equatable, Sendable {
     public func states(from: LocalDate, to: LocalDate, today: LocalDate) -> [(day: LocalDate, state: DayState?)] {
         let last = min(to, today)
         guard from <= last else { return [] }
-        var result: [(LocalDate, DayState?)] = []
+        var result: [(day: LocalDate, state: DayState?)] = []
+        result.reserveCapacity(last.dayNumber - from.dayNumber + 1)
         guard let first = firstDay, let anchor else {
             var day = from
             while day <= last {

@@ -118,7 +118,32 @@ struct StoredLocalDay: DatabaseValueConvertible, StatementColumnConvertible {
     }
 }
 
+/// The streak's stored day states (one letter a day, ``DayState/letter``), read from
+/// SQLite's bytes without making a string first: the dashboard reads it on every load.
+struct StoredDayStates: DatabaseValueConvertible, StatementColumnConvertible {
+    let states: [DayState]
+
+    init(_ states: [DayState]) { self.states = states }
+
+    init?(sqliteStatement: SQLiteStatement, index: CInt) {
+        guard let text = SQLiteText.bytes(sqliteStatement, index) else { return nil }
+        states = text.compactMap(DayState.init(letterByte:))
+    }
+
+    var databaseValue: DatabaseValue { String(states.map(\.letter)).databaseValue }
+
+    static func fromDatabaseValue(_ dbValue: DatabaseValue) -> StoredDayStates? {
+        String.fromDatabaseValue(dbValue).map { StoredDayStates($0.utf8.compactMap(DayState.init(letterByte:))) }
+    }
+}
+
 extension Row {
+    /// The day states in column `index` (empty for NULL).
+    func storedDayStates(_ index: Int) -> [DayState] {
+        let value: StoredDayStates?? = try? decode(atIndex: index)
+        return value??.states ?? []
+    }
+
     /// The timestamp in column `index` (see ``StoredTimestamp``); nil for NULL or a value
     /// that is not a date.
     func storedDate(_ index: Int) -> Date? {

@@ -60,14 +60,14 @@ struct StreakRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         walk.run = run
         walk.longest = row[base + 1]
         walk.qualifiedDays = row[base + 2]
-        walk.lastQualifiedDate = (row[base + 3] as String?).flatMap(LocalDate.init)
+        walk.lastQualifiedDate = row.storedDay(base + 3)
         walk.milestones = row[base + 4]
         walk.freezesHeld = row[base + 5]
         walk.freezesUsed = row[base + 6]
-        let states = (row[base + 9] as String? ?? "").compactMap(DayState.init(letter:))
+        let bridges = row[base + 10] as String? ?? ""
         return StreakProjection(
-            walk: walk, firstDay: (row[base + 7] as String?).flatMap(LocalDate.init), anchor: (row[base + 8] as String?).flatMap(LocalDate.init),
-            recentStates: states, bridges: StreakBridges(encoded: row[base + 10] as String? ?? ""))
+            walk: walk, firstDay: row.storedDay(base + 7), anchor: row.storedDay(base + 8),
+            recentStates: row.storedDayStates(base + 9), bridges: bridges.isEmpty ? .none : StreakBridges(encoded: bridges))
     }
 
     static func find(_ db: Database, userID: Int64) throws -> StreakProjection {

@@ -118,7 +118,10 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
 
     /// The user's local day at `now`: their time zone, split at their day start.
     func today(at now: Date) -> LocalDate {
-        recentDayRules.day(containing: now, in: zone)
+        // Most people's days start at midnight: then today is the calendar date (every
+        // page asks, so this skips building the rules).
+        if dayStartsAt == 0, earlierDayStartsAt == 0 { return LocalDate(now, in: zone) }
+        return recentDayRules.day(containing: now, in: zone)
     }
 
     private static let byID = "SELECT \(columns) FROM users WHERE id = ?"

@@ -38,8 +38,8 @@ enum ProgressView {
     static func heatmap(totals: [LocalDate: Double], states projection: StreakProjection, today: LocalDate, goal: Int) -> TemplateValue {
         let lastSunday = today.adding(days: -today.weekday)
         let firstDay = lastSunday.adding(days: -7 * (heatmapWeeks - 1))
-        var states: [LocalDate: DayState] = [:]
-        for (day, state) in projection.states(from: firstDay, to: today, today: today) { states[day] = state }
+        // Oldest first from `firstDay`, so a day's state is at its offset from it.
+        let states = projection.states(from: firstDay, to: today, today: today)
         var cells: [TemplateValue] = []
         cells.reserveCapacity(heatmapWeeks * 7)
         var activeDays = 0
@@ -50,12 +50,15 @@ enum ProgressView {
                 let seconds = totals[day] ?? 0
                 if seconds >= Double(goal * 60) { activeDays += 1 }
                 let minutes = Int(seconds / 60)
-                // The cell's title is put together by the template: no string built per cell.
+                let state = states[week * 7 + weekday].state
+                // The cell's title is put together by the template from constant parts: no
+                // string built per cell but the date.
                 cells.append([
                     "x": .int(week * (cell + gap)), "y": .int(weekday * (cell + gap) + 14),
                     "level": .int(intensity(minutes: minutes, goal: goal)),
-                    "date": .string(day.description), "minutes": .int(minutes), "met": .bool(minutes >= goal),
-                    "state": .string(states[day]?.rawValue ?? ""), "note": .string(states[day].map(note) ?? ""),
+                    // A date is digits and dashes: nothing in it to escape.
+                    "date": .html(TrustedHTML(day.description)), "minutes": .int(minutes),
+                    "extra_class": mark(state), "title_note": note(state),
                 ])
             }
         }
@@ -67,17 +70,42 @@ enum ProgressView {
         ]
     }
 
-    /// What a cell's title adds for its state.
-    static func note(_ state: DayState) -> String {
+    /// The class a cell adds for the states the legend explains (none for the others), and
+    /// what its title adds for its state: constant markup, made once, written unescaped
+    /// (no per-cell string to build or escape).
+    static func mark(_ state: DayState?) -> TemplateValue {
         switch state {
-        case .qualified: " · goal met"
-        case .rest: " · rest day"
-        case .break: " · planned break"
-        case .frozen: " · a freeze kept the streak"
-        case .missed: " · missed"
-        case .today, .unstarted: ""
+        case .rest: restMark
+        case .break: breakMark
+        case .frozen: frozenMark
+        case .missed: missedMark
+        case .qualified, .today, .unstarted, nil: noMark
         }
     }
+
+    static func note(_ state: DayState?) -> TemplateValue {
+        switch state {
+        case .qualified: qualifiedNote
+        case .rest: restNote
+        case .break: breakNote
+        case .frozen: frozenNote
+        case .missed: missedNote
+        case .today, .unstarted, nil: nothing
+        }
+    }
+
+    static let nothing = TemplateValue.html(TrustedHTML(""))
+    // Marks go in an attribute, where text is written escaped (plain strings are quickest).
+    static let noMark = TemplateValue.string("")
+    static let restMark = TemplateValue.string(" day-rest")
+    static let breakMark = TemplateValue.string(" day-break")
+    static let frozenMark = TemplateValue.string(" day-frozen")
+    static let missedMark = TemplateValue.string(" day-missed")
+    static let qualifiedNote = TemplateValue.html(TrustedHTML(" · goal met"))
+    static let restNote = TemplateValue.html(TrustedHTML(" · rest day"))
+    static let breakNote = TemplateValue.html(TrustedHTML(" · planned break"))
+    static let frozenNote = TemplateValue.html(TrustedHTML(" · a freeze kept the streak"))
+    static let missedNote = TemplateValue.html(TrustedHTML(" · missed"))
 
     /// 0 none, 1 under half the goal, 2 under the goal, 3 the goal, 4 twice the goal.
     static func intensity(minutes: Int, goal: Int) -> Int {
