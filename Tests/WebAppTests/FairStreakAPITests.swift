@@ -88,6 +88,8 @@ import Testing
             #expect(days["2027-03-02"] == nil, "before 04:00 today is still March 1st: the 2nd has not begun")
             let streak = try await traveller.streak(token: token)
             #expect(streak["current"] as? Int == 2)
+            let listed = try await client.api(.get, "/api/v1/sessions?from=2027-03-01&to=2027-03-01", token: token).json()["items"] as? [[String: Any]]
+            #expect(listed?.compactMap { $0["session_id"] as? String } == ["a", "b"], "sessions are listed on the days they count toward")
         }
     }
 

@@ -53,7 +53,14 @@ def running_server(data, admin=None):
                 process.kill()
                 raise RuntimeError("server did not start: " + open(log.name).read())
             time.sleep(0.2)
-    yield base
+    try:
+        yield base
+    except BaseException:
+        # A failed test still stops its server (no server outlives the run).
+        process.kill()
+        process.wait(timeout=10)
+        log.close()
+        raise
     process.terminate()
     assert process.wait(timeout=10) == 0, "SIGTERM must stop the server cleanly"
     log.close()

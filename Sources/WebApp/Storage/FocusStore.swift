@@ -107,17 +107,20 @@ extension AppDatabase {
     }
 
     /// Sessions with any time on a local day from `from` to `to` (inclusive) in their own
-    /// time zone, oldest first.
+    /// time zone, split at the user's day start as their daily totals are; oldest first.
     func sessions(userID: Int64, from: LocalDate, to: LocalDate) async throws -> [FocusSessionRecord] {
         let earliest = from.start(in: .gmt).addingTimeInterval(-2 * 86_400)
         let latest = to.adding(days: 1).start(in: .gmt).addingTimeInterval(86_400)
-        let candidates = try read { db in
-            try FocusSessionRecord.fetchAll(
-                db, sql: "SELECT * FROM focus_sessions WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, id",
-                arguments: [userID, earliest, latest])
+        let (candidates, rules) = try read { db in
+            (
+                try FocusSessionRecord.fetchAll(
+                    db, sql: "SELECT * FROM focus_sessions WHERE user_id = ? AND start_time >= ? AND start_time < ? ORDER BY start_time, id",
+                    arguments: [userID, earliest, latest]),
+                try StreakLedger.dayRules(db, userID: userID)
+            )
         }
         return candidates.filter { session in
-            DaySplitter.split(start: session.startTime, end: session.endTime, in: session.zone).contains { $0.day >= from && $0.day <= to }
+            rules.split(start: session.startTime, end: session.endTime, in: session.zone).contains { $0.day >= from && $0.day <= to }
         }
     }
 
