@@ -156,6 +156,12 @@ import Testing
             let id = try #require(try planned.json()["id"] as? Int)
             #expect(try planned.json()["note"] as? String == "Trip")
             #expect(try await plan(#"{"from":"2027-03-04","to":"2027-03-06"}"#).errorFields?["to"]?.contains("overlaps") == true)
+            let long = String(repeating: "x", count: 199)
+            #expect(try await plan(#"{"from":"2027-03-20","to":"2027-03-20","note":"  \#(long)  "}"#).errorFields?["note"] != nil, "the length counts what was sent")
+            let blank = try await plan(#"{"from":"2027-03-20","to":"2027-03-20","note":"   "}"#)
+            let blankNote = try blank.json()["note"]
+            #expect(blank.status == .created && blankNote is NSNull, "white space is no note")
+            #expect(try await client.api(.delete, "/api/v1/breaks/\(try blank.json()["id"] as? Int ?? 0)", token: ada.access).status == .noContent)
             let list = try await client.api(.get, "/api/v1/breaks", token: ada.access).json()["items"] as? [[String: Any]]
             #expect(list?.count == 1 && list?.first?["from"] as? String == "2027-03-02")
             #expect((try await client.api(.get, "/api/v1/breaks", token: bea.access).json()["items"] as? [[String: Any]])?.isEmpty == true)

@@ -19,13 +19,12 @@ struct StreakService: Sendable {
     func planBreak(for user: UserRecord, from rawFrom: String?, to rawTo: String?, note rawNote: String?, known: FieldErrors = FieldErrors()) async throws -> BreakRecord {
         let from = rawFrom.flatMap(LocalDate.init)
         let to = rawTo.flatMap(LocalDate.init)
-        let note = rawNote.map(\.trimmingWhitespace).flatMap { $0.isEmpty ? nil : $0 }
         var errors = known
         if rawFrom != nil, from == nil { errors["from"] = "must be a date YYYY-MM-DD" }
         if rawTo != nil, to == nil { errors["to"] = "must be a date YYYY-MM-DD" }
         do {
             try errors.throwIfAny()
-            return try await database.planBreak(userID: user.userID, from: from, to: to, note: note, qualifySeconds: qualifySeconds, now: clock.now)
+            return try await database.planBreak(userID: user.userID, from: from, to: to, note: rawNote, qualifySeconds: qualifySeconds, now: clock.now)
         } catch let problems as FieldErrors {
             throw AppError.validation(errors.merging(problems))
         }

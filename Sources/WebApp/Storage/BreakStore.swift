@@ -9,13 +9,15 @@ extension AppDatabase {
         case started
     }
 
-    /// Validates against the user's today and other breaks, stores, recomputes.
+    /// Validates against the user's today and other breaks, stores (the note trimmed; an
+    /// empty one is none), recomputes.
     func planBreak(userID: Int64, from: LocalDate?, to: LocalDate?, note: String?, qualifySeconds: Double, now: Date) async throws -> BreakRecord {
         try await write { db in
             guard let user = try UserRecord.find(db, id: userID) else { throw BreakConflict.notFound }
             let others = try StreakLedger.breaks(db, userID: userID).compactMap(\.days)
             let days = try BreakRules.validate(from: from, to: to, note: note, today: user.today(at: now), others: others)
-            var record = BreakRecord(userId: userID, firstDay: days.lowerBound.description, lastDay: days.upperBound.description, note: note, createdAt: now)
+            var record = BreakRecord(userId: userID, firstDay: days.lowerBound.description, lastDay: days.upperBound.description,
+                note: note.map(\.trimmingWhitespace).flatMap { $0.isEmpty ? nil : $0 }, createdAt: now)
             try record.insert(db)
             try StreakLedger.recompute(db, userID: userID, qualifySeconds: qualifySeconds, at: now)
             return record
