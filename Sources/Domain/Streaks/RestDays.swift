@@ -17,13 +17,21 @@ public struct RestDays: Equatable, Hashable, Sendable {
             guard let index = Self.names.firstIndex(of: name) else {
                 throw FieldErrors([field: "must list weekdays as mon, tue, wed, thu, fri, sat or sun"])
             }
-            let bit = 1 << ((index + 1) % 7)
+            let bit = Self.bit(index)
             guard mask & bit == 0 else { throw FieldErrors([field: "must not name a weekday twice"]) }
             mask |= bit
         }
         guard given.count <= Self.maxCount else { throw FieldErrors([field: "must name at most \(Self.maxCount) weekdays"]) }
         self.init(mask: mask)
     }
+
+    /// The named weekdays without the rules' checks: a form's choice shown back as it was.
+    public init(anyOf given: [String]) {
+        self.init(mask: given.compactMap { Self.names.firstIndex(of: $0) }.reduce(0) { $0 | Self.bit($1) })
+    }
+
+    /// The mask bit of the weekday at `index` in ``names`` (Monday is 0, Sunday bit 0).
+    private static func bit(_ index: Int) -> Int { 1 << ((index + 1) % 7) }
 
     public func contains(weekday: Int) -> Bool { mask & (1 << weekday) != 0 }
 

@@ -28,7 +28,7 @@ struct StreakPagesController: Sendable {
                 let message = (error.fields?["day_starts_at"].map { "Day start \($0)." } ?? "") + (error.fields?["rest_days"].map { " Rest days \($0)." } ?? "")
                 var chosen = context.user.dayRules
                 if let hour, DayRules.dayStartHours.contains(hour) { chosen.dayStartsAt = hour }
-                chosen.restDays = RestDays(mask: rest.compactMap { RestDays.names.firstIndex(of: $0) }.reduce(0) { $0 | 1 << (($1 + 1) % 7) })
+                chosen.restDays = RestDays(anyOf: rest)
                 return try views.page(
                     "pages/settings", fragments: ["streak_form"], status: .unprocessableContent,
                     page.values(streak: page.streakValues(rules: chosen, saved: false, error: message.trimmingWhitespace)), context: context)
