@@ -129,6 +129,12 @@ import Testing
             streak = try await traveller.streak(token: token)
             #expect(streak["current"] as? Int == 7 && streak["freezes_held"] as? Int == 0 && streak["freezes_used"] as? Int == 1)
             #expect(try await traveller.calendar("2027-03-10", "2027-03-10", token: token)["2027-03-10"]?.state == "frozen")
+            // The leaderboard and the admin overview finish the same walk from their one read.
+            let board = try await client.api(.get, "/api/v1/leaderboard", token: token).json()["items"] as? [[String: Any]]
+            #expect(board?.first?["current_streak"] as? Int == 7)
+            let admin = try await client.apiLogin("root")
+            let rows = try await client.api(.get, "/api/v1/admin/users?q=ada", token: admin).json()["items"] as? [[String: Any]]
+            #expect(rows?.first?["current_streak"] as? Int == 7)
             // A late session for Wednesday gives the freeze back.
             #expect(try await traveller.session("late", "2027-03-10T09:00:00Z", "2027-03-10T09:45:00Z", token: token).status == .created)
             streak = try await traveller.streak(token: token)
