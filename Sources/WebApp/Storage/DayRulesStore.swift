@@ -20,7 +20,8 @@ enum DayRulesStore {
         try db.execute(
             sql: "UPDATE users SET day_starts_at = ?, rest_days = ?, day_rules_from = ?, earlier_day_starts_at = ? WHERE id = ?",
             arguments: [rules.dayStartsAt, rules.restDays.mask, tomorrow.description, before.rules(on: today).dayStartsAt, userID])
-        let after = try StreakLedger.dayRules(db, userID: userID)
+        // What the table now holds: the earlier changes, then this one.
+        let after = DayRuleHistory(before.changes.filter { $0.from < tomorrow } + [DayRuleChange(from: tomorrow, rules: rules)])
         if after.rules(on: tomorrow).dayStartsAt != before.rules(on: tomorrow).dayStartsAt {
             try resplit(db, userID: userID, from: today, rules: after, now: now)
         }
