@@ -54,6 +54,13 @@ import Testing
             let page = try await browser.get("/settings")
             #expect(page.text.contains("<strong>\(today.adding(days: 3))</strong>"))
             #expect(try await browser.post("/settings/breaks/999/cancel", hx: true).status == .notFound)
+            // A page left open until the break began: its Cancel says why it no longer can.
+            let started = try #require(try await app.services.database.breaks(userID: 1).first?.id)
+            app.clock.advance(by: 3 * 86_400 + 3600)
+            try await browser.get("/login")
+            try await browser.post("/login", ["username": "ada", "password": "correct horse battery"])
+            let late = try await browser.post("/settings/breaks/\(started)/cancel", hx: true)
+            #expect(late.status == .conflict && late.text.contains("This break has started") && late.text.contains(#"<div id="breaks-section">"#))
         }
     }
 }

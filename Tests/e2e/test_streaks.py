@@ -6,6 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.select import Select
 
 from conftest import make_driver, running_server, screenshot, wait
 from test_errors import PASSWORD, api
@@ -137,5 +138,39 @@ def test_planning_and_cancelling_a_break_without_javascript(site):
         screenshot(driver, "breaks-planned-phone")
         driver.find_element(By.XPATH, "//button[normalize-space()='Cancel']").click()
         wait(driver, lambda d: d.find_elements(By.ID, "no-breaks"))
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_too_many_rest_days_are_named_in_the_streak_form(site, javascript):
+    driver = make_driver(javascript=javascript, width=390, height=844)
+    name = "dee" if javascript else "eve"
+    api(site, "POST", "/api/v1/auth/signup", {"username": name, "password": PASSWORD, "timezone": "UTC"})
+    try:
+        sign_in(driver, site, name)
+        driver.get(site + "/settings")
+        if javascript:
+            set_marker(driver)
+        for day in ["mon", "tue", "wed", "thu"]:
+            driver.find_element(By.CSS_SELECTOR, f"#streak-form input[name={day}]").click()
+        Select(driver.find_element(By.ID, "day-starts-at")).select_by_value("4")
+        driver.find_element(By.CSS_SELECTOR, "#streak-form button[type=submit]").click()
+        alert = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#streak-form [role=alert]").text)
+        assert "at most 3 weekdays" in alert
+        checked = [e.get_attribute("name") for e in driver.find_elements(By.CSS_SELECTOR, "#streak-form input[type=checkbox]:checked")]
+        assert checked == ["mon", "tue", "wed", "thu"], "the choice stays as made"
+        assert Select(driver.find_element(By.ID, "day-starts-at")).first_selected_option.get_attribute("value") == "4"
+        if javascript:
+            assert_no_reload(driver)
+        driver.execute_script("document.getElementById('streak-form').scrollIntoView()")
+        screenshot(driver, f"streak-days-error-{'script' if javascript else 'plain'}-phone")
+        driver.find_element(By.CSS_SELECTOR, "#streak-form input[name=thu]").click()
+        driver.find_element(By.CSS_SELECTOR, "#streak-form button[type=submit]").click()
+        if javascript:
+            wait(driver, lambda d: "Saved. It applies from" in d.find_element(By.ID, "streak-form").text)
+        else:
+            wait(driver, lambda d: d.current_url.endswith("/settings") and not d.find_elements(By.CSS_SELECTOR, "#streak-form [role=alert]"))
+            assert [e.get_attribute("name") for e in driver.find_elements(By.CSS_SELECTOR, "#streak-form input[type=checkbox]:checked")] == ["mon", "tue", "wed"]
     finally:
         driver.quit()
