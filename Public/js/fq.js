@@ -62,6 +62,12 @@
     return el.tagName === "FORM" ? el : el.closest("form");
   }
 
+  function isMultipart(el) {
+    var form = formFor(el);
+    var encoding = el.getAttribute("hx-encoding") || (form && form.getAttribute("enctype"));
+    return !!form && encoding === "multipart/form-data";
+  }
+
   function collectParams(el, submitter) {
     var params = new URLSearchParams();
     var form = formFor(el);
@@ -178,6 +184,11 @@
     if (verb.method === "GET") {
       var query = params.toString();
       if (query) url += (url.indexOf("?") < 0 ? "?" : "&") + query;
+    } else if (isMultipart(el)) {
+      // A form with a file (htmx's hx-encoding, or the form's own enctype) goes as it is.
+      var data = new FormData(formFor(el));
+      if (submitter && submitter.name && !data.has(submitter.name)) data.append(submitter.name, submitter.value);
+      init.body = data;
     } else {
       init.body = params;
     }

@@ -6,13 +6,13 @@ import NIOPosix
 import Hummingbird
 import Logging
 
-/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`, `seed`, `backup`.
+/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`, `seed`, `backup`, `export`, `import`.
 @main
 struct FocusQuest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "focusquest",
         abstract: "A self-hosted focus and task app.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self, Backup.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self, Backup.self, Export.self, Import.self],
         defaultSubcommand: Serve.self)
 }
 

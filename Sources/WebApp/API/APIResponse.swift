@@ -31,12 +31,13 @@ enum APIResponse {
             let message: String
             let requestId: String
             let fields: [String: String]?
+            let errors: [ImportProblem]?
         }
         let error: Detail
     }
 
     static func error(_ error: AppError, requestID: String) -> Response {
-        let body = ErrorBody(error: .init(code: error.code, message: error.message, requestId: requestID, fields: error.fields))
+        let body = ErrorBody(error: .init(code: error.code, message: error.message, requestId: requestID, fields: error.fields, errors: error.rows))
         var response = (try? json(body, status: error.status)) ?? Response(status: error.status)
         if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         response.headers.append(contentsOf: error.headers)

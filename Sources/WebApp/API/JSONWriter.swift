@@ -75,6 +75,36 @@ struct JSONWriter {
         if let value { date(value) } else { null() }
     }
 
+    mutating func field(_ key: StaticString, _ value: Bool) {
+        self.key(key)
+        let literal: StaticString = value ? "true" : "false"
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Bytes written as they are (punctuation of a document written in parts, or JSON
+    /// text already valid).
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ json: Data) {
+        bytes.append(contentsOf: json)
+    }
+
+    /// Like ``date(_:)``, with milliseconds when the instant has any (exports keep what
+    /// is stored); `null` for nil.
+    mutating func preciseDate(_ value: Date?) {
+        guard let value else { return null() }
+        let milliseconds = Int((value.timeIntervalSince1970 * 1000).rounded())
+        let fraction = ((milliseconds % 1000) + 1000) % 1000
+        guard fraction != 0 else { return date(Date(timeIntervalSince1970: Double((milliseconds - fraction) / 1000))) }
+        date(Date(timeIntervalSince1970: Double((milliseconds - fraction) / 1000)))
+        bytes.removeLast(2)
+        bytes.append(UInt8(ascii: "."))
+        digits(fraction, 3)
+        bytes.append(contentsOf: [UInt8(ascii: "Z"), UInt8(ascii: "\"")])
+    }
+
     /// `"YYYY-MM-DDTHH:MM:SSZ"` (whole seconds, UTC), as ``RFC3339/string(_:)`` writes it.
     mutating func date(_ value: Date) {
         let seconds = Int(value.timeIntervalSince1970.rounded(.down))

@@ -16,6 +16,10 @@ struct AppServices: Sendable {
     let friends: FriendService
     let keyValues: KeyValueService
     let suggestions: SuggestService
+    let exports: ExportService
+    let imports: ImportService
+    let calendarFeeds: CalendarFeedService
+    let pendingImports = PendingImports()
     let openAPI: OpenAPIController
     let views: Views
     let started = Date()
@@ -52,7 +56,9 @@ struct AppServices: Sendable {
             logger: logger)
         return AppServices(
             config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, streaks: streaks, admin: admin, friends: friends,
-            keyValues: keyValues, suggestions: suggestions, openAPI: try OpenAPIController.bundled(), views: views,
+            keyValues: keyValues, suggestions: suggestions, exports: ExportService(database: database, clock: clock),
+            imports: ImportService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes),
+            calendarFeeds: CalendarFeedService(database: database, clock: clock), openAPI: try OpenAPIController.bundled(), views: views,
             connections: ConnectionGuard(limit: config.maxConnections), logger: logger, testClock: testClock)
     }
 }
@@ -82,6 +88,9 @@ enum AppRouter {
         FriendAPIController(friends: services.friends, focus: services.focus).addRoutes(to: authenticatedAPI)
         KeyValueAPIController(store: services.keyValues).addRoutes(to: authenticatedAPI)
         SuggestAPIController(suggestions: services.suggestions).addRoutes(to: authenticatedAPI)
+        ExchangeAPIController(exports: services.exports, imports: services.imports, calendar: services.calendarFeeds, publicURL: services.config.publicURL)
+            .addRoutes(to: authenticatedAPI)
+        CalendarFeedController(calendar: services.calendarFeeds).addRoutes(to: router)
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
         if let clock = services.testClock {
             TestClockAPIController(clock: clock).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
@@ -96,6 +105,7 @@ enum AppRouter {
         DashboardController(tasks: services.tasks, focus: services.focus, views: services.views).addRoutes(to: signedIn)
         TimerPagesController(focus: services.focus, views: services.views).addRoutes(to: signedIn)
         FriendPagesController(friends: services.friends, views: services.views).addRoutes(to: signedIn)
+        DataPagesController(services: services).addRoutes(to: signedIn)
         AdminPagesController(admin: services.admin, views: services.views).addRoutes(to: signedIn.group(context: AdminContext.self))
         methods.record(router.routes.map { ($0.path, $0.method) })
         return router

@@ -46,6 +46,10 @@ struct AppConfig: Sendable {
     /// Remote suggestions per user per hour; past it the built-in suggester answers.
     var remoteSuggestionsPerHour = 60
 
+    /// `PUBLIC_URL`: the address people reach the server at (`https://focus.example.org`),
+    /// for links the server hands out (calendar feeds). Unset: the request's own host.
+    var publicURL: String?
+
     var isProduction: Bool { environment == .production }
 
     /// Reads the configuration. Production refuses a missing or short `JWT_SECRET`;
@@ -83,6 +87,12 @@ struct AppConfig: Sendable {
         config.maxConnections = try integer(env, "MAX_CONNECTIONS", default: ConnectionGuard.defaultLimit, in: 1...1_000_000)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
         if let token = env["METRICS_TOKEN"], !token.isEmpty { config.metricsToken = token }
+        if let url = env["PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil, parsed.query == nil else {
+                throw ConfigError(description: "PUBLIC_URL must be an http(s) URL such as https://focus.example.org")
+            }
+            config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
         config.remoteSuggestionsPerHour = try integer(env, "AI_CALLS_PER_USER_PER_HOUR", default: 60, in: 0...100_000)
         if let base = env["AI_BASE_URL"], !base.isEmpty {
             guard let url = URL(string: base), ["http", "https"].contains(url.scheme ?? ""), let model = env["AI_MODEL"], !model.isEmpty else {

@@ -11,6 +11,8 @@ struct AppError: Error, Sendable {
     var retryAfter: Int?
     /// Headers the answer carries whatever its form (`Allow` on a 405, say).
     var headers: HTTPFields = [:]
+    /// An import's problems row by row (SPEC §10), at most ``ImportProblems/listed``.
+    var rows: [ImportProblem]?
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, fields: [String: String]? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -39,6 +41,21 @@ struct AppError: Error, Sendable {
     static let usernameTaken = AppError(.conflict, "username_taken", "That username is taken.", fields: ["username": "is taken"])
     static let malformedJSON = AppError(.badRequest, "malformed_json", "The request body is not valid JSON.")
     static let tooLarge = AppError(.contentTooLarge, "payload_too_large", "The request body is larger than 1 MiB.")
+    static let importTooLarge = AppError(.contentTooLarge, "payload_too_large", "An import file may be at most 20 MiB.")
+
+    /// 422 for an import file with problems: each listed by row and field (the first 100),
+    /// and by field as every 422 names them.
+    static func importFailed(_ problems: ImportProblems) -> AppError {
+        let listed = Array(problems.items.prefix(ImportProblems.listed))
+        var fields: [String: String] = [:]
+        for item in listed where fields[item.field] == nil { fields[item.field] = item.problem }
+        let more = problems.items.count > listed.count ? " (the first \(listed.count) are listed)" : ""
+        var error = AppError(
+            .unprocessableContent, "validation_failed", "The file has \(problems.items.count) problem\(problems.items.count == 1 ? "" : "s")\(more); nothing was imported.",
+            fields: fields)
+        error.rows = listed
+        return error
+    }
     static let overloaded = AppError(.serviceUnavailable, "overloaded", "The server is busy; try again in a moment.", retryAfter: 1)
 
     static func rateLimited(retryAfter: Int) -> AppError {

@@ -80,7 +80,11 @@ struct WebSessionMiddleware: RouterMiddleware {
 
     private static func submittedToken(_ request: inout Request, context: AppRequestContext) async throws -> String? {
         if let header = request.headers[.xCSRFToken] { return header }
-        guard request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
+        let type = request.headers[.contentType]
+        if type?.hasPrefix("multipart/form-data") == true, ImportLimit.paths.contains(request.uri.path) {
+            return UploadForm.csrfToken(try await ImportService.collectBody(&request), contentType: type)
+        }
+        guard type?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         return FormData(encoded: String(buffer: body))["_csrf"]
     }

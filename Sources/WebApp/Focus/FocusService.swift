@@ -101,16 +101,8 @@ struct FocusService: Sendable {
 
     /// Validates and stores a session from an API client (idempotent by `session_id`).
     func submit(for user: UserRecord, sessionID: String, start: Date, end: Date, timezone: String?, taskID: Int64?) async throws -> AppDatabase.SessionOutcome {
-        var errors = FieldErrors()
+        var errors = SessionRules.problems(sessionID: sessionID, start: start, end: end, now: clock.now)
         let trimmedID = sessionID.trimmingWhitespace
-        if trimmedID.isEmpty || sessionID.length > 128 { errors["session_id"] = "must be 1 to 128 characters, not all white space" }
-        if end <= start {
-            errors["end_time"] = "must be after start_time"
-        } else if end.timeIntervalSince(start) > 86_400 {
-            errors["end_time"] = "must be at most 24 hours after start_time"
-        }
-        if end > clock.now.addingTimeInterval(5 * 60) { errors["end_time"] = "must not be in the future" }
-        if start < Self.earliestSessionStart { errors["start_time"] = "must not be before 1970-01-01T00:00:00Z" }
         var zone = user.timezone
         if let timezone {
             do { zone = try TimeZoneName(timezone).identifier } catch { errors = errors.merging(error) }
@@ -123,10 +115,6 @@ struct FocusService: Sendable {
     }
 
     static let breakWithTask = "can only be named by a focus timer, not a break"
-
-    /// Sessions start at the Unix epoch or later: older instants are typing mistakes, and
-    /// keeping every accepted time in this range keeps day arithmetic in one calendar.
-    static let earliestSessionStart = Date(timeIntervalSince1970: 0)
 
     func sessions(for user: UserRecord, from rawFrom: String?, to rawTo: String?) async throws -> [FocusSessionRecord] {
         let days = try DayRangeQuery.parse(from: rawFrom, to: rawTo)

@@ -9,17 +9,22 @@ enum FocusLedger {
     /// Inserts the session and everything that follows from it; returns the XP earned.
     @discardableResult
     static func record(_ db: Database, _ session: inout FocusSessionRecord, qualifySeconds: Double) throws -> Int {
-        try session.insert(db)
         let rules = try StreakLedger.dayRules(db, userID: session.userId)
+        let earned = try recordWithoutStreak(db, &session, rules: rules)
+        return earned + (try StreakLedger.recompute(db, userID: session.userId, qualifySeconds: qualifySeconds, rules: rules, at: session.createdAt))
+    }
+
+    /// Everything of ``record(_:_:qualifySeconds:)`` but the streak, for a caller that
+    /// records many sessions and recomputes the streak once after them (an import).
+    static func recordWithoutStreak(_ db: Database, _ session: inout FocusSessionRecord, rules: DayRuleHistory) throws -> Int {
+        try session.insert(db)
         try addToDailyTotals(db, session, rules: rules)
         if let taskID = session.taskId {
             try db.execute(
                 sql: "UPDATE tasks SET focus_seconds = focus_seconds + ?, pomodoros = pomodoros + ? WHERE id = ? AND user_id = ?",
                 arguments: [Int(session.seconds.rounded(.down)), session.fullPomodoro ? 1 : 0, taskID, session.userId])
         }
-        var earned = try XPLedger.award(db, userID: session.userId, amount: session.xp, reason: "focus_session", reference: "session:\(session.sessionId)", at: session.createdAt)
-        earned += try StreakLedger.recompute(db, userID: session.userId, qualifySeconds: qualifySeconds, rules: rules, at: session.createdAt)
-        return earned
+        return try XPLedger.award(db, userID: session.userId, amount: session.xp, reason: "focus_session", reference: "session:\(session.sessionId)", at: session.createdAt)
     }
 
     /// Adds the session's seconds to its local days (only days from `from` on when given).

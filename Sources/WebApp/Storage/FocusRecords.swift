@@ -111,7 +111,12 @@ struct FocusSessionRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
 
     /// Same content as another submission of the same session id.
     func hasSameContent(as other: FocusSessionRecord) -> Bool {
+        hasSameTimes(as: other) && taskId == other.taskId
+    }
+
+    /// Same instants and time zone (an import compares these: its task ids are mapped).
+    func hasSameTimes(as other: FocusSessionRecord) -> Bool {
         abs(startTime.timeIntervalSince(other.startTime)) < 0.001 && abs(endTime.timeIntervalSince(other.endTime)) < 0.001
-            && timezone == other.timezone && taskId == other.taskId
+            && timezone == other.timezone
     }
 }

@@ -271,6 +271,16 @@ enum Migrations {
                 CREATE INDEX streaks_stale ON streaks(user_id) WHERE stale = 1;
                 """)
         }
+        // Calendar feeds (SPEC §10): one secret URL per user, its token kept as a hash.
+        migrator.registerMigration("v12-calendar-feeds") { db in
+            try db.execute(sql: """
+                CREATE TABLE calendar_feeds (
+                    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -8,19 +8,22 @@ struct SettingsPage {
     let user: UserRecord
     let today: LocalDate
     let breaks: [BreakRecord]
+    /// When the user's calendar feed was made; nil without one.
+    let feedCreated: Date?
 
     static let profileFields = ["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"]
     static let breakFields = ["from", "to", "note"]
 
     func values(
         profile: TemplateValue? = nil, saved: Bool = false, fields: [String: String] = [:], streak: TemplateValue? = nil,
-        breakForm: [String: String] = [:], breakFields: [String: String] = [:], breakNotice: String? = nil
+        breakForm: [String: String] = [:], breakFields: [String: String] = [:], breakNotice: String? = nil, data: DataSection? = nil
     ) -> [String: TemplateValue] {
         [
             "profile": profile ?? Self.profileValues(user), "saved": .bool(saved), "password_error": .null, "timezones": TimeZoneList.value,
             "errors": FormErrors.values(Self.profileFields, fields),
             "streak": streak ?? streakValues(rules: user.dayRules, saved: false, error: nil),
             "breaks": breakValues(form: breakForm, errors: breakFields, notice: breakNotice),
+            "data": (data ?? DataSection()).values(user: user, feedCreated: feedCreated),
         ]
     }
 
@@ -66,6 +69,42 @@ struct SettingsPage {
             "form": .dictionary(TemplateObject(Self.breakFields.map { ($0, TemplateValue.string(form[$0] ?? "")) })),
             "errors": FormErrors.values(Self.breakFields, errors),
             "earliest": .string(today.adding(days: 1).description),
+        ]
+    }
+}
+
+/// What the "Your data" section shows besides its forms: a message, an import's problems
+/// or its report (with the token of a checked file waiting to be confirmed), a new feed URL.
+struct DataSection {
+    var notice: String?
+    var error: String?
+    var problems: [ImportProblem] = []
+    var report: ImportReport?
+    var pendingToken: String?
+    var filename: String?
+    var feedURL: String?
+    var source = ImportService.Source.focusquest
+    var timezone: String?
+
+    func values(user: UserRecord, feedCreated: Date?) -> TemplateValue {
+        let sources: [TemplateValue] = [(ImportService.Source.focusquest, "A FocusQuest export (JSON)"), (.toggl, "A Toggl Track detailed CSV")].map {
+            ["value": .string($0.0.rawValue), "label": .string($0.1), "selected": .bool($0.0 == source)]
+        }
+        let problemValues: [TemplateValue] = problems.map {
+            ["row": $0.row.map(TemplateValue.int) ?? .null, "field": .string($0.field), "problem": .string($0.problem)]
+        }
+        let reportValue: TemplateValue = report.map {
+            [
+                "tasks_created": .int($0.tasksCreated), "tasks_matched": .int($0.tasksMatched), "sessions_created": .int($0.sessionsCreated),
+                "sessions_skipped": .int($0.sessionsSkipped), "kv_created": .int($0.kvCreated), "kv_skipped": .int($0.kvSkipped),
+            ]
+        } ?? .null
+        return [
+            "notice": notice.map(TemplateValue.string) ?? .null, "error": error.map(TemplateValue.string) ?? .null, "problems": .array(problemValues),
+            "report": reportValue, "token": pendingToken.map(TemplateValue.string) ?? .null, "filename": .string(filename ?? "the file"),
+            "feed_url": feedURL.map(TemplateValue.string) ?? .null,
+            "feed_created": feedCreated.map { .string(LocalDate($0, in: user.zone).description) } ?? .null,
+            "sources": .array(sources), "timezone": .string(timezone ?? user.timezone),
         ]
     }
 }
