@@ -6,7 +6,7 @@ BROWSER_PACKAGES := chromium chromium-driver python3-venv
 ## refuses pip installs: PEP 668).
 VENV := .build/venv
 PYTHON := $(VENV)/bin/python
-TEST_PYTHON_PACKAGES := selenium pytest openapi-spec-validator schemathesis
+TEST_PYTHON_PACKAGES := selenium pytest openapi-spec-validator schemathesis icalendar
 SWIFT_BUILD_FLAGS ?=
 
 .PHONY: run test build system-deps browser-deps apt-install e2e bench bench-templates image-check
@@ -20,7 +20,7 @@ system-deps:
 browser-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BROWSER_PACKAGES)"
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
-	@$(PYTHON) -c "import selenium, pytest, openapi_spec_validator, schemathesis" 2>/dev/null || $(PYTHON) -m pip install -q $(TEST_PYTHON_PACKAGES)
+	@$(PYTHON) -c "import selenium, pytest, openapi_spec_validator, schemathesis, icalendar" 2>/dev/null || $(PYTHON) -m pip install -q $(TEST_PYTHON_PACKAGES)
 
 apt-install:
 	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
