@@ -101,6 +101,8 @@ def test_importing_a_file_checks_it_first_and_names_its_problems(site, tmp_path,
         error = wait(driver, lambda d: d.find_element(By.ID, "import-error").text)
         assert "bad.json" in error and "1 problem" in error and "nothing was imported" in error
         problems = driver.find_element(By.CSS_SELECTOR, ".import-problems").text
+        in_view = "var r = document.getElementById('import-error').getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1"
+        assert wait(driver, lambda d: d.execute_script(in_view)), "the problem shows where the person is looking"
         assert "Row 2, sessions[2].end_time: must be at most 24 hours after start_time" in problems
         screenshot(driver, f"import-problems-{'js' if javascript else 'nojs'}")
         choose(driver, export_file(tmp_path, "good.json", GOOD))

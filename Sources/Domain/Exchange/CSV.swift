@@ -29,6 +29,11 @@ public enum CSV {
         /// The 1-based line of the file where the problem is.
         public let line: Int
         public let problem: String
+
+        public init(line: Int, problem: String) {
+            self.line = line
+            self.problem = problem
+        }
     }
 
     /// The records of `text`, each with the file line it starts on.

@@ -54,10 +54,10 @@ struct ExportFileReader {
         return plan
     }
 
-    /// The array under `name` (absent is empty).
+    /// The array under `name` (absent is empty; `null` is not a list).
     private mutating func items(_ document: [String: JSONValue], _ name: String) -> [JSONValue] {
         switch document[name] {
-        case nil, .null?: return []
+        case nil: return []
         case .array(let items)?: return items
         default:
             problems.add(nil, name, "must be a list")
@@ -237,7 +237,7 @@ struct ExportFileReader {
 
     private mutating func keyValues(_ value: JSONValue?) -> [(key: String, json: Data)] {
         switch value {
-        case nil, .null?: return []
+        case nil: return []
         case .object(let members)?:
             var entries: [(key: String, json: Data)] = []
             for key in members.keys.sorted() {
