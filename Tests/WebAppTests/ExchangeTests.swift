@@ -229,3 +229,44 @@ import Testing
         }
     }
 }
+
+/// The settings page's upload: checked first, kept for 15 minutes, then confirmed.
+@Suite struct ImportPageTests {
+    static func multipart(_ fields: [(String, String)], file: String, filename: String = "export.json") -> (ByteBuffer, String) {
+        var text = ""
+        for (name, value) in fields { text += "--B0undary\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n" }
+        text += "--B0undary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: application/json\r\n\r\n\(file)\r\n--B0undary--\r\n"
+        return (ByteBuffer(string: text), "multipart/form-data; boundary=B0undary")
+    }
+
+    static let file = #"{"format":"focusquest-export","version":1,"tasks":[{"id":1,"title":"From elsewhere","status":"todo","created_at":"2026-01-01T00:00:00Z"}]}"#
+
+    @Test func aCheckedFileWaitsFifteenMinutesForItsConfirmation() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada")
+            let (body, type) = Self.multipart([("_csrf", browser.csrf), ("source", "focusquest")], file: Self.file)
+            let checked = try await browser.send(.post, "/settings/import", headers: [.contentType: type, .hxRequest: "true"], body: body)
+            #expect(checked.status == .ok && checked.text.contains("Checked <strong>export.json</strong>"))
+            let token = try #require(checked.text.firstMatch(of: /name="token" value="([^"]+)"/)?.1)
+            #expect(try await client.execute(uri: "/api/v1/tasks", method: .get, headers: [:], body: nil).status == .unauthorized)
+            app.clock.advance(by: 16 * 60)
+            let late = try await browser.post("/settings/import/confirm", ["token": String(token), "decision": "import"], hx: true)
+            #expect(late.status == .gone && late.text.contains("expired"))
+
+            let again = try await browser.send(.post, "/settings/import", headers: [.contentType: type, .hxRequest: "true"], body: body)
+            let fresh = try #require(again.text.firstMatch(of: /name="token" value="([^"]+)"/)?.1)
+            let done = try await browser.post("/settings/import/confirm", ["token": String(fresh), "decision": "import"], hx: true)
+            #expect(done.status == .ok && done.text.contains("Imported export.json."))
+            let replay = try await browser.post("/settings/import/confirm", ["token": String(fresh), "decision": "import"], hx: true)
+            #expect(replay.status == .gone, "a confirmation is used once")
+
+            let stranger = Browser(client)
+            try await stranger.get("/login")
+            let (strangerBody, strangerType) = Self.multipart([("_csrf", stranger.csrf)], file: Self.file)
+            let refused = try await stranger.send(.post, "/settings/import", headers: [.contentType: strangerType], body: strangerBody)
+            #expect(refused.status != .ok && !refused.text.contains("Checked"), "an upload without a session is not read")
+        }
+    }
+}

@@ -82,6 +82,8 @@ struct WebSessionMiddleware: RouterMiddleware {
         if let header = request.headers[.xCSRFToken] { return header }
         let type = request.headers[.contentType]
         if type?.hasPrefix("multipart/form-data") == true, ImportLimit.paths.contains(request.uri.path) {
+            // Only a signed-in person's upload is read (up to 20 MiB); anyone else's is refused unread.
+            guard context.user != nil else { throw AppError.notAuthenticated }
             return UploadForm.csrfToken(try await ImportService.collectBody(&request), contentType: type)
         }
         guard type?.hasPrefix("application/x-www-form-urlencoded") == true else { return nil }
