@@ -56,7 +56,27 @@ struct OpenAPIController: Sendable {
             }
             document["components"] = components
         }
+        document["paths"] = scoped(document["paths"] as? [String: Any] ?? [:])
         return try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// Every operation that takes a bearer token names the scope a personal access token
+    /// needs for it (`read`, `write`, or `session`: a login's token only), from the same
+    /// rule the server checks (``RouteScope``).
+    static func scoped(_ paths: [String: Any]) -> [String: Any] {
+        var result = paths
+        for (path, value) in paths {
+            guard var operations = value as? [String: Any] else { continue }
+            for (method, value) in operations {
+                guard var operation = value as? [String: Any], let security = operation["security"] as? [[String: Any]],
+                    security.contains(where: { $0["bearer"] != nil })
+                else { continue }
+                operation["security"] = [["bearer": [RouteScope.required(method: method, path: path).documentName]]]
+                operations[method] = operation
+            }
+            result[path] = operations
+        }
+        return result
     }
 
     private static func add(_ entries: Any?, to existing: Any?, what: String, file: URL) throws -> [String: Any] {

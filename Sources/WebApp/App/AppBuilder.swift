@@ -19,6 +19,7 @@ struct AppServices: Sendable {
     let exports: ExportService
     let imports: ImportService
     let calendarFeeds: CalendarFeedService
+    let accessTokens: AccessTokenService
     let pendingImports = PendingImports()
     let openAPI: OpenAPIController
     let views: Views
@@ -58,7 +59,8 @@ struct AppServices: Sendable {
             config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, streaks: streaks, admin: admin, friends: friends,
             keyValues: keyValues, suggestions: suggestions, exports: ExportService(database: database, clock: clock),
             imports: ImportService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes),
-            calendarFeeds: CalendarFeedService(database: database, clock: clock), openAPI: try OpenAPIController.bundled(), views: views,
+            calendarFeeds: CalendarFeedService(database: database, clock: clock), accessTokens: AccessTokenService(database: database, clock: clock),
+            openAPI: try OpenAPIController.bundled(), views: views,
             connections: ConnectionGuard(limit: config.maxConnections), logger: logger, testClock: testClock)
     }
 }
@@ -78,7 +80,7 @@ enum AppRouter {
         router.add(middleware: FileMiddleware(services.config.publicDirectory, urlBasePath: "/", searchForIndexHtml: false))
         HealthController(database: services.database, metricsToken: services.config.metricsToken, started: services.started, clock: services.focus.clock).addRoutes(to: router)
 
-        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts))
+        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts, accessTokens: services.accessTokens))
         let authenticatedAPI = api.group(context: AuthenticatedContext.self)
         services.openAPI.addRoutes(to: api)
         AccountAPIController(accounts: services.accounts).addRoutes(public: api, authenticated: authenticatedAPI)
@@ -91,6 +93,7 @@ enum AppRouter {
         ExchangeAPIController(exports: services.exports, imports: services.imports, calendar: services.calendarFeeds, publicURL: services.config.publicURL)
             .addRoutes(to: authenticatedAPI)
         CalendarFeedController(calendar: services.calendarFeeds).addRoutes(to: router)
+        AccessTokenAPIController(tokens: services.accessTokens).addRoutes(to: authenticatedAPI)
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
         if let clock = services.testClock {
             TestClockAPIController(clock: clock).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))

@@ -281,6 +281,22 @@ enum Migrations {
                 );
                 """)
         }
+        // Personal access tokens (SPEC §11): kept as the SHA-256 of the secret.
+        migrator.registerMigration("v13-access-tokens") { db in
+            try db.execute(sql: """
+                CREATE TABLE access_tokens (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    scopes TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME,
+                    last_used_at DATETIME
+                );
+                CREATE INDEX access_tokens_by_user ON access_tokens(user_id);
+                """)
+        }
         return migrator
     }
 }

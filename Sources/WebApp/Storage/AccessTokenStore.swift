@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+/// A row of `access_tokens`: a personal access token, kept as the SHA-256 of its secret.
+struct AccessTokenRecord: Sendable, Equatable, FetchableRecord {
+    static let columns = "id, user_id, name, scopes, created_at, expires_at, last_used_at"
+
+    var id: Int64
+    var userID: Int64
+    var name: String
+    var scopes: [AccessScope]
+    var createdAt: Date
+    var expiresAt: Date?
+    var lastUsedAt: Date?
+
+    init(row: Row) {
+        self.init(row: row, from: 0)
+    }
+
+    init(row: Row, from base: Int) {
+        id = row[base]
+        userID = row[base + 1]
+        name = row[base + 2]
+        scopes = (row[base + 3] as String).split(separator: " ").compactMap { AccessScope(rawValue: String($0)) }
+        createdAt = row.storedDate(base + 4) ?? .distantPast
+        expiresAt = row.storedDate(base + 5)
+        lastUsedAt = row.storedDate(base + 6)
+    }
+}
+
+/// Personal access tokens (SPEC §11), each use case one transaction.
+extension AppDatabase {
+    enum AccessTokenConflict: Error { case tooMany }
+
+    static let maxAccessTokens = 20
+
+    func createAccessToken(userID: Int64, name: String, scopes: [AccessScope], tokenHash: String, expiresAt: Date?, now: Date) async throws -> AccessTokenRecord {
+        try await write { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_tokens WHERE user_id = ?", arguments: [userID]) ?? 0
+            guard count < Self.maxAccessTokens else { throw AccessTokenConflict.tooMany }
+            try db.execute(
+                sql: "INSERT INTO access_tokens (user_id, name, scopes, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [userID, name, scopes.map(\.rawValue).joined(separator: " "), tokenHash, now, expiresAt])
+            return AccessTokenRecord(id: db.lastInsertedRowID, userID: userID, name: name, scopes: scopes, createdAt: now, expiresAt: expiresAt, lastUsedAt: nil)
+        }
+    }
+
+    func accessTokens(userID: Int64) throws -> [AccessTokenRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(AccessTokenRecord.columns) FROM access_tokens WHERE user_id = ? ORDER BY id DESC", arguments: [userID])
+                .map { AccessTokenRecord(row: $0) }
+        }
+    }
+
+    func deleteAccessToken(userID: Int64, id: Int64) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE id = ? AND user_id = ?", arguments: [id, userID])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The token with this hash and its user, read together (one statement).
+    func accessToken(hash: String) throws -> (token: AccessTokenRecord, user: UserRecord)? {
+        try read { db in
+            let prefixed = AccessTokenRecord.columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+            let userColumns = UserRecord.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(userColumns), \(prefixed) FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?"),
+                arguments: [hash])
+            else { return nil }
+            return (AccessTokenRecord(row: row, from: UserRecord.columnCount), try UserRecord(row: row))
+        }
+    }
+
+    /// Notes the token's use, at most once a minute (the condition makes a concurrent
+    /// second write a no-op).
+    func touchAccessToken(id: Int64, now: Date, interval: TimeInterval) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE access_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)",
+                arguments: [now, id, now.addingTimeInterval(-interval)])
+        }
+    }
+}
+
+extension AccessTokenRecord {
+    init(id: Int64, userID: Int64, name: String, scopes: [AccessScope], createdAt: Date, expiresAt: Date?, lastUsedAt: Date?) {
+        self.id = id
+        self.userID = userID
+        self.name = name
+        self.scopes = scopes
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
+    }
+}
