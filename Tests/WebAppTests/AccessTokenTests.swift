@@ -120,3 +120,28 @@ import Testing
         }
     }
 }
+
+/// The access-tokens section of the settings page.
+@Suite struct AccessTokenPageTests {
+    @Test func aTokenIsCreatedShownOnceListedAndRevoked() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada")
+            let empty = try await browser.post("/settings/tokens", ["name": " ", "scope": "read", "expires_in_days": ""], hx: true)
+            #expect(empty.status == .unprocessableContent && empty.text.contains("Name must be 1 to 64 characters"))
+            let made = try await browser.post("/settings/tokens", ["name": "Shortcuts", "scope": "write", "expires_in_days": "90"], hx: true)
+            #expect(made.status == .ok && made.text.contains("Token “Shortcuts” created."))
+            let secret = try #require(made.text.firstMatch(of: /id="token-secret" readonly value="(fqp_[^"]+)"/)?.1)
+            #expect(try await client.api(.post, "/api/v1/tasks", json: #"{"title":"from a shortcut"}"#, token: String(secret)).status == .created)
+            let page = try await browser.get("/settings")
+            #expect(page.text.contains("<strong>Shortcuts</strong> · read and write") && !page.text.contains(String(secret)), "listed, the secret never again")
+            let id = try #require(try app.services.database.accessTokens(userID: 1).first?.id)
+            let revoked = try await browser.post("/settings/tokens/\(id)/revoke", hx: true)
+            #expect(revoked.status == .ok && revoked.text.contains("Token revoked") && revoked.text.contains("No access tokens."))
+            #expect(try await client.api(.get, "/api/v1/tasks", token: String(secret)).status == .unauthorized)
+            let again = try await browser.post("/settings/tokens/\(id)/revoke")
+            #expect(again.status == .notFound && again.text.contains("That token was already revoked."), "without JavaScript: the whole page says it")
+        }
+    }
+}

@@ -109,6 +109,7 @@ enum AppRouter {
         TimerPagesController(focus: services.focus, views: services.views).addRoutes(to: signedIn)
         FriendPagesController(friends: services.friends, views: services.views).addRoutes(to: signedIn)
         DataPagesController(services: services).addRoutes(to: signedIn)
+        ToolPagesController(streaks: services.streaks, tokens: services.accessTokens, views: services.views).addRoutes(to: signedIn)
         AdminPagesController(admin: services.admin, views: services.views).addRoutes(to: signedIn.group(context: AdminContext.self))
         methods.record(router.routes.map { ($0.path, $0.method) })
         return router

@@ -47,7 +47,8 @@ struct StreakService: Sendable {
     /// What `/settings` shows of the user as they are now.
     func settingsPage(for user: UserRecord) async throws -> SettingsPage {
         SettingsPage(
-            user: user, today: user.today(at: clock.now), breaks: try await breaks(for: user), feedCreated: try database.calendarFeedCreated(userID: user.userID))
+            user: user, today: user.today(at: clock.now), breaks: try await breaks(for: user), feedCreated: try database.calendarFeedCreated(userID: user.userID),
+            accessTokens: try database.accessTokens(userID: user.userID))
     }
 
     /// Each day from `from` to `to` (not after today) with its minutes and state.

@@ -10,13 +10,15 @@ struct SettingsPage {
     let breaks: [BreakRecord]
     /// When the user's calendar feed was made; nil without one.
     let feedCreated: Date?
+    let accessTokens: [AccessTokenRecord]
 
     static let profileFields = ["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"]
     static let breakFields = ["from", "to", "note"]
 
     func values(
         profile: TemplateValue? = nil, saved: Bool = false, fields: [String: String] = [:], streak: TemplateValue? = nil,
-        breakForm: [String: String] = [:], breakFields: [String: String] = [:], breakNotice: String? = nil, data: DataSection? = nil
+        breakForm: [String: String] = [:], breakFields: [String: String] = [:], breakNotice: String? = nil, data: DataSection? = nil,
+        tokens: TokensSection? = nil
     ) -> [String: TemplateValue] {
         [
             "profile": profile ?? Self.profileValues(user), "saved": .bool(saved), "password_error": .null, "timezones": TimeZoneList.value,
@@ -24,6 +26,7 @@ struct SettingsPage {
             "streak": streak ?? streakValues(rules: user.dayRules, saved: false, error: nil),
             "breaks": breakValues(form: breakForm, errors: breakFields, notice: breakNotice),
             "data": (data ?? DataSection()).values(user: user, feedCreated: feedCreated),
+            "tokens": (tokens ?? TokensSection()).values(accessTokens, user: user),
         ]
     }
 
@@ -105,6 +108,39 @@ struct DataSection {
             "feed_url": feedURL.map(TemplateValue.string) ?? .null,
             "feed_created": feedCreated.map { .string(LocalDate($0, in: user.zone).description) } ?? .null,
             "sources": .array(sources), "timezone": .string(timezone ?? user.timezone),
+        ]
+    }
+}
+
+/// What the access-tokens section shows besides the list: a message, a new token's
+/// secret (once), or the form kept with its problems.
+struct TokensSection {
+    var notice: String?
+    var error: String?
+    var secret: String?
+    var name = ""
+    var write = false
+    var expiresInDays: Int?
+    var errors: [String: String] = [:]
+
+    static let expiryChoices: [(Int?, String)] = [(nil, "Never"), (30, "In 30 days"), (90, "In 90 days"), (365, "In a year")]
+
+    func values(_ tokens: [AccessTokenRecord], user: UserRecord) -> TemplateValue {
+        func day(_ date: Date?) -> TemplateValue { date.map { .string(LocalDate($0, in: user.zone).description) } ?? .null }
+        let items: [TemplateValue] = tokens.map { token in
+            [
+                "id": .int(Int(token.id)), "name": .string(token.name),
+                "scopes": .string(token.scopes.contains(.write) ? "read and write" : "read only"),
+                "created": day(token.createdAt), "expires": day(token.expiresAt), "last_used": day(token.lastUsedAt),
+            ]
+        }
+        let expiries: [TemplateValue] = Self.expiryChoices.map { value, label in
+            ["value": .string(value.map(String.init) ?? ""), "label": .string(label), "selected": .bool(value == expiresInDays)]
+        }
+        return [
+            "items": .array(items), "notice": notice.map(TemplateValue.string) ?? .null, "error": error.map(TemplateValue.string) ?? .null,
+            "secret": secret.map(TemplateValue.string) ?? .null, "expiries": .array(expiries),
+            "form": ["name": .string(name), "write": .bool(write)], "errors": FormErrors.values(["name"], errors),
         ]
     }
 }
