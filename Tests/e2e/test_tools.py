@@ -1,0 +1,53 @@
+"""Personal access tokens from the settings page (SPEC §11), with the page script and
+without JavaScript: a problem shown in the section, the secret shown once and working
+against the API, revoking."""
+import pytest
+from selenium.webdriver.common.by import By
+
+from conftest import make_driver, running_server, screenshot, wait
+from test_errors import PASSWORD, api
+from test_streaks import sign_in
+from test_tasks import assert_no_reload, set_marker
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("tools")) as base:
+        for name in ["ada", "bea"]:
+            api(base, "POST", "/api/v1/auth/signup", {"username": name, "password": PASSWORD, "timezone": "UTC"})
+        yield base
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_creating_using_and_revoking_a_token(site, javascript):
+    name = "ada" if javascript else "bea"
+    driver = make_driver(javascript=javascript, **({} if javascript else dict(width=390, height=844)))
+    try:
+        sign_in(driver, site, name)
+        driver.get(site + "/settings")
+        if javascript:
+            set_marker(driver)
+        driver.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
+        error = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#tokens-section .field-error").text)
+        assert error.startswith("Name must be 1 to 64 characters")
+        in_view = "var r = arguments[0].getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1"
+        assert wait(driver, lambda d: d.execute_script(in_view, d.find_element(By.CSS_SELECTOR, "#tokens-section .field-error")))
+        driver.find_element(By.ID, "token-name").send_keys("Home automation")
+        driver.find_element(By.CSS_SELECTOR, "input[name=scope][value=write]").click()
+        driver.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
+        secret = wait(driver, lambda d: d.find_element(By.ID, "token-secret").get_attribute("value"))
+        assert secret.startswith("fqp_") and len(secret) == 47
+        status, _ = api(site, "POST", "/api/v1/tasks", {"title": "made by a tool"}, secret)
+        assert status == 201
+        assert "Home automation · read and write" in driver.find_element(By.CSS_SELECTOR, ".token-list").text
+        screenshot(driver, f"token-created-{'js' if javascript else 'nojs'}")
+        if javascript:
+            assert_no_reload(driver)
+            driver.execute_script("window.confirm = function () { return true; }")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Revoke']").click()
+        wait(driver, lambda d: "Token revoked" in d.find_element(By.ID, "tokens-section").text)
+        assert driver.find_elements(By.ID, "no-tokens")
+        status, _ = api(site, "GET", "/api/v1/tasks", None, secret)
+        assert status == 401
+    finally:
+        driver.quit()
