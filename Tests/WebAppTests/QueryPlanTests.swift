@@ -20,6 +20,7 @@ import Testing
         ("FROM users WHERE username LIKE", "the admin's search by part of a name reads every name (a page past the results counts them apart)"),
         ("COUNT(*) FILTER (WHERE last_active_at", "the admin's site totals count every user; cached for ten seconds"),
         ("FROM sqlite_master", "GRDB reads the schema once per connection"),
+        ("FROM webhook_outbox WHERE status IN", "the outbox backlog (for /metrics) counts the undelivered items: the partial index holds only those"),
     ]
 
     @Test func theAppsOwnStatementsUseIndexes() async throws {

@@ -20,6 +20,7 @@ struct AppServices: Sendable {
     let imports: ImportService
     let calendarFeeds: CalendarFeedService
     let accessTokens: AccessTokenService
+    let webhooks: WebhookService
     let pendingImports = PendingImports()
     let openAPI: OpenAPIController
     let views: Views
@@ -60,9 +61,20 @@ struct AppServices: Sendable {
             keyValues: keyValues, suggestions: suggestions, exports: ExportService(database: database, clock: clock),
             imports: ImportService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes),
             calendarFeeds: CalendarFeedService(database: database, clock: clock), accessTokens: AccessTokenService(database: database, clock: clock),
-            openAPI: try OpenAPIController.bundled(), views: views,
+            webhooks: WebhookService(database: database, clock: clock, urls: config.webhookURLGuard), openAPI: try OpenAPIController.bundled(), views: views,
             connections: ConnectionGuard(limit: config.maxConnections), logger: logger, testClock: testClock)
     }
+}
+
+extension AppServices {
+    /// The background delivery of the webhook outbox.
+    var webhookDispatcher: WebhookDispatcher {
+        WebhookDispatcher(database: database, clock: focus.clock, urls: config.webhookURLGuard, settings: config.webhooks, logger: logger)
+    }
+}
+
+extension AppConfig {
+    var webhookURLGuard: WebhookURLGuard { WebhookURLGuard(strict: isProduction && !webhookAllowPrivate) }
 }
 
 /// Builds the router: middleware, then the routes of every controller.
@@ -94,6 +106,7 @@ enum AppRouter {
             .addRoutes(to: authenticatedAPI)
         CalendarFeedController(calendar: services.calendarFeeds).addRoutes(to: router)
         AccessTokenAPIController(tokens: services.accessTokens).addRoutes(to: authenticatedAPI)
+        WebhookAPIController(webhooks: services.webhooks).addRoutes(to: authenticatedAPI)
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
         if let clock = services.testClock {
             TestClockAPIController(clock: clock).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
@@ -122,7 +135,10 @@ enum AppRouter {
                 additionalChannelHandlers: [services.connections.handler(), OversizedHeadResponder()],
                 idleTimeout: TimeAmount(services.config.idleTimeout))),
             configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "FocusQuest"),
-            services: [WALCheckpointer(path: services.database.path, interval: .milliseconds(250), logger: services.logger)],
+            services: [
+                WALCheckpointer(path: services.database.path, interval: .milliseconds(250), logger: services.logger),
+                services.webhookDispatcher,
+            ],
             logger: services.logger)
     }
 }

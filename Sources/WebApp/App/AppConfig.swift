@@ -49,6 +49,9 @@ struct AppConfig: Sendable {
     /// `PUBLIC_URL`: the address people reach the server at (`https://focus.example.org`),
     /// for links the server hands out (calendar feeds). Unset: the request's own host.
     var publicURL: String?
+    /// `WEBHOOK_ALLOW_PRIVATE=true`: production webhooks may use http and private addresses.
+    var webhookAllowPrivate = false
+    var webhooks = WebhookSettings()
 
     var isProduction: Bool { environment == .production }
 
@@ -87,6 +90,15 @@ struct AppConfig: Sendable {
         config.maxConnections = try integer(env, "MAX_CONNECTIONS", default: ConnectionGuard.defaultLimit, in: 1...1_000_000)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
         if let token = env["METRICS_TOKEN"], !token.isEmpty { config.metricsToken = token }
+        config.webhookAllowPrivate = env["WEBHOOK_ALLOW_PRIVATE"] == "true"
+        if let schedule = env["WEBHOOK_RETRY_SECONDS"], !schedule.isEmpty {
+            let waits = schedule.split(separator: ",").map { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
+            guard !waits.isEmpty, waits.allSatisfy({ $0.map { $0 >= 0 } ?? false }) else {
+                throw ConfigError(description: "WEBHOOK_RETRY_SECONDS must be seconds separated by commas, such as 60,300,1800,7200,43200")
+            }
+            config.webhooks.retrySchedule = waits.compactMap { $0 }
+        }
+        config.webhooks.pollInterval = .milliseconds(try integer(env, "WEBHOOK_POLL_MS", default: 500, in: 10...3_600_000))
         if let url = env["PUBLIC_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil, parsed.query == nil else {
                 throw ConfigError(description: "PUBLIC_URL must be an http(s) URL such as https://focus.example.org")

@@ -10,21 +10,26 @@ enum FocusLedger {
     @discardableResult
     static func record(_ db: Database, _ session: inout FocusSessionRecord, qualifySeconds: Double) throws -> Int {
         let rules = try StreakLedger.dayRules(db, userID: session.userId)
-        let earned = try recordWithoutStreak(db, &session, rules: rules)
+        let earned = try recordWithoutStreak(db, &session, rules: rules, announce: true)
         return earned + (try StreakLedger.recompute(db, userID: session.userId, qualifySeconds: qualifySeconds, rules: rules, at: session.createdAt))
     }
 
     /// Everything of ``record(_:_:qualifySeconds:)`` but the streak, for a caller that
     /// records many sessions and recomputes the streak once after them (an import).
-    static func recordWithoutStreak(_ db: Database, _ session: inout FocusSessionRecord, rules: DayRuleHistory) throws -> Int {
+    /// `announce`: tell the user's webhooks (`session.recorded`, `level.up`); an import,
+    /// which is not live activity, does not.
+    static func recordWithoutStreak(_ db: Database, _ session: inout FocusSessionRecord, rules: DayRuleHistory, announce: Bool) throws -> Int {
         try session.insert(db)
+        if announce { try WebhookOutbox.emit(db, userID: session.userId, event: .sessionRecorded, data: WebhookOutbox.json(SessionJSON(session)), at: session.createdAt) }
         try addToDailyTotals(db, session, rules: rules)
         if let taskID = session.taskId {
             try db.execute(
                 sql: "UPDATE tasks SET focus_seconds = focus_seconds + ?, pomodoros = pomodoros + ? WHERE id = ? AND user_id = ?",
                 arguments: [Int(session.seconds.rounded(.down)), session.fullPomodoro ? 1 : 0, taskID, session.userId])
         }
-        return try XPLedger.award(db, userID: session.userId, amount: session.xp, reason: "focus_session", reference: "session:\(session.sessionId)", at: session.createdAt)
+        return try XPLedger.award(
+            db, userID: session.userId, amount: session.xp, reason: "focus_session", reference: "session:\(session.sessionId)", at: session.createdAt,
+            announce: announce)
     }
 
     /// Adds the session's seconds to its local days (only days from `from` on when given).

@@ -161,8 +161,10 @@ extension AppDatabase {
         return nil
     }
 
-    /// A completed focus timer becomes a session of its focused time, ending when it ended.
+    /// A completed timer is announced (`timer.completed`); a focus timer becomes a session
+    /// of its focused time, ending when it ended.
     private static func recordTimerSession(_ db: Database, _ record: TimerRecord, timezone: String, qualifySeconds: Double, now: Date) throws {
+        try WebhookOutbox.emit(db, userID: record.userId, event: .timerCompleted, data: WebhookOutbox.json(TimerJSON(record, now: now)), at: now)
         let timer = record.timer
         guard timer.kind == .focus, let end = timer.endedAt else { return }
         let focused = timer.focusedSeconds(at: end)

@@ -58,7 +58,7 @@ private struct ImportApplier {
         try importBreaks(plan.breaks, allOfThem: isNew, today: (try UserRecord.find(db, id: userID) ?? user).today(at: now))
         try importKeyValues(plan.keyValues)
         if !problems.isEmpty { throw problems }
-        try StreakLedger.recompute(db, userID: userID, qualifySeconds: qualifySeconds, at: now)
+        try StreakLedger.recompute(db, userID: userID, qualifySeconds: qualifySeconds, at: now, announce: false)
         return report
     }
 
@@ -94,7 +94,8 @@ private struct ImportApplier {
             completedAt: task.completedAt)
         try record.insert(db)
         if task.status == .done {
-            _ = try XPLedger.award(db, userID: userID, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(record.taskID)", at: now)
+            _ = try XPLedger.award(
+                db, userID: userID, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(record.taskID)", at: now, announce: false)
         }
         report.tasksCreated += 1
         tasksByTitle[task.content.title, default: []].append((record.taskID, task.createdAt))
@@ -136,7 +137,7 @@ private struct ImportApplier {
             }
             return
         }
-        _ = try FocusLedger.recordWithoutStreak(db, &record, rules: rules)
+        _ = try FocusLedger.recordWithoutStreak(db, &record, rules: rules, announce: false)
         report.sessionsCreated += 1
     }
 

@@ -297,6 +297,49 @@ enum Migrations {
                 CREATE INDEX access_tokens_by_user ON access_tokens(user_id);
                 """)
         }
+        // Webhooks (SPEC §11): endpoints, the outbox written in the same transaction as the
+        // fact an event reports, and the log of delivery attempts.
+        migrator.registerMigration("v14-webhooks") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhooks (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    url TEXT NOT NULL,
+                    events TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    secret TEXT NOT NULL,
+                    disabled INTEGER NOT NULL DEFAULT 0,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX webhooks_by_user ON webhooks(user_id);
+                CREATE TABLE webhook_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+                    event_id TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX webhook_outbox_due ON webhook_outbox(next_attempt_at) WHERE status IN ('pending', 'retrying');
+                CREATE INDEX webhook_outbox_by_webhook ON webhook_outbox(webhook_id);
+                CREATE TABLE webhook_deliveries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    webhook_id INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+                    outbox_id INTEGER NOT NULL,
+                    event TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    response_code INTEGER,
+                    duration_ms INTEGER NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries(webhook_id, id);
+                """)
+        }
         return migrator
     }
 }

@@ -47,14 +47,24 @@ enum StreakLedger {
     /// Recomputes and stores the projection; awards milestones beyond the stored count.
     /// Returns the XP awarded.
     @discardableResult
-    static func recompute(_ db: Database, userID: Int64, qualifySeconds: Double, rules: DayRuleHistory? = nil, at now: Date) throws -> Int {
+    /// `announce`: tell the user's webhooks of new milestones (`streak.milestone`); an
+    /// import does not.
+    static func recompute(_ db: Database, userID: Int64, qualifySeconds: Double, rules: DayRuleHistory? = nil, at now: Date, announce: Bool = true) throws -> Int {
         let previous = try StreakRecord.find(db, userID: userID).walk.milestones
         let projection = try walk(db, userID: userID, qualifySeconds: qualifySeconds, rules: rules ?? dayRules(db, userID: userID))
         try StreakRecord(userID: userID, projection).save(db)
         var earned = 0
         if projection.walk.milestones > previous {
             for milestone in (previous + 1)...projection.walk.milestones {
-                earned += try XPLedger.award(db, userID: userID, amount: FocusXP.perStreakMilestone, reason: "streak_milestone", reference: "milestone:\(milestone)", at: now)
+                earned += try XPLedger.award(
+                    db, userID: userID, amount: FocusXP.perStreakMilestone, reason: "streak_milestone", reference: "milestone:\(milestone)", at: now,
+                    announce: announce)
+                if announce {
+                    try WebhookOutbox.emit(
+                        db, userID: userID, event: .streakMilestone,
+                        data: #"{"current":\#(projection.walk.run),"milestone":\#(max(StreakWalk.milestoneEvery, projection.walk.run / StreakWalk.milestoneEvery * StreakWalk.milestoneEvery))}"#,
+                        at: now)
+                }
             }
         }
         return earned

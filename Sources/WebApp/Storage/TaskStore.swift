@@ -190,7 +190,10 @@ extension AppDatabase {
 
     /// +10 XP the first time a task is completed: the ledger's unique (user, reason,
     /// reference) index makes a second completion of the same task add nothing.
+    /// The first completion is also announced to the user's webhooks (`task.completed`).
     private static func awardFirstCompletion(_ db: Database, task: TaskRecord, now: Date) throws -> Int {
-        try XPLedger.award(db, userID: task.userId, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(task.taskID)", at: now)
+        let earned = try XPLedger.award(db, userID: task.userId, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(task.taskID)", at: now)
+        if earned > 0 { try WebhookOutbox.emit(db, userID: task.userId, event: .taskCompleted, data: WebhookOutbox.json(TaskAPIController.TaskJSON(task)), at: now) }
+        return earned
     }
 }

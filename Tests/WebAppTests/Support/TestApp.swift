@@ -30,6 +30,9 @@ struct TestApp {
         config.argon2 = fastArgon2
         config.authRequestsPerIP = 10_000
         config.publicDirectory = Self.repositoryRoot.appendingPathComponent("Public").path
+        // Tests deliver webhooks by calling the dispatcher themselves; the server's own
+        // looks once at start and then waits (a test that wants it sets a short interval).
+        config.webhooks.pollInterval = .seconds(3600)
         adjust(&config)
         var logger = Logger(label: "test")
         logger.logLevel = .critical

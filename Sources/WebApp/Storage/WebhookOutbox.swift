@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// The events webhooks can subscribe to (SPEC §11).
+enum WebhookEvent: String, Sendable, CaseIterable {
+    case sessionRecorded = "session.recorded"
+    case timerCompleted = "timer.completed"
+    case taskCompleted = "task.completed"
+    case streakMilestone = "streak.milestone"
+    case levelUp = "level.up"
+}
+
+/// Writing events inside the transaction of the fact they report: one row per enabled
+/// webhook of the user that subscribed to the event (one statement, none when the user
+/// has no such webhook), so a commit and its events are one, and a crash loses neither.
+enum WebhookOutbox {
+    /// `data`: the event's `data` as JSON text.
+    static func emit(_ db: Database, userID: Int64, event: WebhookEvent, data: String, at now: Date) throws {
+        let id = "evt_" + SecureRandom.token(bytes: 16)
+        var envelope = JSONWriter(capacity: data.utf8.count + 128)
+        envelope.object { json in
+            json.field("created_at", now)
+            json.key("data")
+            json.raw(Data(data.utf8))
+            json.field("id", id)
+            json.field("type", event.rawValue)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO webhook_outbox (webhook_id, event_id, event, payload, status, next_attempt_at, created_at)
+                SELECT id, ?, ?, ?, 'pending', ?, ? FROM webhooks
+                WHERE user_id = ? AND disabled = 0 AND instr(' ' || events || ' ', ?) > 0
+                """,
+            arguments: [id, event.rawValue, String(decoding: envelope.bytes, as: UTF8.self), now, now, userID, " \(event.rawValue) "])
+    }
+
+    /// `data` of an Encodable value, as the API writes it.
+    static func json(_ value: some Encodable) -> String {
+        (try? APIResponse.encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    static func json(_ value: some JSONWritable) -> String {
+        String(decoding: JSONWriter.encode(value), as: UTF8.self)
+    }
+}
