@@ -26,9 +26,11 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running_server(data, admin=None):
+def running_server(data, admin=None, extra_env=None, started=None):
     """A server of its own over a fresh database in `data`; `admin`: (username, password)
-    of an admin account created first with `focusquest create-admin`."""
+    of an admin account created first with `focusquest create-admin`; `extra_env`: more
+    settings; `started`: a list the server's process is appended to (a test that kills
+    it: a killed server is not expected to stop cleanly)."""
     binary = os.environ.get("FOCUSQUEST_BIN", str(ROOT / ".build" / "debug" / "focusquest"))
     data = str(data)
     port = free_port()
@@ -36,12 +38,14 @@ def running_server(data, admin=None):
                DATABASE_PATH=os.path.join(data, "focusquest.sqlite"),
                JWT_SECRET="e2e-secret-that-is-long-enough-for-hs256",
                ARGON2_MEMORY_KIB="4096", ARGON2_ITERATIONS="1", PUBLIC_DIR=str(ROOT / "Public"),
-               AUTH_REQUESTS_PER_IP="10000", LOG_LEVEL="info")
+               AUTH_REQUESTS_PER_IP="10000", LOG_LEVEL="info", **(extra_env or {}))
     if admin:
         subprocess.run([binary, "create-admin", "--username", admin[0]], env=env, input=admin[1] + "\n",
                        text=True, check=True, capture_output=True)
     log = open(os.path.join(data, "server.log"), "w")
     process = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    if started is not None:
+        started.append(process)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:
@@ -61,6 +65,9 @@ def running_server(data, admin=None):
         process.wait(timeout=10)
         log.close()
         raise
+    if process.poll() is not None:  # the test killed it
+        log.close()
+        return
     process.terminate()
     assert process.wait(timeout=10) == 0, "SIGTERM must stop the server cleanly"
     log.close()
