@@ -1,4 +1,4 @@
-"""Personal access tokens from the settings page (SPEC §11), with the page script and
+"""Personal access tokens and webhooks from the settings page (SPEC §11), with the page script and
 without JavaScript: a problem shown in the section, the secret shown once and working
 against the API, revoking."""
 import pytest
@@ -49,5 +49,42 @@ def test_creating_using_and_revoking_a_token(site, javascript):
         assert driver.find_elements(By.ID, "no-tokens")
         status, _ = api(site, "GET", "/api/v1/tasks", None, secret)
         assert status == 401
+    finally:
+        driver.quit()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_adding_and_deleting_a_webhook(site, javascript):
+    name = "ada" if javascript else "bea"
+    driver = make_driver(javascript=javascript, **({} if javascript else dict(width=390, height=844)))
+    try:
+        sign_in(driver, site, name)
+        driver.get(site + "/settings")
+        if javascript:
+            set_marker(driver)
+        url = driver.find_element(By.ID, "webhook-url")
+        url.send_keys("ftp://example.org/hook")
+        driver.find_element(By.CSS_SELECTOR, "#webhook-form button[type=submit]").click()
+        error = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#webhooks-section .field-error").text)
+        assert error.startswith("URL must be an http(s) URL")
+        in_view = "var r = arguments[0].getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1"
+        assert wait(driver, lambda d: d.execute_script(in_view, d.find_element(By.CSS_SELECTOR, "#webhooks-section .field-error")))
+        assert driver.find_element(By.ID, "webhook-url").get_attribute("value") == "ftp://example.org/hook", "the input stays"
+        field = driver.find_element(By.ID, "webhook-url")
+        field.clear()
+        field.send_keys("http://127.0.0.1:9/hook")
+        driver.find_element(By.CSS_SELECTOR, "input[name=level_up]").click()
+        driver.find_element(By.CSS_SELECTOR, "#webhook-form button[type=submit]").click()
+        secret = wait(driver, lambda d: d.find_element(By.ID, "webhook-secret").get_attribute("value"))
+        assert secret.startswith("whsec_")
+        listed = driver.find_element(By.CSS_SELECTOR, ".webhook-item").text
+        assert "http://127.0.0.1:9/hook" in listed and "level.up" not in listed and "session.recorded" in listed
+        screenshot(driver, f"webhook-added-{'js' if javascript else 'nojs'}")
+        if javascript:
+            assert_no_reload(driver)
+            driver.execute_script("window.confirm = function () { return true; }")
+        driver.find_element(By.XPATH, "//button[normalize-space()='Delete']").click()
+        wait(driver, lambda d: "Webhook deleted." in d.find_element(By.ID, "webhooks-section").text)
+        assert driver.find_elements(By.ID, "no-webhooks")
     finally:
         driver.quit()

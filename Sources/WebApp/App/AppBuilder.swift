@@ -123,6 +123,7 @@ enum AppRouter {
         FriendPagesController(friends: services.friends, views: services.views).addRoutes(to: signedIn)
         DataPagesController(services: services).addRoutes(to: signedIn)
         ToolPagesController(streaks: services.streaks, tokens: services.accessTokens, views: services.views).addRoutes(to: signedIn)
+        WebhookPagesController(streaks: services.streaks, webhooks: services.webhooks, views: services.views).addRoutes(to: signedIn)
         AdminPagesController(admin: services.admin, views: services.views).addRoutes(to: signedIn.group(context: AdminContext.self))
         methods.record(router.routes.map { ($0.path, $0.method) })
         return router

@@ -11,6 +11,7 @@ struct SettingsPage {
     /// When the user's calendar feed was made; nil without one.
     let feedCreated: Date?
     let accessTokens: [AccessTokenRecord]
+    let webhooks: [(record: WebhookRecord, attempts: [WebhookAttempt])]
 
     static let profileFields = ["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"]
     static let breakFields = ["from", "to", "note"]
@@ -18,7 +19,7 @@ struct SettingsPage {
     func values(
         profile: TemplateValue? = nil, saved: Bool = false, fields: [String: String] = [:], streak: TemplateValue? = nil,
         breakForm: [String: String] = [:], breakFields: [String: String] = [:], breakNotice: String? = nil, data: DataSection? = nil,
-        tokens: TokensSection? = nil
+        tokens: TokensSection? = nil, hooks: WebhooksSection? = nil
     ) -> [String: TemplateValue] {
         [
             "profile": profile ?? Self.profileValues(user), "saved": .bool(saved), "password_error": .null, "timezones": TimeZoneList.value,
@@ -27,6 +28,7 @@ struct SettingsPage {
             "breaks": breakValues(form: breakForm, errors: breakFields, notice: breakNotice),
             "data": (data ?? DataSection()).values(user: user, feedCreated: feedCreated),
             "tokens": (tokens ?? TokensSection()).values(accessTokens, user: user),
+            "hooks": (hooks ?? WebhooksSection()).values(webhooks, user: user),
         ]
     }
 
@@ -141,6 +143,52 @@ struct TokensSection {
             "items": .array(items), "notice": notice.map(TemplateValue.string) ?? .null, "error": error.map(TemplateValue.string) ?? .null,
             "secret": secret.map(TemplateValue.string) ?? .null, "expiries": .array(expiries),
             "form": ["name": .string(name), "write": .bool(write)], "errors": FormErrors.values(["name"], errors),
+        ]
+    }
+}
+
+/// What the webhooks section shows besides the list: a message, a new webhook's signing
+/// secret (once), or the form kept with its problems.
+struct WebhooksSection {
+    var notice: String?
+    var error: String?
+    var secret: String?
+    var url = ""
+    var events: Set<WebhookEvent> = Set(WebhookEvent.allCases)
+    var format = WebhookFormat.json
+    var errors: [String: String] = [:]
+
+    /// A form field's name for each event (`session_recorded`).
+    static func field(_ event: WebhookEvent) -> String { event.rawValue.replacingOccurrences(of: ".", with: "_") }
+
+    static let labels: [WebhookEvent: String] = [
+        .sessionRecorded: "Focus recorded", .timerCompleted: "Timer finished", .taskCompleted: "Task completed", .streakMilestone: "Streak milestone",
+        .levelUp: "Level up",
+    ]
+
+    func values(_ hooks: [(record: WebhookRecord, attempts: [WebhookAttempt])], user: UserRecord) -> TemplateValue {
+        let items: [TemplateValue] = hooks.map { hook, attempts in
+            let recent: [TemplateValue] = attempts.prefix(5).map { attempt in
+                [
+                    "when": .string(RFC3339.string(attempt.createdAt)), "event": .string(attempt.event), "status": .string(attempt.status),
+                    "code": attempt.responseCode.map(TemplateValue.int) ?? .null,
+                ]
+            }
+            return [
+                "id": .int(Int(hook.id)), "url": .string(hook.url), "events": .string(hook.events.map(\.rawValue).joined(separator: ", ")),
+                "format": .string(hook.format.rawValue), "disabled": .bool(hook.disabled), "failures": .int(hook.consecutiveFailures), "attempts": .array(recent),
+            ]
+        }
+        let eventValues: [TemplateValue] = WebhookEvent.allCases.map { event in
+            ["name": .string(Self.field(event)), "label": .string(Self.labels[event] ?? event.rawValue), "checked": .bool(events.contains(event))]
+        }
+        let formats: [TemplateValue] = [(WebhookFormat.json, "Signed JSON"), (.slack, "Slack message"), (.discord, "Discord message")].map {
+            ["value": .string($0.0.rawValue), "label": .string($0.1), "selected": .bool($0.0 == format)]
+        }
+        return [
+            "items": .array(items), "notice": notice.map(TemplateValue.string) ?? .null, "error": error.map(TemplateValue.string) ?? .null,
+            "secret": secret.map(TemplateValue.string) ?? .null, "events": .array(eventValues), "formats": .array(formats),
+            "form": ["url": .string(url)], "errors": FormErrors.values(["url", "events"], errors),
         ]
     }
 }
