@@ -185,6 +185,22 @@ final class Receiver: Sendable {
         }
     }
 
+    @Test func slackAndDiscordGetAOneLineMessageInTheirShape() async throws {
+        let app = try await TestApp.make()
+        let user = try await app.services.accounts.signup(username: "ada", password: "correct horse battery", timezone: "UTC")
+        let stored = try await app.services.webhooks.create(for: user, url: "https://example.org/h", events: ["session.recorded"], format: nil)
+        let payload = #"{"created_at":"2027-01-15T08:00:00Z","data":{"minutes":25,"session_id":"s1"},"id":"evt_1","type":"session.recorded"}"#
+        for (format, key) in [(WebhookFormat.slack, "text"), (.discord, "content")] {
+            var hook = stored
+            hook.format = format
+            let body = WebhookDispatcher.body(DueDelivery(outboxID: 1, eventID: "evt_1", event: "session.recorded", payload: payload, attempts: 0, webhook: hook))
+            let message = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: String])
+            #expect(message == [key: "FocusQuest: 25 minutes of focus recorded."])
+        }
+        let json = stored
+        #expect(WebhookDispatcher.body(DueDelivery(outboxID: 1, eventID: "evt_1", event: "session.recorded", payload: payload, attempts: 0, webhook: json)) == payload)
+    }
+
     @Test func productionRefusesPlainHTTPAndInwardAddresses() async throws {
         let strict = WebhookURLGuard(strict: true)
         #expect(throws: AppError.self) { try strict.checkedShape("http://example.org/hook") }
@@ -203,3 +219,4 @@ final class Receiver: Sendable {
         #expect(await WebhookURLGuard(strict: false).resolvesPublicly(URL(string: "http://127.0.0.1/hook")!))  // safe: a literal URL
     }
 }
+
