@@ -204,6 +204,13 @@ final class Receiver: Sendable {
     @Test func productionRefusesPlainHTTPAndInwardAddresses() async throws {
         let strict = WebhookURLGuard(strict: true)
         #expect(throws: AppError.self) { try strict.checkedShape("http://example.org/hook") }
+        let relaxed = WebhookURLGuard(strict: false)
+        for refused in ["http://exa_mple.org/", "http://a b/", "https://user:pw@example.org/", "http://example.org:70000/", "mailto:a@b.org"] {
+            #expect(throws: AppError.self, "\(refused)") { try relaxed.checkedShape(refused) }
+        }
+        for accepted in ["http://127.0.0.1:9/hook", "https://[::1]:8443/x?y=1", "HTTPS://Example.org"] {
+            #expect(throws: Never.self, "\(accepted)") { try relaxed.checkedShape(accepted) }
+        }
         #expect(await strict.resolvesPublicly(URL(string: "https://localhost/hook")!) == false)  // safe: a literal URL
         #expect(await strict.resolvesPublicly(URL(string: "https://127.0.0.1/hook")!) == false)  // safe: a literal URL
         #expect(await strict.resolvesPublicly(URL(string: "https://[::1]/hook")!) == false)  // safe: a literal URL

@@ -10,10 +10,14 @@ struct WebhookURLGuard: Sendable {
     let strict: Bool
 
     static let maxLength = 2048
+    /// The shape the OpenAPI document declares: http(s), a host name or bracketed IPv6
+    /// address, an optional port, then anything without white space.
+    static var shape: Regex<AnyRegexOutput> { Regex(#/[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?([/?#][^\s]*)?/#) }
 
     /// The URL when its shape is allowed, else a 422 naming `url`.
     func checkedShape(_ raw: String) throws(AppError) -> URL {
-        guard raw.utf8.count <= Self.maxLength, let url = URL(string: raw), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+        guard raw.utf8.count <= Self.maxLength, raw.wholeMatch(of: Self.shape) != nil, let url = URL(string: raw), let scheme = url.scheme?.lowercased(),
+            ["http", "https"].contains(scheme),
             let host = url.host, !host.isEmpty, url.user == nil, url.password == nil
         else { throw AppError.validation("url", "must be an http(s) URL of at most \(Self.maxLength) characters") }
         if strict, scheme != "https" { throw AppError.validation("url", "must be an https URL") }
