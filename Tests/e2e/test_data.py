@@ -3,13 +3,15 @@ iCalendar parser, and the settings page's import — checked first, then confirm
 the page script (swapped in place) and without JavaScript, its errors shown in the
 section in both."""
 import json
+import os
+import subprocess
 import urllib.request
 
 import icalendar
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import make_driver, running_server, screenshot, wait
+from conftest import ROOT, make_driver, running_server, screenshot, wait
 from test_errors import PASSWORD, api
 from test_streaks import sign_in, travel
 from test_tasks import assert_no_reload, set_marker
@@ -125,3 +127,30 @@ def test_importing_a_file_checks_it_first_and_names_its_problems(site, tmp_path,
         assert "End time: the column is missing" in driver.find_element(By.CSS_SELECTOR, ".import-problems").text
     finally:
         driver.quit()
+
+
+def test_the_operator_cli_exports_and_imports_with_progress(tmp_path):
+    """`focusquest export` and `focusquest import` on the database a running server uses."""
+    binary = os.environ.get("FOCUSQUEST_BIN", str(ROOT / ".build" / "debug" / "focusquest"))
+    env = dict(os.environ, APP_ENV="test", DATABASE_PATH=str(tmp_path / "focusquest.sqlite"),
+               JWT_SECRET="e2e-secret-that-is-long-enough-for-hs256", LOG_LEVEL="warning")
+    with running_server(tmp_path) as base:
+        for name in ["ada", "bob"]:
+            api(base, "POST", "/api/v1/auth/signup", {"username": name, "password": PASSWORD, "timezone": "Europe/Berlin"})
+        token = login(base, "ada")
+        for day in ["2026-11-28", "2026-11-29"]:
+            status, _ = api(base, "POST", "/api/v1/sessions", {"session_id": day, "start_time": f"{day}T08:00:00Z",
+                                                              "end_time": f"{day}T08:45:00Z"}, token)
+            assert status == 201
+        exported = tmp_path / "ada.json"
+        subprocess.run([binary, "export", "--user", "ada", "--output", str(exported)], env=env, check=True, capture_output=True)
+        assert json.loads(exported.read_text())["account"]["username"] == "ada"
+        result = subprocess.run([binary, "import", "--user", "bob", str(exported)], env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert "sessions 2/2" in result.stdout and "2 sessions created" in result.stdout
+        again = subprocess.run([binary, "import", "--user", "bob", str(exported)], env=env, capture_output=True, text=True)
+        assert "0 sessions created, 2 skipped" in again.stdout
+        missing = subprocess.run([binary, "import", "--user", "nobody", str(exported)], env=env, capture_output=True, text=True)
+        assert missing.returncode != 0 and "There is no user named nobody." in missing.stderr
+        status, body = api(base, "GET", "/api/v1/streak", None, login(base, "bob"))
+        assert status == 200 and body["qualified_days"] == 2
