@@ -143,7 +143,7 @@ final class StatementLog: Sendable {
         try await app.services.database.pool.write { db in try db.execute(sql: "UPDATE users SET is_admin = 1 WHERE id = 2") }
         await #expect(throws: AppDatabase.AdminConflict.self) {
             try await app.services.database.pool.write { db in try db.execute(sql: "UPDATE users SET disabled = 1 WHERE id = 1") }
-            _ = try await app.services.database.adminUpdate(userID: 2, by: 3, isAdmin: false, disabled: nil, now: Date())
+            _ = try await app.services.database.adminUpdate(userID: 2, by: 3, isAdmin: false, disabled: nil, logging: SecurityEvent(.adminChangedAccount, ip: nil), now: Date())
         }
     }
 

@@ -188,7 +188,7 @@ final class Receiver: Sendable {
     @Test func slackAndDiscordGetAOneLineMessageInTheirShape() async throws {
         let app = try await TestApp.make()
         let user = try await app.services.accounts.signup(username: "ada", password: "correct horse battery", timezone: "UTC")
-        let stored = try await app.services.webhooks.create(for: user, url: "https://example.org/h", events: ["session.recorded"], format: nil)
+        let stored = try await app.services.webhooks.create(for: user, url: "https://example.org/h", events: ["session.recorded"], format: nil, ip: "127.0.0.1")
         let payload = #"{"created_at":"2027-01-15T08:00:00Z","data":{"minutes":25,"session_id":"s1"},"id":"evt_1","type":"session.recorded"}"#
         for (format, key) in [(WebhookFormat.slack, "text"), (.discord, "content")] {
             var hook = stored

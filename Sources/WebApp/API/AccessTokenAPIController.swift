@@ -13,14 +13,14 @@ struct AccessTokenAPIController: Sendable {
             if scopes == nil, body.problems["scopes"] == nil { body.refuse("scopes", because: "is required") }
             let days = body.integer("expires_in_days")
             try body.checked()
-            let (record, secret) = try await tokens.create(for: context.user, name: name, scopes: scopes, expiresInDays: days)
+            let (record, secret) = try await tokens.create(for: context.user, name: name, scopes: scopes, expiresInDays: days, ip: context.clientIP)
             return try APIResponse.json(AccessTokenJSON(record, secret: secret), status: .created)
         }
         api.get("tokens") { _, context in
             try APIResponse.json(["items": try tokens.list(for: context.user).map { AccessTokenJSON($0, secret: nil) }])
         }
         api.delete("tokens/:id") { _, context in
-            try await tokens.revoke(try PathID.parse(context, notFound: AccessTokenService.notFound), for: context.user)
+            try await tokens.revoke(try PathID.parse(context, notFound: AccessTokenService.notFound), for: context.user, ip: context.clientIP)
             return Response(status: .noContent)
         }
     }

@@ -28,7 +28,7 @@ struct AccountAPIController: Sendable {
             var body = try await JSONBody.read(request, context: context)
             let (username, password) = (body.string("username", required: true), body.string("password", required: true))
             try body.checked()
-            let user = try await accounts.login(username: username ?? "", password: password ?? "")
+            let user = try await accounts.login(username: username ?? "", password: password ?? "", ip: context.clientIP)
             return try tokenResponse(try await accounts.issueTokens(for: user), status: .ok)
         }
         api.post("auth/refresh") { request, context in
@@ -67,7 +67,7 @@ struct AccountAPIController: Sendable {
             var body = try await JSONBody.read(request, context: context)
             let (current, new) = (body.string("current_password", required: true), body.string("new_password", required: true))
             try body.checked()
-            try await accounts.changePassword(user: context.user, current: current ?? "", new: new ?? "")
+            try await accounts.changePassword(user: context.user, current: current ?? "", new: new ?? "", ip: context.clientIP)
             return Response(status: .noContent)
         }
     }

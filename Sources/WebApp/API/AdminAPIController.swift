@@ -81,7 +81,7 @@ struct AdminAPIController: Sendable {
             var body = try await JSONBody.read(request, context: context)
             let (isAdmin, disabled) = (body.bool("is_admin"), body.bool("disabled"))
             try body.checked()
-            let row = try await admin.update(try PathID.parse(context, notFound: .notFound), by: context.admin, isAdmin: isAdmin, disabled: disabled)
+            let row = try await admin.update(try PathID.parse(context, notFound: .notFound), by: context.admin, isAdmin: isAdmin, disabled: disabled, ip: context.clientIP)
             return try APIResponse.json(ItemJSON(row, now: admin.clock.now))
         }
     }

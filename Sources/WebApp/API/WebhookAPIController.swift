@@ -13,14 +13,14 @@ struct WebhookAPIController: Sendable {
             if events == nil, body.problems["events"] == nil { body.refuse("events", because: "is required") }
             let format = body.string("format")
             try body.checked()
-            let record = try await webhooks.create(for: context.user, url: url, events: events, format: format)
+            let record = try await webhooks.create(for: context.user, url: url, events: events, format: format, ip: context.clientIP)
             return try APIResponse.json(WebhookJSON(record, showSecret: true), status: .created)
         }
         api.get("webhooks") { _, context in
             try APIResponse.json(["items": try webhooks.list(for: context.user).map { WebhookJSON($0, showSecret: false) }])
         }
         api.delete("webhooks/:id") { _, context in
-            try await webhooks.delete(try PathID.parse(context, notFound: WebhookService.notFound), for: context.user)
+            try await webhooks.delete(try PathID.parse(context, notFound: WebhookService.notFound), for: context.user, ip: context.clientIP)
             return Response(status: .noContent)
         }
         api.get("webhooks/:id/deliveries") { _, context in

@@ -57,17 +57,24 @@ struct AccountService: Sendable {
 
     /// Checks a username and password. While a username has too many recent failures even
     /// the right password gets 429; a disabled account with the right password gets 403.
-    func login(username: String, password: String) async throws -> UserRecord {
+    /// Checks the password; a sign-in and a wrong password for an existing account go in
+    /// its security log with the address `ip`.
+    func login(username: String, password: String, ip: String) async throws -> UserRecord {
         let key = username.trimmingWhitespace.lowercased()
         if let wait = failuresPerUsername.retryAfter(key, now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
         let user = try await database.user(named: username.trimmingWhitespace)
         let verification = try await hashing { try await hasher.verify(password, against: user?.passwordHash) }
         guard case .match(let needsRehash) = verification, let user else {
             failuresPerUsername.record(key, now: clock.now)
+            if let user { try await database.recordSecurityEvent(userID: user.userID, SecurityEvent(.loginFailed, ip: ip, detail: "wrong password"), at: clock.now) }
             throw AppError.invalidCredentials
         }
-        if user.disabled { throw AppError.accountDisabled }
+        if user.disabled {
+            try await database.recordSecurityEvent(userID: user.userID, SecurityEvent(.loginFailed, ip: ip, detail: "account disabled"), at: clock.now)
+            throw AppError.accountDisabled
+        }
         failuresPerUsername.reset(key)
+        try await database.recordSecurityEvent(userID: user.userID, SecurityEvent(.loginSucceeded, ip: ip), at: clock.now)
         if needsRehash {
             let fresh = try await hashing { try await hasher.hash(password) }
             try await database.updatePasswordHash(userID: user.userID, hash: fresh)
@@ -108,7 +115,7 @@ struct AccountService: Sendable {
         }
     }
 
-    func changePassword(user: UserRecord, current: String, new: String) async throws {
+    func changePassword(user: UserRecord, current: String, new: String, ip: String) async throws {
         do {
             try PasswordPolicy.validate(new, username: user.username, field: "new_password")
         } catch {
@@ -117,7 +124,7 @@ struct AccountService: Sendable {
         let verification = try await hashing { try await hasher.verify(current, against: user.passwordHash) }
         guard case .match = verification else { throw AppError.wrongPassword }
         let hash = try await hashing { try await hasher.hash(new) }
-        try await database.endAllSessions(userID: user.userID, newPasswordHash: hash, at: clock.now)
+        try await database.endAllSessions(userID: user.userID, newPasswordHash: hash, logging: SecurityEvent(.passwordChanged, ip: ip), at: clock.now)
     }
 
     /// The user as stored now, or nil when the account is gone.

@@ -107,6 +107,7 @@ enum AppRouter {
         CalendarFeedController(calendar: services.calendarFeeds).addRoutes(to: router)
         AccessTokenAPIController(tokens: services.accessTokens).addRoutes(to: authenticatedAPI)
         WebhookAPIController(webhooks: services.webhooks).addRoutes(to: authenticatedAPI)
+        SecurityLogAPIController(database: services.database).addRoutes(user: authenticatedAPI, admin: authenticatedAPI.group(context: AdminContext.self))
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
         if let clock = services.testClock {
             TestClockAPIController(clock: clock).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
@@ -139,6 +140,7 @@ enum AppRouter {
             services: [
                 WALCheckpointer(path: services.database.path, interval: .milliseconds(250), logger: services.logger),
                 services.webhookDispatcher,
+                SecurityLogPruner(database: services.database, clock: services.focus.clock, logger: services.logger),
             ],
             logger: services.logger)
     }

@@ -76,6 +76,7 @@ struct AdminContext: ChildRequestContext {
     let admin: UserRecord
     let csrfToken: String
     let isHXRequest: Bool
+    let clientIP: String
     let path: String
     let incomingFriendRequests: Int
 
@@ -83,6 +84,7 @@ struct AdminContext: ChildRequestContext {
         guard context.user.isAdmin else { throw AppError.forbidden }
         coreContext = context.coreContext
         requestID = context.requestID
+        clientIP = context.clientIP
         admin = context.user
         csrfToken = context.csrfToken
         isHXRequest = context.isHXRequest

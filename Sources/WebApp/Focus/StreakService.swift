@@ -49,7 +49,8 @@ struct StreakService: Sendable {
         SettingsPage(
             user: user, today: user.today(at: clock.now), breaks: try await breaks(for: user), feedCreated: try database.calendarFeedCreated(userID: user.userID),
             accessTokens: try database.accessTokens(userID: user.userID),
-            webhooks: try database.webhooks(userID: user.userID).map { ($0, try database.webhookAttempts(userID: user.userID, id: $0.id) ?? []) })
+            webhooks: try database.webhooks(userID: user.userID).map { ($0, try database.webhookAttempts(userID: user.userID, id: $0.id) ?? []) },
+            securityLog: try database.securityLog(userID: user.userID, limit: 20))
     }
 
     /// Each day from `from` to `to` (not after today) with its minutes and state.

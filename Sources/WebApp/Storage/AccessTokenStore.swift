@@ -34,14 +34,18 @@ extension AppDatabase {
 
     static let maxAccessTokens = 20
 
-    func createAccessToken(userID: Int64, name: String, scopes: [AccessScope], tokenHash: String, expiresAt: Date?, now: Date) async throws -> AccessTokenRecord {
+    func createAccessToken(
+        userID: Int64, name: String, scopes: [AccessScope], tokenHash: String, expiresAt: Date?, logging event: SecurityEvent, now: Date
+    ) async throws -> AccessTokenRecord {
         try await write { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_tokens WHERE user_id = ?", arguments: [userID]) ?? 0
             guard count < Self.maxAccessTokens else { throw AccessTokenConflict.tooMany }
             try db.execute(
                 sql: "INSERT INTO access_tokens (user_id, name, scopes, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [userID, name, scopes.map(\.rawValue).joined(separator: " "), tokenHash, now, expiresAt])
-            return AccessTokenRecord(id: db.lastInsertedRowID, userID: userID, name: name, scopes: scopes, createdAt: now, expiresAt: expiresAt, lastUsedAt: nil)
+            let id = db.lastInsertedRowID
+            try SecurityLog.record(db, userID: userID, event, at: now)
+            return AccessTokenRecord(id: id, userID: userID, name: name, scopes: scopes, createdAt: now, expiresAt: expiresAt, lastUsedAt: nil)
         }
     }
 
@@ -52,10 +56,13 @@ extension AppDatabase {
         }
     }
 
-    func deleteAccessToken(userID: Int64, id: Int64) async throws -> Bool {
+    /// Deletes the user's token `id`, logged as revoked from `ip`; false when there is none.
+    func deleteAccessToken(userID: Int64, id: Int64, ip: String, now: Date) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM access_tokens WHERE id = ? AND user_id = ?", arguments: [id, userID])
-            return db.changesCount > 0
+            guard let name = try String.fetchOne(db, sql: "SELECT name FROM access_tokens WHERE id = ? AND user_id = ?", arguments: [id, userID]) else { return false }
+            try db.execute(sql: "DELETE FROM access_tokens WHERE id = ?", arguments: [id])
+            try SecurityLog.record(db, userID: userID, SecurityEvent(.tokenRevoked, ip: ip, detail: name), at: now)
+            return true
         }
     }
 

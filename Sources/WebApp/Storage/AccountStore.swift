@@ -55,8 +55,10 @@ extension AppDatabase {
 
     /// Ends every session of a user: bumps the token version (access tokens) and revokes
     /// every refresh token. With `passwordHash` it also changes the password, atomically.
-    func endAllSessions(userID: Int64, newPasswordHash: String? = nil, at now: Date) async throws {
+    /// `logging`: the security-log entry of the change, written with it.
+    func endAllSessions(userID: Int64, newPasswordHash: String? = nil, logging event: SecurityEvent? = nil, at now: Date) async throws {
         try await write { db in
+            if let event { try SecurityLog.record(db, userID: userID, event, at: now) }
             if let newPasswordHash {
                 try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [newPasswordHash, userID])
             }

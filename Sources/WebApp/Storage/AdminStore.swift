@@ -100,7 +100,7 @@ extension AppDatabase {
 
     /// Changes a user's role or state. Nobody demotes or disables themselves, and the
     /// last enabled admin keeps the role. Disabling ends every session at once.
-    func adminUpdate(userID: Int64, by adminID: Int64, isAdmin: Bool?, disabled: Bool?, now: Date) async throws -> UserRecord? {
+    func adminUpdate(userID: Int64, by adminID: Int64, isAdmin: Bool?, disabled: Bool?, logging event: SecurityEvent, now: Date) async throws -> UserRecord? {
         try await write { db in
             guard var user = try UserRecord.find(db, id: userID) else { return nil }
             let demoting = isAdmin == false && user.isAdmin
@@ -117,6 +117,7 @@ extension AppDatabase {
                 try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, userID])
             }
             try user.update(db)
+            if isAdmin != nil || disabled != nil { try SecurityLog.record(db, userID: userID, event, at: now) }
             return user
         }
     }

@@ -340,6 +340,21 @@ enum Migrations {
                 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries(webhook_id, id);
                 """)
         }
+        // The security log (SPEC §13): what happened to an account, kept 180 days.
+        migrator.registerMigration("v15-security-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE security_log (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    at DATETIME NOT NULL,
+                    event TEXT NOT NULL,
+                    ip TEXT,
+                    detail TEXT
+                );
+                CREATE INDEX security_log_by_user ON security_log(user_id, id);
+                CREATE INDEX security_log_by_time ON security_log(at);
+                """)
+        }
         return migrator
     }
 }

@@ -65,14 +65,18 @@ extension AppDatabase {
     static let maxWebhooks = 10
     static let loggedAttempts = 50
 
-    func createWebhook(userID: Int64, url: String, events: [WebhookEvent], format: WebhookFormat, secret: String, now: Date) async throws -> WebhookRecord {
+    func createWebhook(
+        userID: Int64, url: String, events: [WebhookEvent], format: WebhookFormat, secret: String, logging event: SecurityEvent, now: Date
+    ) async throws -> WebhookRecord {
         try await write { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhooks WHERE user_id = ?", arguments: [userID]) ?? 0
             guard count < Self.maxWebhooks else { throw WebhookConflict.tooMany }
             try db.execute(
                 sql: "INSERT INTO webhooks (user_id, url, events, format, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [userID, url, events.map(\.rawValue).joined(separator: " "), format.rawValue, secret, now])
-            let row = try Row.fetchOne(db, sql: "SELECT \(WebhookRecord.columns) FROM webhooks WHERE id = ?", arguments: [db.lastInsertedRowID])
+            let id = db.lastInsertedRowID
+            try SecurityLog.record(db, userID: userID, event, at: now)
+            let row = try Row.fetchOne(db, sql: "SELECT \(WebhookRecord.columns) FROM webhooks WHERE id = ?", arguments: [id])
             guard let row else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "the new webhook cannot be read back") }
             return WebhookRecord(row: row)
         }
@@ -84,10 +88,13 @@ extension AppDatabase {
         }
     }
 
-    func deleteWebhook(userID: Int64, id: Int64) async throws -> Bool {
+    /// Deletes the user's webhook `id`, logged from `ip`; false when there is none.
+    func deleteWebhook(userID: Int64, id: Int64, ip: String, now: Date) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM webhooks WHERE id = ? AND user_id = ?", arguments: [id, userID])
-            return db.changesCount > 0
+            guard let url = try String.fetchOne(db, sql: "SELECT url FROM webhooks WHERE id = ? AND user_id = ?", arguments: [id, userID]) else { return false }
+            try db.execute(sql: "DELETE FROM webhooks WHERE id = ?", arguments: [id])
+            try SecurityLog.record(db, userID: userID, SecurityEvent(.webhookDeleted, ip: ip, detail: url), at: now)
+            return true
         }
     }
 

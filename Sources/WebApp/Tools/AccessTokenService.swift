@@ -19,7 +19,7 @@ struct AccessTokenService: Sendable {
     static let notFound = AppError(.notFound, "token_not_found", "There is no such token.")
 
     /// A new token and its secret (the only time the secret exists outside the caller).
-    func create(for user: UserRecord, name rawName: String?, scopes names: [String]?, expiresInDays: Int?) async throws -> (AccessTokenRecord, secret: String) {
+    func create(for user: UserRecord, name rawName: String?, scopes names: [String]?, expiresInDays: Int?, ip: String) async throws -> (AccessTokenRecord, secret: String) {
         var errors = FieldErrors()
         let name = rawName?.trimmingWhitespace ?? ""
         if name.isEmpty || name.length > Self.maxNameLength { errors["name"] = "must be 1 to \(Self.maxNameLength) characters, not all white space" }
@@ -36,7 +36,7 @@ struct AccessTokenService: Sendable {
         do {
             let record = try await database.createAccessToken(
                 userID: user.userID, name: name, scopes: scopes, tokenHash: SecureRandom.sha256Hex(secret),
-                expiresAt: expiresInDays.map { now.addingTimeInterval(Double($0) * 86_400) }, now: now)
+                expiresAt: expiresInDays.map { now.addingTimeInterval(Double($0) * 86_400) }, logging: SecurityEvent(.tokenCreated, ip: ip, detail: name), now: now)
             return (record, secret)
         } catch AppDatabase.AccessTokenConflict.tooMany {
             throw Self.tooMany
@@ -47,8 +47,8 @@ struct AccessTokenService: Sendable {
         try database.accessTokens(userID: user.userID)
     }
 
-    func revoke(_ id: Int64, for user: UserRecord) async throws {
-        guard try await database.deleteAccessToken(userID: user.userID, id: id) else { throw Self.notFound }
+    func revoke(_ id: Int64, for user: UserRecord, ip: String) async throws {
+        guard try await database.deleteAccessToken(userID: user.userID, id: id, ip: ip, now: clock.now) else { throw Self.notFound }
     }
 
     /// The user and scopes behind a token; nil when it is unknown, expired, or its account

@@ -11,7 +11,7 @@ struct WebhookService: Sendable {
     static let tooMany = AppError(.conflict, "too_many_webhooks", "You already have \(AppDatabase.maxWebhooks) webhooks; delete one first.")
     static let notFound = AppError(.notFound, "webhook_not_found", "There is no such webhook.")
 
-    func create(for user: UserRecord, url rawURL: String?, events names: [String]?, format rawFormat: String?) async throws -> WebhookRecord {
+    func create(for user: UserRecord, url rawURL: String?, events names: [String]?, format rawFormat: String?, ip: String) async throws -> WebhookRecord {
         var errors = FieldErrors()
         var url: URL?
         if let rawURL {
@@ -39,7 +39,8 @@ struct WebhookService: Sendable {
         guard errors.isEmpty, let url, let format else { throw AppError.validation(errors) }
         do {
             return try await database.createWebhook(
-                userID: user.userID, url: url.absoluteString, events: events, format: format, secret: "whsec_" + SecureRandom.token(bytes: 32), now: clock.now)
+                userID: user.userID, url: url.absoluteString, events: events, format: format, secret: "whsec_" + SecureRandom.token(bytes: 32),
+                logging: SecurityEvent(.webhookCreated, ip: ip, detail: url.absoluteString), now: clock.now)
         } catch AppDatabase.WebhookConflict.tooMany {
             throw Self.tooMany
         }
@@ -49,8 +50,8 @@ struct WebhookService: Sendable {
         try database.webhooks(userID: user.userID)
     }
 
-    func delete(_ id: Int64, for user: UserRecord) async throws {
-        guard try await database.deleteWebhook(userID: user.userID, id: id) else { throw Self.notFound }
+    func delete(_ id: Int64, for user: UserRecord, ip: String) async throws {
+        guard try await database.deleteWebhook(userID: user.userID, id: id, ip: ip, now: clock.now) else { throw Self.notFound }
     }
 
     func attempts(of id: Int64, for user: UserRecord) throws -> [WebhookAttempt] {

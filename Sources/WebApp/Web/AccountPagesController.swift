@@ -33,7 +33,7 @@ struct AccountPagesController: Sendable {
         router.post("settings/password") { request, context in
             let form = try await FormData.read(request, context: context)
             do {
-                try await accounts.changePassword(user: context.user, current: form["current_password"] ?? "", new: form["new_password"] ?? "")
+                try await accounts.changePassword(user: context.user, current: form["current_password"] ?? "", new: form["new_password"] ?? "", ip: context.clientIP)
             } catch let error as AppError where error.status == .forbidden || error.fields != nil {
                 let message = error.fields?["new_password"].map { "The new password \($0)." } ?? error.message
                 var values = try await streaks.settingsPage(for: context.user).values()

@@ -25,7 +25,7 @@ struct AdminPagesController: Sendable {
             let back = (try? AdminService.Query(search: form["q"], sort: form["sort"], page: form["page"])) ?? AdminService.Query()
             do {
                 let change = try Self.change(form)
-                let row = try await admin.update(id, by: context.admin, isAdmin: change.isAdmin, disabled: change.disabled)
+                let row = try await admin.update(id, by: context.admin, isAdmin: change.isAdmin, disabled: change.disabled, ip: context.clientIP)
                 guard context.isHXRequest else {
                     return WebResponse.redirect(to: Self.url(q: back.search, sort: back.sortParameter, page: back.page), context: context)
                 }

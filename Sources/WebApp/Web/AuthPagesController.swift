@@ -27,7 +27,7 @@ struct AuthPagesController: Sendable {
             let next = ReturnPath.validated(form["next"])
             do {
                 try accounts.admit(ip: context.clientIP)
-                let user = try await accounts.login(username: username, password: form["password"] ?? "")
+                let user = try await accounts.login(username: username, password: form["password"] ?? "", ip: context.clientIP)
                 return try await signedIn(user, to: next, context: context)
             } catch let error as AppError where [401, 403, 429, 503].contains(error.status.code) {
                 var response = try views.page(

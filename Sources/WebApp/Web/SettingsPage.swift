@@ -12,6 +12,8 @@ struct SettingsPage {
     let feedCreated: Date?
     let accessTokens: [AccessTokenRecord]
     let webhooks: [(record: WebhookRecord, attempts: [WebhookAttempt])]
+    /// The latest entries of the user's security log.
+    let securityLog: [SecurityLogEntry]
 
     static let profileFields = ["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"]
     static let breakFields = ["from", "to", "note"]
@@ -29,6 +31,12 @@ struct SettingsPage {
             "data": (data ?? DataSection()).values(user: user, feedCreated: feedCreated),
             "tokens": (tokens ?? TokensSection()).values(accessTokens, user: user),
             "hooks": (hooks ?? WebhooksSection()).values(webhooks, user: user),
+            "security_log": .array(securityLog.map { entry in
+                [
+                    "at": .string(RFC3339.string(entry.at)), "event": .string(entry.event.replacingOccurrences(of: "_", with: " ")),
+                    "ip": entry.ip.map(TemplateValue.string) ?? .null, "detail": entry.detail.map(TemplateValue.string) ?? .null,
+                ]
+            }),
         ]
     }
 

@@ -18,7 +18,7 @@ struct ToolPagesController: Sendable {
             var shown = TokensSection(name: form["name"] ?? "", write: write, expiresInDays: days)
             do {
                 let (record, secret) = try await tokens.create(
-                    for: context.user, name: form["name"], scopes: write ? ["read", "write"] : ["read"], expiresInDays: days)
+                    for: context.user, name: form["name"], scopes: write ? ["read", "write"] : ["read"], expiresInDays: days, ip: context.clientIP)
                 return try await section(context, TokensSection(notice: "Token “\(record.name)” created.", secret: secret))
             } catch let error as AppError where error.status == .unprocessableContent || error.status == .conflict {
                 shown.errors = error.fields ?? [:]
@@ -28,7 +28,7 @@ struct ToolPagesController: Sendable {
         }
         router.post("settings/tokens/:id/revoke") { _, context in
             do {
-                try await tokens.revoke(try PathID.parse(context, notFound: AccessTokenService.notFound), for: context.user)
+                try await tokens.revoke(try PathID.parse(context, notFound: AccessTokenService.notFound), for: context.user, ip: context.clientIP)
             } catch let error as AppError where error.status == .notFound {
                 return try await section(context, TokensSection(error: "That token was already revoked."), status: .notFound)
             }
@@ -56,7 +56,8 @@ struct WebhookPagesController: Sendable {
             var shown = WebhooksSection(
                 url: form["url"] ?? "", events: Set(events), format: WebhookFormat(rawValue: form["format"] ?? "") ?? .json)
             do {
-                let record = try await webhooks.create(for: context.user, url: form["url"], events: events.map(\.rawValue), format: form["format"])
+                let record = try await webhooks.create(
+                    for: context.user, url: form["url"], events: events.map(\.rawValue), format: form["format"], ip: context.clientIP)
                 return try await section(context, WebhooksSection(notice: "Webhook to \(record.url) added.", secret: record.secret))
             } catch let error as AppError where error.status == .unprocessableContent || error.status == .conflict {
                 shown.errors = error.fields ?? [:]
@@ -66,7 +67,7 @@ struct WebhookPagesController: Sendable {
         }
         router.post("settings/webhooks/:id/delete") { _, context in
             do {
-                try await webhooks.delete(try PathID.parse(context, notFound: WebhookService.notFound), for: context.user)
+                try await webhooks.delete(try PathID.parse(context, notFound: WebhookService.notFound), for: context.user, ip: context.clientIP)
             } catch let error as AppError where error.status == .notFound {
                 return try await section(context, WebhooksSection(error: "That webhook was already deleted."), status: .notFound)
             }

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+
+/// `GET /api/v1/me/security-log` and, for admins, `GET /api/v1/admin/users/{id}/security-log`
+/// (SPEC §13): the newest entries first.
+struct SecurityLogAPIController: Sendable {
+    let database: AppDatabase
+
+    func addRoutes(user: RouterGroup<AuthenticatedContext>, admin: RouterGroup<AdminContext>) {
+        user.get("me/security-log") { _, context in
+            try APIResponse.json(["items": try database.securityLog(userID: context.user.userID).map(SecurityLogJSON.init)])
+        }
+        admin.get("admin/users/:id/security-log") { _, context in
+            let id = try PathID.parse(context, notFound: .notFound)
+            guard try await database.user(id: id) != nil else { throw AppError.notFound }
+            return try APIResponse.json(["items": try database.securityLog(userID: id).map(SecurityLogJSON.init)])
+        }
+    }
+}
+
+struct SecurityLogJSON: Encodable {
+    let at: Date
+    let event: String
+    let ip: String?
+    let detail: String?
+
+    init(_ entry: SecurityLogEntry) {
+        at = entry.at
+        event = entry.event
+        ip = entry.ip
+        detail = entry.detail
+    }
+
+    enum CodingKeys: CodingKey { case at, event, ip, detail }
+
+    /// `ip` and `detail` are written as `null` when there is none.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(at, forKey: .at)
+        try container.encode(event, forKey: .event)
+        try container.encode(ip, forKey: .ip)
+        try container.encode(detail, forKey: .detail)
+    }
+}
