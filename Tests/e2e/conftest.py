@@ -118,3 +118,23 @@ def wait(driver, condition, timeout=10):
     """Waits for `condition`; swaps replace elements while it reads them, so a stale
     read just tries again."""
     return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
+
+
+IN_VIEW = "var r = arguments[0].getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1"
+
+
+def settings_as(site, name, javascript, sign_in):
+    """A browser signed in as `name` on /settings: a desktop window with the page script
+    (marked, so a test can tell a reload), or a phone-sized one without JavaScript
+    (no mobile emulation: chromedriver's hangs on a plain form post)."""
+    driver = make_driver(javascript=javascript, **({} if javascript else dict(width=390, height=844)))
+    sign_in(driver, site, name)
+    driver.get(site + "/settings")
+    if javascript:
+        driver.execute_script("window.__fqMarker = 'still-here';")
+    return driver
+
+
+def in_view(driver, element):
+    """Whether `element` is inside the window (where the person is looking)."""
+    return wait(driver, lambda d: d.execute_script(IN_VIEW, element))

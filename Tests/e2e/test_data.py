@@ -11,10 +11,10 @@ import icalendar
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import ROOT, make_driver, running_server, screenshot, wait
+from conftest import ROOT, in_view, running_server, screenshot, settings_as, wait
 from test_errors import PASSWORD, api
 from test_streaks import sign_in, travel
-from test_tasks import assert_no_reload, set_marker
+from test_tasks import assert_no_reload
 
 NOW = "2027-03-15T10:00:00Z"
 
@@ -92,19 +92,13 @@ def choose(driver, path, source=None):
 @pytest.mark.parametrize("javascript", [True, False])
 def test_importing_a_file_checks_it_first_and_names_its_problems(site, tmp_path, javascript):
     name = "bea" if javascript else "cyd"
-    # A phone-sized window without mobile emulation: chromedriver's emulation hangs on file uploads.
-    driver = make_driver(javascript=javascript, **({} if javascript else dict(width=390, height=844)))
+    driver = settings_as(site, name, javascript, sign_in)
     try:
-        sign_in(driver, site, name)
-        driver.get(site + "/settings")
-        if javascript:
-            set_marker(driver)
         choose(driver, export_file(tmp_path, "bad.json", BAD))
         error = wait(driver, lambda d: d.find_element(By.ID, "import-error").text)
         assert "bad.json" in error and "1 problem" in error and "nothing was imported" in error
         problems = driver.find_element(By.CSS_SELECTOR, ".import-problems").text
-        in_view = "var r = document.getElementById('import-error').getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1"
-        assert wait(driver, lambda d: d.execute_script(in_view)), "the problem shows where the person is looking"
+        assert in_view(driver, driver.find_element(By.ID, "import-error")), "the problem shows where the person is looking"
         assert "Row 2, sessions[2].end_time: must be at most 24 hours after start_time" in problems
         screenshot(driver, f"import-problems-{'js' if javascript else 'nojs'}")
         choose(driver, export_file(tmp_path, "good.json", GOOD))

@@ -4,10 +4,10 @@ against the API, revoking."""
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import make_driver, running_server, screenshot, wait
+from conftest import in_view, running_server, screenshot, settings_as, wait
 from test_errors import PASSWORD, api
 from test_streaks import sign_in
-from test_tasks import assert_no_reload, set_marker
+from test_tasks import assert_no_reload
 
 
 @pytest.fixture(scope="module")
@@ -21,17 +21,12 @@ def site(tmp_path_factory):
 @pytest.mark.parametrize("javascript", [True, False])
 def test_creating_using_and_revoking_a_token(site, javascript):
     name = "ada" if javascript else "bea"
-    driver = make_driver(javascript=javascript, **({} if javascript else dict(width=390, height=844)))
+    driver = settings_as(site, name, javascript, sign_in)
     try:
-        sign_in(driver, site, name)
-        driver.get(site + "/settings")
-        if javascript:
-            set_marker(driver)
         driver.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
         error = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#tokens-section .field-error").text)
         assert error.startswith("Name must be 1 to 64 characters")
-        in_view = "var r = arguments[0].getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1"
-        assert wait(driver, lambda d: d.execute_script(in_view, d.find_element(By.CSS_SELECTOR, "#tokens-section .field-error")))
+        assert in_view(driver, driver.find_element(By.CSS_SELECTOR, "#tokens-section .field-error"))
         driver.find_element(By.ID, "token-name").send_keys("Home automation")
         driver.find_element(By.CSS_SELECTOR, "input[name=scope][value=write]").click()
         driver.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
@@ -56,19 +51,14 @@ def test_creating_using_and_revoking_a_token(site, javascript):
 @pytest.mark.parametrize("javascript", [True, False])
 def test_adding_and_deleting_a_webhook(site, javascript):
     name = "ada" if javascript else "bea"
-    driver = make_driver(javascript=javascript, **({} if javascript else dict(width=390, height=844)))
+    driver = settings_as(site, name, javascript, sign_in)
     try:
-        sign_in(driver, site, name)
-        driver.get(site + "/settings")
-        if javascript:
-            set_marker(driver)
         url = driver.find_element(By.ID, "webhook-url")
         url.send_keys("ftp://example.org/hook")
         driver.find_element(By.CSS_SELECTOR, "#webhook-form button[type=submit]").click()
         error = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#webhooks-section .field-error").text)
         assert error.startswith("URL must be an http(s) URL")
-        in_view = "var r = arguments[0].getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1"
-        assert wait(driver, lambda d: d.execute_script(in_view, d.find_element(By.CSS_SELECTOR, "#webhooks-section .field-error")))
+        assert in_view(driver, driver.find_element(By.CSS_SELECTOR, "#webhooks-section .field-error"))
         assert driver.find_element(By.ID, "webhook-url").get_attribute("value") == "ftp://example.org/hook", "the input stays"
         field = driver.find_element(By.ID, "webhook-url")
         field.clear()
