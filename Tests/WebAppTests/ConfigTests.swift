@@ -43,6 +43,22 @@ import Testing
         #expect(config.redactedSummary["ai_suggester"] == "https://llm.example/v1 model=m key=<redacted>")
     }
 
+    @Test func webhookAndLinkSettings() throws {
+        let strong = String(repeating: "s", count: 40)
+        let production = try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": strong])
+        #expect(production.webhookURLGuard.strict, "production webhooks: https and public addresses only")
+        let relaxed = try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": strong, "WEBHOOK_ALLOW_PRIVATE": "true"])
+        #expect(!relaxed.webhookURLGuard.strict)
+        #expect(!(try AppConfig.fromEnvironment(["APP_ENV": "test", "JWT_SECRET": strong])).webhookURLGuard.strict, "any http(s) URL outside production")
+        let paced = try AppConfig.fromEnvironment([
+            "JWT_SECRET": strong, "WEBHOOK_RETRY_SECONDS": "1, 2,3", "WEBHOOK_POLL_MS": "100", "PUBLIC_URL": "https://focus.example.org/",
+        ])
+        #expect(paced.webhooks.retrySchedule == [1, 2, 3] && paced.webhooks.pollInterval == .milliseconds(100))
+        #expect(paced.publicURL == "https://focus.example.org")
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["JWT_SECRET": strong, "WEBHOOK_RETRY_SECONDS": "soon"]) }
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["JWT_SECRET": strong, "PUBLIC_URL": "ftp://x"]) }
+    }
+
     @Test func theRemoteSuggesterNeedsAURLAndAModel() throws {
         #expect(try AppConfig.fromEnvironment(["APP_ENV": "test"]).remoteSuggester == nil, "local only by default")
         let config = try AppConfig.fromEnvironment(["APP_ENV": "test", "AI_BASE_URL": "http://127.0.0.1:9/v1", "AI_MODEL": "m", "AI_TIMEOUT_MS": "700"])
