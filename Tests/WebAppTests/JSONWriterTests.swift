@@ -83,7 +83,7 @@ import Testing
         for round in 0..<300 {
             let tasks = (0..<Int.random(in: 0...8, using: &random)).map { _ in Self.task(&random) }
             let cursor = round % 3 == 0 ? nil : Self.text(&random, maxLength: 10)
-            let ours = JSONWriter.encode(TaskAPIController.ListJSON(items: tasks.map(TaskAPIController.TaskJSON.init), nextCursor: cursor))
+            let ours = JSONWriter.encode(TaskAPIController.ListJSON(items: tasks.map { TaskAPIController.TaskJSON($0) }, nextCursor: cursor))
             let theirs = try APIResponse.encoder.encode(ReferenceList(items: tasks.map(Self.reference), nextCursor: cursor))
             #expect(ours == Array(theirs), "\(String(decoding: ours, as: UTF8.self))\n\(String(decoding: theirs, as: UTF8.self))")
         }

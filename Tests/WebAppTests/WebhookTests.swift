@@ -123,6 +123,7 @@ final class Receiver: Sendable {
                     #expect(try await dispatcher.deliverDue(using: http) == 1)
                 }
                 #expect(receiver.all.count == 2 && receiver.all[0].headers["x-focusquest-delivery"] == receiver.all[1].headers["x-focusquest-delivery"])
+                #expect(receiver.all.first?.headers["x-focusquest-delivery"]?.hasPrefix("evt_") == true, "the id the retry repeats is there")
                 let log = try #require(try await client.api(.get, "/api/v1/webhooks/\(id)/deliveries", token: token).json()["items"] as? [[String: Any]])
                 #expect(log.map { "\($0["status"] ?? "")/\($0["attempt"] ?? "")/\($0["response_code"] ?? "")" } == ["delivered/2/200", "retrying/1/500"])
             }

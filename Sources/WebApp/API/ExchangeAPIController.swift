@@ -57,14 +57,3 @@ struct CalendarFeedController: Sendable {
         }
     }
 }
-
-extension CalendarFeedService {
-    static let noFeed = AppError(.notFound, "no_calendar_feed", "There is no calendar feed to revoke.")
-}
-
-extension FormData {
-    /// A value when present and not empty (empty query values count as absent).
-    func present(_ name: String) -> String? {
-        self[name].flatMap { $0.isEmpty ? nil : $0 }
-    }
-}

@@ -44,7 +44,7 @@ struct FocusAPIController: Sendable {
             try APIResponse.json(StreakJSON(try await focus.streak(for: context.user)))
         }
         api.get("stats/daily") { request, context in
-            let raw = FormData(query: request)["days"].flatMap { $0.isEmpty ? nil : $0 }
+            let raw = FormData(query: request).present("days")
             let days = raw.map { Int($0) } ?? 7
             guard let days, (1...366).contains(days) else { throw AppError.validation("days", "must be 1 to 366") }
             let daily = try await focus.daily(for: context.user, days: days)

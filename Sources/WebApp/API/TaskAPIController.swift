@@ -6,16 +6,21 @@ import Hummingbird
 struct TaskAPIController: Sendable {
     let tasks: TaskService
 
-    /// A task as the API shows it (written by hand: the list is a hot path).
+    /// A task as the API shows it (written by hand: the list is a hot path). Exports keep
+    /// the stored milliseconds of its times (`preciseTimes`); the API shows whole seconds.
     struct TaskJSON: JSONWritable {
         let task: TaskRecord
+        let preciseTimes: Bool
 
-        init(_ task: TaskRecord) { self.task = task }
+        init(_ task: TaskRecord, preciseTimes: Bool = false) {
+            self.task = task
+            self.preciseTimes = preciseTimes
+        }
 
         func write(to json: inout JSONWriter) {
             json.object { json in
-                json.field("completed_at", task.completedAt)
-                json.field("created_at", task.createdAt)
+                time("completed_at", task.completedAt, &json)
+                time("created_at", task.createdAt, &json)
                 json.field("description", task.description)
                 json.field("estimate_pomodoros", task.estimatePomodoros)
                 json.field("id", task.taskID)
@@ -23,7 +28,16 @@ struct TaskAPIController: Sendable {
                 json.field("status", task.status.rawValue)
                 json.field("title", task.title)
                 json.field("total_minutes", task.totalMinutes)
-                json.field("updated_at", task.updatedAt)
+                time("updated_at", task.updatedAt, &json)
+            }
+        }
+
+        private func time(_ key: StaticString, _ value: Date?, _ json: inout JSONWriter) {
+            if preciseTimes {
+                json.key(key)
+                json.preciseDate(value)
+            } else {
+                json.field(key, value)
             }
         }
     }
@@ -66,7 +80,7 @@ struct TaskAPIController: Sendable {
             let page = try await tasks.list(
                 userID: context.user.userID, status: query["status"], search: query["q"],
                 limit: query["limit"], cursor: query["cursor"])
-            return APIResponse.json(ListJSON(items: page.items.map(TaskJSON.init), nextCursor: page.nextCursor.map(TaskCursor.encode)))
+            return APIResponse.json(ListJSON(items: page.items.map { TaskJSON($0) }, nextCursor: page.nextCursor.map(TaskCursor.encode)))
         }
         api.post("tasks") { request, context in
             var json = try await JSONBody.read(request, context: context)

@@ -62,7 +62,7 @@ struct AccountExport: Sendable {
             for task in page {
                 if !first { chunk.raw(",") }
                 first = false
-                Self.task(task, into: &chunk)
+                TaskAPIController.TaskJSON(task, preciseTimes: true).write(to: &chunk)
             }
             try await emit(chunk.bytes)
             after = last.taskID
@@ -122,24 +122,6 @@ struct AccountExport: Sendable {
             json.key("rest_days")
             json.array(RestDays(mask: user.restDays).names) { json, name in json.string(name) }
             json.field("short_break_minutes", user.shortBreakMinutes)
-        }
-    }
-
-    static func task(_ task: TaskRecord, into json: inout JSONWriter) {
-        json.object { json in
-            json.key("completed_at")
-            json.preciseDate(task.completedAt)
-            json.key("created_at")
-            json.preciseDate(task.createdAt)
-            json.field("description", task.description)
-            json.field("estimate_pomodoros", task.estimatePomodoros)
-            json.field("id", task.taskID)
-            json.field("pomodoros", task.pomodoros)
-            json.field("status", task.status.rawValue)
-            json.field("title", task.title)
-            json.field("total_minutes", task.totalMinutes)
-            json.key("updated_at")
-            json.preciseDate(task.updatedAt)
         }
     }
 

@@ -12,6 +12,7 @@ struct CalendarFeedService: Sendable {
     let clock: any WallClock
 
     static let days = 90
+    static let noFeed = AppError(.notFound, "no_calendar_feed", "There is no calendar feed to revoke.")
 
     /// A new secret feed URL (replacing any earlier one): 256 random bits, kept as a hash.
     func create(for user: UserRecord, baseURL: String) async throws -> String {

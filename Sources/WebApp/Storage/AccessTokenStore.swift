@@ -66,13 +66,13 @@ extension AppDatabase {
         }
     }
 
+    private static let tokenWithUserColumns = qualifiedColumns(UserRecord.columns, "u") + ", " + qualifiedColumns(AccessTokenRecord.columns, "t")
+
     /// The token with this hash and its user, read together (one statement).
     func accessToken(hash: String) throws -> (token: AccessTokenRecord, user: UserRecord)? {
         try read { db in
-            let prefixed = AccessTokenRecord.columns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
-            let userColumns = UserRecord.columns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
             guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(userColumns), \(prefixed) FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?"),
+                db.cachedStatement(sql: "SELECT \(Self.tokenWithUserColumns) FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?"),
                 arguments: [hash])
             else { return nil }
             return (AccessTokenRecord(row: row, from: UserRecord.columnCount), try UserRecord(row: row))

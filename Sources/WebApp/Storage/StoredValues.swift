@@ -137,6 +137,12 @@ struct StoredDayStates: DatabaseValueConvertible, StatementColumnConvertible {
     }
 }
 
+/// A record's column list (`"id, user_id"`) with a table alias on each (`"t.id, t.user_id"`),
+/// for joins that decode rows by position.
+func qualifiedColumns(_ columns: String, _ alias: String) -> String {
+    columns.split(separator: ",").map { alias + "." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+}
+
 extension Row {
     /// The day states in column `index` (empty for NULL).
     func storedDayStates(_ index: Int) -> [DayState] {

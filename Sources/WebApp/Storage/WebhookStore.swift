@@ -117,11 +117,10 @@ extension AppDatabase {
     /// not send it twice).
     func claimDueDeliveries(now: Date, limit: Int, claim: TimeInterval) async throws -> [DueDelivery] {
         try await write { db in
-            let prefixed = WebhookRecord.columns.split(separator: ",").map { "w." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT o.id, o.event_id, o.event, o.payload, o.attempts, \(prefixed) FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
+                    SELECT o.id, o.event_id, o.event, o.payload, o.attempts, \(qualifiedColumns(WebhookRecord.columns, "w")) FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
                     WHERE o.status IN ('pending', 'retrying') AND o.next_attempt_at <= ? AND w.disabled = 0
                     ORDER BY o.next_attempt_at, o.id LIMIT ?
                     """, arguments: [now, limit])

@@ -8,6 +8,11 @@ struct FormData: Sendable {
 
     subscript(name: String) -> String? { values[name] }
 
+    /// A value when present and not empty (empty query values count as absent).
+    func present(_ name: String) -> String? {
+        self[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// A posted form. A field holding the NUL character is refused (422 naming it): SQLite
     /// would end stored text there, so what is kept would differ from what was sent.
     static func read(_ request: Request, context: some RequestContext) async throws -> FormData {
