@@ -143,7 +143,7 @@ final class StatementLog: Sendable {
         try await app.services.database.pool.write { db in try db.execute(sql: "UPDATE users SET is_admin = 1 WHERE id = 2") }
         await #expect(throws: AppDatabase.AdminConflict.self) {
             try await app.services.database.pool.write { db in try db.execute(sql: "UPDATE users SET disabled = 1 WHERE id = 1") }
-            _ = try await app.services.database.adminUpdate(userID: 2, by: 3, isAdmin: false, disabled: nil, logging: SecurityEvent(.adminChangedAccount, ip: nil), now: Date())
+            _ = try await app.services.database.adminUpdate(userID: 2, by: 3, isAdmin: false, disabled: nil, resetTwoFactor: false, logging: SecurityEvent(.adminChangedAccount, ip: nil), now: Date())
         }
     }
 
@@ -190,10 +190,10 @@ final class StatementLog: Sendable {
             let ada = try await client.apiSignup("ada")
             _ = try await client.api(.get, "/api/v1/me", token: ada.access)
             let (_, quiet) = try await log.measure { try await client.api(.get, "/api/v1/me", token: ada.access) }
-            #expect(!quiet.contains { $0.hasPrefix("UPDATE users SET last_active_at") })
+            #expect(!quiet.contains { $0.hasPrefix("UPDATE sign_in_sessions SET last_seen_at") })
             app.clock.advance(by: 301)
             let (_, touched) = try await log.measure { try await client.api(.get, "/api/v1/me", token: ada.access) }
-            #expect(touched.filter { $0.hasPrefix("UPDATE users SET last_active_at") }.count == 1)
+            #expect(touched.filter { $0.hasPrefix("UPDATE sign_in_sessions SET last_seen_at") }.count == 1, "\(touched)")
             let stored = try await app.services.database.user(id: Int64(ada.id))?.lastActiveAt
             #expect(stored.map { abs($0.timeIntervalSince(app.clock.now)) < 1 } == true)
         }

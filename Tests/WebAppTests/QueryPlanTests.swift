@@ -33,7 +33,7 @@ import Testing
         try await app.addAdmin()
         let user = try #require(try await app.services.database.user(id: 3))
         let friend = try #require(try await app.services.database.user(id: 4))
-        let token = try await app.services.accounts.tokens.accessToken(for: user)
+        let token = try await app.services.accounts.issueTokens(for: user, origin: SignInOrigin(device: "wrk", ip: "127.0.0.1")).accessToken
         let (_, statements) = try await log.measure {
             try await app.test { client in
                 try await Self.walkTheHotPaths(client, token: token, friend: friend.username)

@@ -19,7 +19,7 @@ import Testing
                 try Migrations.migrator.appliedIdentifiers(db)
             )
         }
-        #expect(tables == ["access_tokens", "breaks", "calendar_feeds", "daily_totals", "day_rules", "focus_sessions", "friend_requests", "friendships", "key_values", "refresh_tokens", "security_log", "streaks", "tasks", "timers", "users", "webhook_deliveries", "webhook_outbox", "webhooks", "xp_ledger"])
+        #expect(tables == ["access_tokens", "breaks", "calendar_feeds", "daily_totals", "day_rules", "focus_sessions", "friend_requests", "friendships", "key_values", "recovery_codes", "refresh_tokens", "security_log", "sign_in_sessions", "streaks", "tasks", "timers", "two_factor_secrets", "users", "webhook_deliveries", "webhook_outbox", "webhooks", "xp_ledger"])
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(Set(applied) == Set(Migrations.migrator.migrations))

@@ -31,7 +31,7 @@ import Testing
             let noneHeader = SecureRandom.base64URL(Array(#"{"alg":"none","typ":"JWT"}"#.utf8))
             let unsigned = [noneHeader, parts[1], ""].joined(separator: ".")
             let otherKey = await TokenService(secret: Array("another-secret-that-is-long-enough!!".utf8), accessLifetime: 3600, refreshLifetime: 3600, clock: app.clock)
-            let foreign = try await otherKey.accessToken(for: try #require(try await app.services.database.user(named: "ada")))
+            let foreign = try await otherKey.accessToken(for: try #require(try await app.services.database.user(named: "ada")), session: 1)
             for token in [tampered, unsigned, foreign, "garbage", parts[0] + "." + parts[1]] {
                 #expect(try await client.api(.get, "/api/v1/me", token: token).status == .unauthorized, "\(token)")
             }
@@ -96,11 +96,15 @@ import Testing
             let ada = try await client.apiSignup("ada")
             let other = try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"ada","password":"correct horse battery"}"#).json()
             let otherRefresh = try #require(other["refresh_token"] as? String)
+            let otherAccess = try #require(other["access_token"] as? String)
             #expect(try await client.api(.post, "/api/v1/auth/logout", json: #"{"refresh_token":"\#(ada.refresh)"}"#).status == .noContent)
             #expect(try await client.api(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(ada.refresh)"}"#).status == .unauthorized)
-            #expect(try await client.api(.get, "/api/v1/me", token: ada.access).status == .ok, "plain logout keeps other sessions")
+            #expect(try await client.api(.get, "/api/v1/me", token: ada.access).status == .unauthorized, "the session's access token ends with it")
+            #expect(try await client.api(.get, "/api/v1/me", token: otherAccess).status == .ok, "plain logout keeps other sessions")
+            let third = try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"ada","password":"correct horse battery"}"#).json()
+            let thirdAccess = try #require(third["access_token"] as? String)
             #expect(try await client.api(.post, "/api/v1/auth/logout", json: #"{"refresh_token":"\#(otherRefresh)","everywhere":true}"#).status == .noContent)
-            #expect(try await client.api(.get, "/api/v1/me", token: ada.access).status == .unauthorized)
+            #expect(try await client.api(.get, "/api/v1/me", token: thirdAccess).status == .unauthorized)
         }
     }
 

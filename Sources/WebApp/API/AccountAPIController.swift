@@ -21,15 +21,15 @@ struct AccountAPIController: Sendable {
             let (username, password, timezone) = (body.string("username", required: true), body.string("password", required: true), body.string("timezone"))
             try body.checked()
             let user = try await accounts.signup(username: username ?? "", password: password ?? "", timezone: timezone)
-            return try tokenResponse(try await accounts.issueTokens(for: user), status: .created)
+            return try tokenResponse(try await accounts.issueTokens(for: user, origin: SignInOrigin(request, ip: context.clientIP)), status: .created)
         }
         api.post("auth/login") { request, context in
             try accounts.admit(ip: context.clientIP)
             var body = try await JSONBody.read(request, context: context)
-            let (username, password) = (body.string("username", required: true), body.string("password", required: true))
+            let (username, password, otp) = (body.string("username", required: true), body.string("password", required: true), body.string("otp"))
             try body.checked()
-            let user = try await accounts.login(username: username ?? "", password: password ?? "", ip: context.clientIP)
-            return try tokenResponse(try await accounts.issueTokens(for: user), status: .ok)
+            let user = try await accounts.login(username: username ?? "", password: password ?? "", otp: otp, ip: context.clientIP)
+            return try tokenResponse(try await accounts.issueTokens(for: user, origin: SignInOrigin(request, ip: context.clientIP)), status: .ok)
         }
         api.post("auth/refresh") { request, context in
             var body = try await JSONBody.read(request, context: context)
@@ -42,7 +42,7 @@ struct AccountAPIController: Sendable {
             let (token, everywhere) = (body.string("refresh_token"), body.bool("everywhere"))
             try body.checked()
             if token == nil && context.user == nil { throw AppError.notAuthenticated }
-            try await accounts.logout(refreshToken: token, everywhere: everywhere ?? false, user: context.user)
+            try await accounts.logout(refreshToken: token, everywhere: everywhere ?? false, user: context.user, session: context.signInSessionID)
             return Response(status: .noContent)
         }
         authenticated.get("me") { _, context in
@@ -94,6 +94,7 @@ struct UserJSON: Encodable {
     let username: String
     let timezone: String
     let isAdmin: Bool
+    let twoFactor: Bool
     let createdAt: Date
     let xp: Int
     let level: Int
@@ -104,6 +105,7 @@ struct UserJSON: Encodable {
         username = user.username
         timezone = user.timezone
         isAdmin = user.isAdmin
+        twoFactor = user.twoFactor
         createdAt = user.createdAt
         xp = user.xp
         level = user.level

@@ -12,6 +12,7 @@ struct AdminAPIController: Sendable {
         let username: String
         let isAdmin: Bool
         let disabled: Bool
+        let twoFactor: Bool
         let createdAt: Date
         let lastActiveAt: Date?
         let tasks: Tasks
@@ -26,6 +27,7 @@ struct AdminAPIController: Sendable {
             username = row.user.username
             isAdmin = row.user.isAdmin
             disabled = row.user.disabled
+            twoFactor = row.user.twoFactor
             createdAt = row.user.createdAt
             lastActiveAt = row.user.lastActiveAt
             tasks = Tasks(todo: row.todo, inProgress: row.inProgress, done: row.done)
@@ -37,7 +39,7 @@ struct AdminAPIController: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, username, isAdmin, disabled, createdAt, lastActiveAt, tasks, focusMinutes7d = "focusMinutes_7d", focusMinutesTotal, currentStreak, xp, level
+            case id, username, isAdmin, disabled, twoFactor, createdAt, lastActiveAt, tasks, focusMinutes7d = "focusMinutes_7d", focusMinutesTotal, currentStreak, xp, level
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -46,6 +48,7 @@ struct AdminAPIController: Sendable {
             try container.encode(username, forKey: .username)
             try container.encode(isAdmin, forKey: .isAdmin)
             try container.encode(disabled, forKey: .disabled)
+            try container.encode(twoFactor, forKey: .twoFactor)
             try container.encode(createdAt, forKey: .createdAt)
             try container.encode(lastActiveAt, forKey: .lastActiveAt)
             try container.encode(tasks, forKey: .tasks)
@@ -79,9 +82,11 @@ struct AdminAPIController: Sendable {
         }
         api.patch("admin/users/:id") { request, context in
             var body = try await JSONBody.read(request, context: context)
-            let (isAdmin, disabled) = (body.bool("is_admin"), body.bool("disabled"))
+            let (isAdmin, disabled, resetTwoFactor) = (body.bool("is_admin"), body.bool("disabled"), body.bool("reset_2fa"))
             try body.checked()
-            let row = try await admin.update(try PathID.parse(context, notFound: .notFound), by: context.admin, isAdmin: isAdmin, disabled: disabled, ip: context.clientIP)
+            let row = try await admin.update(
+                try PathID.parse(context, notFound: .notFound), by: context.admin, isAdmin: isAdmin, disabled: disabled, resetTwoFactor: resetTwoFactor == true,
+                ip: context.clientIP)
             return try APIResponse.json(ItemJSON(row, now: admin.clock.now))
         }
     }

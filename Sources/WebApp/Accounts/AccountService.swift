@@ -8,9 +8,10 @@ struct TokenPair: Sendable {
     let user: UserRecord
 }
 
-/// The account rules of SPEC §4 over storage, hashing and tokens: sign up, log in
-/// (rate limited, constant-time for unknown users, re-hashing outdated hashes), tokens,
-/// refresh rotation, password change and signing out everywhere.
+/// The account rules of SPEC §4 and §13 over storage, hashing and tokens: sign up, log in
+/// (rate limited, constant-time for unknown users, re-hashing outdated hashes, the second
+/// factor), sessions and their tokens, refresh rotation, password change and signing out
+/// everywhere.
 struct AccountService: Sendable {
     private let database: AppDatabase
     let hasher: PasswordHasher
@@ -18,11 +19,13 @@ struct AccountService: Sendable {
     let clock: any WallClock
     let requestsPerIP: RateLimiter
     let failuresPerUsername: RateLimiter
+    let twoFactor: TwoFactorService
     /// A day's focus goal: changing the day rules walks the streak again.
     let qualifySeconds: Double
 
-    init(database: AppDatabase, hasher: PasswordHasher, tokens: TokenService, clock: any WallClock, config: AppConfig) {
+    init(database: AppDatabase, hasher: PasswordHasher, tokens: TokenService, twoFactor: TwoFactorService, clock: any WallClock, config: AppConfig) {
         self.database = database
+        self.twoFactor = twoFactor
         self.hasher = hasher
         self.tokens = tokens
         self.clock = clock
@@ -57,9 +60,10 @@ struct AccountService: Sendable {
 
     /// Checks a username and password. While a username has too many recent failures even
     /// the right password gets 429; a disabled account with the right password gets 403.
-    /// Checks the password; a sign-in and a wrong password for an existing account go in
-    /// its security log with the address `ip`.
-    func login(username: String, password: String, ip: String) async throws -> UserRecord {
+    /// A wrong password for an existing account goes in its security log with `ip`; the
+    /// sign-in itself is logged by ``login(username:password:otp:ip:)`` or, with 2FA, by
+    /// the second step.
+    func checkPassword(username: String, password: String, ip: String) async throws -> UserRecord {
         let key = username.trimmingWhitespace.lowercased()
         if let wait = failuresPerUsername.retryAfter(key, now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
         let user = try await database.user(named: username.trimmingWhitespace)
@@ -74,7 +78,6 @@ struct AccountService: Sendable {
             throw AppError.accountDisabled
         }
         failuresPerUsername.reset(key)
-        try await database.recordSecurityEvent(userID: user.userID, SecurityEvent(.loginSucceeded, ip: ip), at: clock.now)
         if needsRehash {
             let fresh = try await hashing { try await hasher.hash(password) }
             try await database.updatePasswordHash(userID: user.userID, hash: fresh)
@@ -82,14 +85,55 @@ struct AccountService: Sendable {
         return user
     }
 
-    /// An access token and a refresh token starting a new family.
-    func issueTokens(for user: UserRecord) async throws -> TokenPair {
+    /// A whole sign-in: the password, then — when the account has 2FA — `otp`, a code or
+    /// a recovery code (missing → 401 `otp_required`, wrong → 401 `invalid_otp`).
+    func login(username: String, password: String, otp: String?, ip: String) async throws -> UserRecord {
+        let user = try await checkPassword(username: username, password: password, ip: ip)
+        guard user.twoFactor else {
+            try await recordSignIn(user, ip: ip)
+            return user
+        }
+        guard let otp else { throw AppError.otpRequired }
+        try await twoFactor.completeSignIn(user, code: otp, ip: ip)
+        return user
+    }
+
+    /// Logs a sign-in that needed no second step.
+    func recordSignIn(_ user: UserRecord, ip: String) async throws {
+        try await database.recordSecurityEvent(userID: user.userID, SecurityEvent(.loginSucceeded, ip: ip), at: clock.now)
+    }
+
+    /// The user whose password step `proof` vouches for, while it is fresh and still
+    /// matches the account (enabled, 2FA on, no password change since). A stale proof is
+    /// 401 `sign_in_expired` and counts toward that user's code limit.
+    func userAtSecondStep(proof: String) async throws -> UserRecord {
+        switch await tokens.checkSignInProof(proof) {
+        case .valid(let userID, let version):
+            guard let user = try await database.user(id: userID), !user.disabled, user.twoFactor, user.tokenVersion == version else {
+                throw AppError.staleSignIn
+            }
+            return user
+        case .expired(let userID):
+            twoFactor.countFailure(userID: userID)
+            throw AppError.staleSignIn
+        case .invalid:
+            throw AppError.staleSignIn
+        }
+    }
+
+    /// A new API session: an access token and the first refresh token of its family.
+    func issueTokens(for user: UserRecord, origin: SignInOrigin) async throws -> TokenPair {
         let refresh = tokens.newRefreshToken()
         let now = clock.now
-        try await database.storeRefreshToken(
-            userID: user.userID, hash: refresh.hash, family: SecureRandom.token(bytes: 16), now: now,
-            expires: now.addingTimeInterval(tokens.refreshLifetime))
-        return TokenPair(accessToken: try await tokens.accessToken(for: user), refreshToken: refresh.token, user: user)
+        let session = try await database.startSession(
+            userID: user.userID, origin: origin, refresh: (refresh.hash, now.addingTimeInterval(tokens.refreshLifetime)), now: now)
+        return TokenPair(accessToken: try await tokens.accessToken(for: user, session: session), refreshToken: refresh.token, user: user)
+    }
+
+    /// A new browser session: the access token for its cookie.
+    func startBrowserSession(for user: UserRecord, origin: SignInOrigin) async throws -> String {
+        let session = try await database.startSession(userID: user.userID, origin: origin, refresh: nil, now: clock.now)
+        return try await tokens.accessToken(for: user, session: session)
     }
 
     func refresh(_ presented: String) async throws -> TokenPair {
@@ -98,20 +142,35 @@ struct AccountService: Sendable {
         let outcome = try await database.rotateRefreshToken(
             presentedHash: SecureRandom.sha256Hex(presented), successorHash: successor.hash, now: now,
             expires: now.addingTimeInterval(tokens.refreshLifetime))
-        guard case .rotated(let user) = outcome else { throw AppError.invalidRefreshToken }
-        return TokenPair(accessToken: try await tokens.accessToken(for: user), refreshToken: successor.token, user: user)
+        guard case .rotated(let user, let session) = outcome else { throw AppError.invalidRefreshToken }
+        return TokenPair(accessToken: try await tokens.accessToken(for: user, session: session), refreshToken: successor.token, user: user)
     }
 
-    /// Revokes the presented refresh token's family; with `everywhere`, every session of
-    /// its owner (or of the Bearer user) ends too.
-    func logout(refreshToken: String?, everywhere: Bool, user: UserRecord?) async throws {
+    /// Ends the session of the presented refresh token, or else the caller's own
+    /// (`session`); with `everywhere`, every session of its owner (or of the Bearer user).
+    func logout(refreshToken: String?, everywhere: Bool, user: UserRecord?, session: Int64?) async throws {
         var owner = user?.userID
         if let refreshToken {
-            let tokenOwner = try await database.revokeRefreshFamily(presentedHash: SecureRandom.sha256Hex(refreshToken), userID: user?.userID, now: clock.now)
+            let tokenOwner = try await database.endSession(refreshTokenHash: SecureRandom.sha256Hex(refreshToken), userID: user?.userID, now: clock.now)
             owner = owner ?? tokenOwner
+        } else if let session, let owner {
+            _ = try await database.endSession(session, userID: owner, logging: nil, at: clock.now)
         }
         if everywhere, let owner {
             try await database.endAllSessions(userID: owner, at: clock.now)
+        }
+    }
+
+    /// The user's sessions, most recently seen first.
+    func sessions(of user: UserRecord) throws -> [SignInSessionRecord] {
+        try database.signInSessions(userID: user.userID)
+    }
+
+    /// Ends one of the user's sessions (logged as `session_revoked`); 404 for an id that is
+    /// not one of theirs. Its cookie, access and refresh tokens fail at their next request.
+    func revokeSession(_ id: Int64, of user: UserRecord, ip: String) async throws {
+        guard try await database.endSession(id, userID: user.userID, logging: SecurityEvent(.sessionRevoked, ip: ip), at: clock.now) else {
+            throw AppError.sessionNotFound
         }
     }
 
@@ -164,33 +223,34 @@ struct AccountService: Sendable {
         return updated
     }
 
-    /// The user behind a valid access token, if the user exists, is enabled, and the
-    /// token's version is current. One query.
-    /// "Last active" is written at most once per five minutes per user, so a busy user
-    /// costs one extra write every few minutes, not one per request.
+    /// The user behind a valid access token, if the user exists, is enabled, the token's
+    /// version is current and its session has not ended. One query.
+    /// The session's "last seen" (and by trigger the user's "last active") is written at
+    /// most once per five minutes, so a busy session costs one extra write every few
+    /// minutes, not one per request.
     func authenticate(accessToken: String) async throws -> (UserRecord, AccessClaims)? {
         guard let claims = await tokens.verify(accessToken), let id = claims.userID,
-            let user = try await database.user(id: id)
+            let (user, lastSeen) = try await database.user(id: id, session: claims.sid)
         else { return nil }
-        return try await admitted(user, claims: claims).map { ($0, claims) }
+        return try await admitted(user, claims: claims, lastSeen: lastSeen).map { ($0, claims) }
     }
 
     /// For pages: the user behind a session cookie and the friend requests waiting for
     /// them (for the navigation), still one query.
     func authenticatePage(accessToken: String) async throws -> (user: UserRecord, claims: AccessClaims, incomingRequests: Int)? {
         guard let claims = await tokens.verify(accessToken), let id = claims.userID,
-            let (user, incoming) = try await database.userWithIncomingRequests(id: id)
+            let (user, lastSeen, incoming) = try await database.userWithIncomingRequests(id: id, session: claims.sid)
         else { return nil }
-        return try await admitted(user, claims: claims).map { ($0, claims, incoming) }
+        return try await admitted(user, claims: claims, lastSeen: lastSeen).map { ($0, claims, incoming) }
     }
 
-    /// The user when enabled and the token's version is current, with "last active" noted.
-    private func admitted(_ user: UserRecord, claims: AccessClaims) async throws -> UserRecord? {
+    /// The user when enabled and the token's version is current, with the session seen.
+    private func admitted(_ user: UserRecord, claims: AccessClaims, lastSeen: Date) async throws -> UserRecord? {
         guard !user.disabled, user.tokenVersion == claims.ver else { return nil }
         var user = user
         let now = clock.now
-        if user.lastActiveAt.map({ now.timeIntervalSince($0) >= Self.activityInterval }) ?? true {
-            try await database.touchLastActive(userID: user.userID, now: now, interval: Self.activityInterval)
+        if now.timeIntervalSince(lastSeen) >= Self.activityInterval {
+            try await database.touchSession(claims.sid, now: now, interval: Self.activityInterval)
             user.lastActiveAt = now
         }
         return user

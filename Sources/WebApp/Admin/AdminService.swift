@@ -74,13 +74,19 @@ struct AdminService: Sendable {
             matching: result.matching, totals: totals, today: LocalDate(now, in: .gmt))
     }
 
-    /// Changes a user's role or state; the change goes in that user's security log, with
-    /// the admin's name and address.
-    func update(_ userID: Int64, by admin: UserRecord, isAdmin: Bool?, disabled: Bool?, ip: String) async throws -> AdminUserRow {
-        let what = [isAdmin.map { $0 ? "made an admin" : "admin role removed" }, disabled.map { $0 ? "disabled" : "enabled" }].compactMap { $0 }
+    /// Changes a user's role or state, or resets their two-factor sign-in (for someone
+    /// who lost their phone and their recovery codes); the change goes in that user's
+    /// security log, with the admin's name and address.
+    func update(_ userID: Int64, by admin: UserRecord, isAdmin: Bool?, disabled: Bool?, resetTwoFactor: Bool = false, ip: String) async throws -> AdminUserRow {
+        let what = [
+            isAdmin.map { $0 ? "made an admin" : "admin role removed" }, disabled.map { $0 ? "disabled" : "enabled" },
+            resetTwoFactor ? "two-factor sign-in reset" : nil,
+        ].compactMap { $0 }
         let event = SecurityEvent(.adminChangedAccount, ip: ip, detail: what.joined(separator: ", ") + " by \(admin.username)")
         do {
-            guard try await database.adminUpdate(userID: userID, by: admin.userID, isAdmin: isAdmin, disabled: disabled, logging: event, now: clock.now) != nil,
+            guard
+                try await database.adminUpdate(
+                    userID: userID, by: admin.userID, isAdmin: isAdmin, disabled: disabled, resetTwoFactor: resetTwoFactor, logging: event, now: clock.now) != nil,
                 let row = try await database.adminRow(userID: userID, since7d: since7d)
             else { throw AppError.notFound }
             return row

@@ -42,13 +42,15 @@ struct AppServices: Sendable {
         let hasher = try PasswordHasher(parameters: config.argon2, queueLimit: config.hashQueueLimit)
         let tokens = await TokenService(
             secret: config.jwtSecret, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime, clock: clock)
-        let accounts = AccountService(database: database, hasher: hasher, tokens: tokens, clock: clock, config: config)
+        try TwoFactorService.checkSealedSecrets(in: database, key: config.dataKey)
+        let twoFactor = TwoFactorService(database: database, hasher: hasher, clock: clock, dataKey: config.dataKey)
+        let accounts = AccountService(database: database, hasher: hasher, tokens: tokens, twoFactor: twoFactor, clock: clock, config: config)
         let views = try Views(
             directory: config.viewsDirectory.map { URL(fileURLWithPath: $0) } ?? Views.bundledDirectory, reloading: config.environment == .development,
             strict: !config.isProduction)
         let tasks = TaskService(database: database, clock: clock)
         let focus = FocusService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
-        let streaks = StreakService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes)
+        let streaks = StreakService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes, twoFactor: twoFactor)
         let admin = AdminService(database: database, clock: clock)
         let friends = FriendService(database: database, clock: clock)
         let keyValues = KeyValueService(database: database, clock: clock)
@@ -107,6 +109,7 @@ enum AppRouter {
         CalendarFeedController(calendar: services.calendarFeeds).addRoutes(to: router)
         AccessTokenAPIController(tokens: services.accessTokens).addRoutes(to: authenticatedAPI)
         WebhookAPIController(webhooks: services.webhooks).addRoutes(to: authenticatedAPI)
+        AccountSecurityAPIController(accounts: services.accounts).addRoutes(to: authenticatedAPI)
         SecurityLogAPIController(database: services.database).addRoutes(user: authenticatedAPI, admin: authenticatedAPI.group(context: AdminContext.self))
         AdminAPIController(admin: services.admin).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
         if let clock = services.testClock {
@@ -125,7 +128,8 @@ enum AppRouter {
         DataPagesController(services: services).addRoutes(to: signedIn)
         ToolPagesController(streaks: services.streaks, tokens: services.accessTokens, views: services.views).addRoutes(to: signedIn)
         WebhookPagesController(streaks: services.streaks, webhooks: services.webhooks, views: services.views).addRoutes(to: signedIn)
-        AdminPagesController(admin: services.admin, views: services.views).addRoutes(to: signedIn.group(context: AdminContext.self))
+        AccountSecurityPagesController(accounts: services.accounts, streaks: services.streaks, views: services.views, session: session).addRoutes(to: signedIn)
+        AdminPagesController(admin: services.admin, database: services.database, views: services.views).addRoutes(to: signedIn.group(context: AdminContext.self))
         methods.record(router.routes.map { ($0.path, $0.method) })
         return router
     }

@@ -52,6 +52,9 @@ struct AppConfig: Sendable {
     /// `WEBHOOK_ALLOW_PRIVATE=true`: production webhooks may use http and private addresses.
     var webhookAllowPrivate = false
     var webhooks = WebhookSettings()
+    /// `DATA_KEY`: seals secrets at rest (TOTP secrets). Production without it has no key
+    /// (enrolment answers 503); development and tests fall back to a fixed key.
+    var dataKey: DataKey? = .development
 
     var isProduction: Bool { environment == .production }
 
@@ -89,6 +92,7 @@ struct AppConfig: Sendable {
         config.idleTimeout = .seconds(try integer(env, "IDLE_TIMEOUT_SECONDS", default: 30, in: 1...3600))
         config.maxConnections = try integer(env, "MAX_CONNECTIONS", default: ConnectionGuard.defaultLimit, in: 1...1_000_000)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
+        config.dataKey = try dataKey(env["DATA_KEY"], name: "DATA_KEY", config: config)
         if let token = env["METRICS_TOKEN"], !token.isEmpty { config.metricsToken = token }
         config.webhookAllowPrivate = env["WEBHOOK_ALLOW_PRIVATE"] == "true"
         if let schedule = env["WEBHOOK_RETRY_SECONDS"], !schedule.isEmpty {
@@ -147,6 +151,16 @@ struct AppConfig: Sendable {
         }
     }
 
+    /// The data key from `DATA_KEY` (or `OLD_DATA_KEY` when rotating): at least 32 bytes in
+    /// production; unset, none in production and the fixed development key elsewhere.
+    static func dataKey(_ raw: String?, name: String, config: AppConfig) throws -> DataKey? {
+        guard let raw, !raw.isEmpty else { return config.isProduction ? nil : .development }
+        guard raw.utf8.count >= 32 || !config.isProduction else {
+            throw ConfigError(description: "\(name) must be at least 32 bytes in production")
+        }
+        return DataKey(secret: Array(raw.utf8))
+    }
+
     /// A generated secret kept next to the database, created once.
     private static func developmentSecret(databasePath: String) throws -> [UInt8] {
         let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent()
@@ -165,7 +179,7 @@ struct AppConfig: Sendable {
     var redactedSummary: [String: String] {
         [
             "env": environment.rawValue, "host": host, "port": String(port), "database_path": databasePath,
-            "jwt_secret": "<redacted \(jwtSecret.count) bytes>", "log_level": logLevel.rawValue,
+            "jwt_secret": "<redacted \(jwtSecret.count) bytes>", "data_key": dataKey.map { "<redacted, id \($0.id)>" } ?? "unset", "log_level": logLevel.rawValue,
             "public_dir": publicDirectory, "views_dir": viewsDirectory ?? "bundled",
             "argon2": "m=\(argon2.memoryKiB),t=\(argon2.iterations),p=\(argon2.parallelism)",
             "hash_queue_limit": String(hashQueueLimit), "access_token_ttl_s": String(Int(accessTokenLifetime)),

@@ -56,6 +56,15 @@ struct AppError: Error, Sendable {
         error.rows = listed
         return error
     }
+    static let sessionNotFound = AppError(.notFound, "not_found", "That session has already ended.")
+    static let otpRequired = AppError(.unauthorized, "otp_required", "Enter the code from your authenticator app.")
+    static let invalidOTP = AppError(.unauthorized, "invalid_otp", "That code is not right, or was already used.")
+    static let staleSignIn = AppError(.unauthorized, "sign_in_expired", "The sign-in took too long; enter your password again.")
+    static let twoFactorAlreadyEnabled = AppError(.conflict, "2fa_already_enabled", "Two-factor sign-in is already on.")
+    static let twoFactorNotStarted = AppError(.conflict, "2fa_not_started", "Start setting up two-factor sign-in first.")
+    static let twoFactorNotEnabled = AppError(.conflict, "2fa_not_enabled", "Two-factor sign-in is off.")
+    static let twoFactorUnavailable = AppError(
+        .serviceUnavailable, "2fa_unavailable", "Two-factor sign-in needs the server's DATA_KEY setting; ask whoever runs this server.")
     static let overloaded = AppError(.serviceUnavailable, "overloaded", "The server is busy; try again in a moment.", retryAfter: 1)
 
     static func rateLimited(retryAfter: Int) -> AppError {

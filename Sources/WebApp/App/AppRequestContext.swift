@@ -8,6 +8,9 @@ struct AppRequestContext: RequestContext {
     var requestID = ""
     var clientIP: String
     var user: UserRecord?
+    /// The sign-in session of the request's cookie or login token (not of a personal
+    /// access token, which has none).
+    var signInSessionID: Int64?
     var csrfToken = ""
     var isHXRequest = false
     /// The request's path, for the navigation's `aria-current`.
@@ -30,6 +33,7 @@ struct AuthenticatedContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let requestID: String
     let user: UserRecord
+    let signInSessionID: Int64?
     let csrfToken: String
     let isHXRequest: Bool
     let clientIP: String
@@ -41,6 +45,7 @@ struct AuthenticatedContext: ChildRequestContext {
         coreContext = context.coreContext
         requestID = context.requestID
         self.user = user
+        signInSessionID = context.signInSessionID
         csrfToken = context.csrfToken
         isHXRequest = context.isHXRequest
         clientIP = context.clientIP

@@ -20,8 +20,9 @@ struct BearerAuthMiddleware: RouterMiddleware {
                     guard RouteScope.required(method: request.method.rawValue, path: request.uri.path).allows(scopes) else { throw RouteScope.insufficient }
                     context.user = user
                 }
-            } else if let (user, _) = try await accounts.authenticate(accessToken: token) {
+            } else if let (user, claims) = try await accounts.authenticate(accessToken: token) {
                 context.user = user
+                context.signInSessionID = claims.sid
             }
         }
         return try await next(request, context)

@@ -3,13 +3,15 @@ import Foundation
 import JWTKit
 import Synchronization
 
-/// The access token's claims: subject (user id), issued-at, expiry and the user's token
-/// version at issue time. A bumped version invalidates every earlier token.
+/// The access token's claims: subject (user id), issued-at, expiry, the user's token
+/// version at issue time and the sign-in session. A bumped version invalidates every
+/// earlier token; an ended session, every token of that session.
 struct AccessClaims: JWTPayload, Equatable {
     var sub: SubjectClaim
     var iat: IssuedAtClaim
     var exp: ExpirationClaim
     var ver: Int
+    var sid: Int64
 
     var userID: Int64? { Int64(sub.value) }
 
@@ -35,11 +37,11 @@ struct TokenService: Sendable {
         self.clock = clock
     }
 
-    func accessToken(for user: UserRecord) async throws -> String {
+    func accessToken(for user: UserRecord, session: Int64) async throws -> String {
         let now = Date(timeIntervalSince1970: clock.now.timeIntervalSince1970.rounded(.down))
         let claims = AccessClaims(
             sub: SubjectClaim(value: String(user.userID)), iat: IssuedAtClaim(value: now),
-            exp: ExpirationClaim(value: now.addingTimeInterval(accessLifetime)), ver: user.tokenVersion)
+            exp: ExpirationClaim(value: now.addingTimeInterval(accessLifetime)), ver: user.tokenVersion, sid: session)
         return try await keys.sign(claims)
     }
 

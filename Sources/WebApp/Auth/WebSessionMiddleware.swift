@@ -22,6 +22,7 @@ struct WebSessionMiddleware: RouterMiddleware {
         var claims: AccessClaims?
         if let token = CookieHeader.value(Self.sessionCookie, in: request), let signedIn = try await accounts.authenticatePage(accessToken: token) {
             context.user = signedIn.user
+            context.signInSessionID = signedIn.claims.sid
             context.incomingFriendRequests = signedIn.incomingRequests
             claims = signedIn.claims
         }
@@ -46,7 +47,7 @@ struct WebSessionMiddleware: RouterMiddleware {
         if let claims, let user = context.user, !response.setsCookie(Self.sessionCookie),
             claims.iat.value.addingTimeInterval(accounts.tokens.accessLifetime / 2) < accounts.clock.now
         {
-            response.setCookie(sessionCookie(try await accounts.tokens.accessToken(for: user)))
+            response.setCookie(sessionCookie(try await accounts.tokens.accessToken(for: user, session: claims.sid)))
         }
         return response
     }
@@ -103,12 +104,14 @@ extension Response {
 struct PageError: Error {
     let underlying: any Error
     let user: UserRecord?
+    let signInSessionID: Int64?
     let csrfToken: String
     let incomingFriendRequests: Int
 
     init(underlying: any Error, context: AppRequestContext) {
         self.underlying = underlying
         user = context.user
+        signInSessionID = context.signInSessionID
         csrfToken = context.csrfToken
         incomingFriendRequests = context.incomingFriendRequests
     }
@@ -116,6 +119,7 @@ struct PageError: Error {
     /// Puts the session back into a context outside the middleware.
     func restore(into context: inout AppRequestContext) {
         context.user = user
+        context.signInSessionID = signInSessionID
         context.csrfToken = csrfToken
         context.incomingFriendRequests = incomingFriendRequests
     }

@@ -7,10 +7,13 @@ struct StreakService: Sendable {
     private let database: AppDatabase
     let clock: any WallClock
     let qualifySeconds: Double
+    /// For the settings page's two-factor section (an enrolment waiting for its code).
+    private let twoFactor: TwoFactorService
 
-    init(database: AppDatabase, clock: any WallClock, qualifyMinutes: Int) {
+    init(database: AppDatabase, clock: any WallClock, qualifyMinutes: Int, twoFactor: TwoFactorService) {
         self.database = database
         self.clock = clock
+        self.twoFactor = twoFactor
         qualifySeconds = Double(qualifyMinutes * 60)
     }
 
@@ -45,12 +48,17 @@ struct StreakService: Sendable {
     }
 
     /// What `/settings` shows of the user as they are now.
-    func settingsPage(for user: UserRecord) async throws -> SettingsPage {
+    /// `session`: the request's sign-in session, marked "this device" in the list.
+    func settingsPage(for user: UserRecord, session: Int64?) async throws -> SettingsPage {
         SettingsPage(
             user: user, today: user.today(at: clock.now), breaks: try await breaks(for: user), feedCreated: try database.calendarFeedCreated(userID: user.userID),
             accessTokens: try database.accessTokens(userID: user.userID),
             webhooks: try database.webhooks(userID: user.userID).map { ($0, try database.webhookAttempts(userID: user.userID, id: $0.id) ?? []) },
-            securityLog: try database.securityLog(userID: user.userID, limit: 20))
+            securityLog: try database.securityLog(userID: user.userID, limit: 20),
+            signInSessions: try database.signInSessions(userID: user.userID), currentSession: session,
+            twoFactor: user.twoFactor
+                ? .on(recoveryCodesLeft: try twoFactor.recoveryCodesLeft(for: user))
+                : (try? twoFactor.pending(for: user)).flatMap { $0 }.map(TwoFactorState.pending) ?? .off(available: twoFactor.dataKey != nil))
     }
 
     /// Each day from `from` to `to` (not after today) with its minutes and state.

@@ -53,8 +53,8 @@ extension AppDatabase {
         }
     }
 
-    /// Ends every session of a user: bumps the token version (access tokens) and revokes
-    /// every refresh token. With `passwordHash` it also changes the password, atomically.
+    /// Ends every session of a user: deletes the sessions, bumps the token version (access
+    /// tokens) and revokes every refresh token. With `passwordHash` it also changes the password, atomically.
     /// `logging`: the security-log entry of the change, written with it.
     func endAllSessions(userID: Int64, newPasswordHash: String? = nil, logging event: SecurityEvent? = nil, at now: Date) async throws {
         try await write { db in
@@ -63,6 +63,7 @@ extension AppDatabase {
                 try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [newPasswordHash, userID])
             }
             try db.execute(sql: "UPDATE users SET token_version = token_version + 1 WHERE id = ?", arguments: [userID])
+            try db.execute(sql: "DELETE FROM sign_in_sessions WHERE user_id = ?", arguments: [userID])
             try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, userID])
         }
     }
@@ -84,32 +85,27 @@ extension AppDatabase {
     }
 }
 
-/// Refresh token use cases: issue, rotate (detecting reuse), revoke.
+/// Refresh token use cases: rotate (detecting reuse) and revoke. A family is one API
+/// sign-in session (``startSession(userID:origin:refresh:now:)`` issues its first token).
 extension AppDatabase {
     enum RefreshOutcome {
-        case rotated(UserRecord)
-        /// The token was unknown, expired or revoked, or its user is disabled.
+        case rotated(UserRecord, session: Int64)
+        /// The token was unknown, expired or revoked, its session ended, or its user is disabled.
         case invalid
-        /// An already-rotated token came back: its whole family was revoked.
+        /// An already-rotated token came back: its whole session was ended.
         case reused
     }
 
-    func storeRefreshToken(userID: Int64, hash: String, family: String, now: Date, expires: Date) async throws {
-        try await write { db in
-            var record = RefreshTokenRecord(userId: userID, family: family, tokenHash: hash, createdAt: now, expiresAt: expires)
-            try record.insert(db)
-        }
-    }
-
     /// Marks the presented token used and stores its successor in the same family, in one
-    /// transaction. Presenting a used token revokes the family (someone copied it).
+    /// transaction, noting the session as seen. Presenting a used token ends the session
+    /// (someone copied it): its refresh tokens and access tokens stop working.
     func rotateRefreshToken(presentedHash: String, successorHash: String, now: Date, expires: Date) async throws -> RefreshOutcome {
         try await write { db in
-            guard var token = try RefreshTokenRecord.filter(Column("token_hash") == presentedHash).fetchOne(db) else {
+            guard var token = try RefreshTokenRecord.filter(Column("token_hash") == presentedHash).fetchOne(db), let session = token.sessionId else {
                 return .invalid
             }
             if token.usedAt != nil {
-                try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL", arguments: [now, token.family])
+                try db.execute(sql: "DELETE FROM sign_in_sessions WHERE id = ?", arguments: [session])
                 return .reused
             }
             guard token.revokedAt == nil, token.expiresAt > now,
@@ -117,20 +113,23 @@ extension AppDatabase {
             else { return .invalid }
             token.usedAt = now
             try token.update(db)
-            var successor = RefreshTokenRecord(userId: token.userId, family: token.family, tokenHash: successorHash, createdAt: now, expiresAt: expires)
+            var successor = RefreshTokenRecord(
+                userId: token.userId, family: token.family, tokenHash: successorHash, createdAt: now, expiresAt: expires, sessionId: session)
             try successor.insert(db)
-            return .rotated(user)
+            try db.execute(sql: "UPDATE sign_in_sessions SET last_seen_at = ? WHERE id = ?", arguments: [now, session])
+            return .rotated(user, session: session)
         }
     }
 
-    /// Revokes the family of the presented token (logout) and returns its owner.
+    /// Ends the session of the presented token (logout) and returns its owner.
     /// Unknown tokens, or another user's, change nothing.
     @discardableResult
-    func revokeRefreshFamily(presentedHash: String, userID: Int64?, now: Date) async throws -> Int64? {
+    func endSession(refreshTokenHash: String, userID: Int64?, now: Date) async throws -> Int64? {
         try await write { db in
-            guard let token = try RefreshTokenRecord.filter(Column("token_hash") == presentedHash).fetchOne(db),
+            guard let token = try RefreshTokenRecord.filter(Column("token_hash") == refreshTokenHash).fetchOne(db),
                 userID == nil || token.userId == userID
             else { return nil }
+            try db.execute(sql: "DELETE FROM sign_in_sessions WHERE id = ?", arguments: [token.sessionId])
             try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL", arguments: [now, token.family])
             return token.userId
         }

@@ -98,9 +98,12 @@ extension AppDatabase {
         return AdminTotals(users: row?[0] ?? 0, active7d: row?[1] ?? 0, tasks: row?[2] ?? 0, focusSeconds: row?[3] ?? 0)
     }
 
-    /// Changes a user's role or state. Nobody demotes or disables themselves, and the
-    /// last enabled admin keeps the role. Disabling ends every session at once.
-    func adminUpdate(userID: Int64, by adminID: Int64, isAdmin: Bool?, disabled: Bool?, logging event: SecurityEvent, now: Date) async throws -> UserRecord? {
+    /// Changes a user's role or state, or resets their two-factor sign-in. Nobody demotes
+    /// or disables themselves, and the last enabled admin keeps the role. Disabling ends
+    /// every session at once.
+    func adminUpdate(
+        userID: Int64, by adminID: Int64, isAdmin: Bool?, disabled: Bool?, resetTwoFactor: Bool, logging event: SecurityEvent, now: Date
+    ) async throws -> UserRecord? {
         try await write { db in
             guard var user = try UserRecord.find(db, id: userID) else { return nil }
             let demoting = isAdmin == false && user.isAdmin
@@ -114,21 +117,16 @@ extension AppDatabase {
             if let disabled { user.disabled = disabled }
             if disabling {
                 user.tokenVersion += 1
+                try db.execute(sql: "DELETE FROM sign_in_sessions WHERE user_id = ?", arguments: [userID])
                 try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, userID])
             }
+            if resetTwoFactor {
+                try Self.clearTwoFactor(db, userID: userID)
+                user.twoFactor = false
+            }
             try user.update(db)
-            if isAdmin != nil || disabled != nil { try SecurityLog.record(db, userID: userID, event, at: now) }
+            if isAdmin != nil || disabled != nil || resetTwoFactor { try SecurityLog.record(db, userID: userID, event, at: now) }
             return user
-        }
-    }
-
-    /// Records activity at most once per `interval` per user: the update only writes
-    /// when the stored time is older.
-    func touchLastActive(userID: Int64, now: Date, interval: TimeInterval) async throws {
-        try await write { db in
-            try db.execute(
-                sql: "UPDATE users SET last_active_at = ? WHERE id = ? AND (last_active_at IS NULL OR last_active_at < ?)",
-                arguments: [now, userID, now.addingTimeInterval(-interval)])
         }
     }
 

@@ -355,6 +355,60 @@ enum Migrations {
                 CREATE INDEX security_log_by_time ON security_log(at);
                 """)
         }
+        // Account security (SPEC §13): every sign-in is a session of its own, listed and
+        // revocable; two-factor sign-in with its sealed secret and hashed recovery codes.
+        migrator.registerMigration("v16-account-security") { db in
+            try db.execute(sql: """
+                CREATE TABLE sign_in_sessions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    device TEXT NOT NULL,
+                    ip TEXT,
+                    created_at DATETIME NOT NULL,
+                    last_seen_at DATETIME NOT NULL
+                );
+                CREATE INDEX sign_in_sessions_by_user ON sign_in_sessions(user_id, last_seen_at);
+                ALTER TABLE refresh_tokens ADD COLUMN session_id INTEGER REFERENCES sign_in_sessions(id) ON DELETE CASCADE;
+                CREATE INDEX refresh_tokens_by_session ON refresh_tokens(session_id);
+                CREATE TRIGGER sign_in_sessions_started AFTER INSERT ON sign_in_sessions BEGIN
+                    UPDATE users SET last_active_at = NEW.last_seen_at
+                    WHERE id = NEW.user_id AND (last_active_at IS NULL OR last_active_at < NEW.last_seen_at);
+                END;
+                CREATE TRIGGER sign_in_sessions_seen AFTER UPDATE OF last_seen_at ON sign_in_sessions BEGIN
+                    UPDATE users SET last_active_at = NEW.last_seen_at
+                    WHERE id = NEW.user_id AND (last_active_at IS NULL OR last_active_at < NEW.last_seen_at);
+                END;
+                ALTER TABLE users ADD COLUMN two_factor BOOLEAN NOT NULL DEFAULT 0;
+                CREATE TABLE two_factor_secrets (
+                    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+                    sealed_secret BLOB NOT NULL,
+                    key_id TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    enabled_at DATETIME,
+                    last_step INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE recovery_codes (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    code_hash TEXT NOT NULL,
+                    used_at DATETIME
+                );
+                CREATE INDEX recovery_codes_by_user ON recovery_codes(user_id);
+                """)
+            // API clients signed in before sessions were kept keep working: each live
+            // refresh-token family becomes a session. (Browser cookies carry no session
+            // and sign in again once.)
+            let families = try Row.fetchAll(db, sql: """
+                SELECT family, user_id, MIN(created_at) AS created_at, MAX(created_at) AS last_seen_at FROM refresh_tokens
+                WHERE revoked_at IS NULL AND used_at IS NULL GROUP BY family, user_id
+                """)
+            for family in families {
+                try db.execute(
+                    sql: "INSERT INTO sign_in_sessions (user_id, device, created_at, last_seen_at) VALUES (?, 'API client', ?, ?)",
+                    arguments: [family["user_id"], family["created_at"], family["last_seen_at"]])
+                try db.execute(sql: "UPDATE refresh_tokens SET session_id = ? WHERE family = ?", arguments: [db.lastInsertedRowID, family["family"]])
+            }
+        }
         return migrator
     }
 }

@@ -27,6 +27,8 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
     var restDays: Int
     var dayRulesFrom: String?
     var earlierDayStartsAt: Int
+    /// Whether sign-in asks for a second factor (SPEC §13); the secret lives apart.
+    var twoFactor: Bool
 
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
@@ -39,7 +41,7 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
     /// from here); queries name them so rows decode by position.
     static let columns = """
         id, username, password_hash, timezone, is_admin, disabled, token_version, focus_minutes, short_break_minutes, long_break_minutes, \
-        long_break_every, xp, created_at, last_active_at, day_starts_at, rest_days, day_rules_from, earlier_day_starts_at
+        long_break_every, xp, created_at, last_active_at, day_starts_at, rest_days, day_rules_from, earlier_day_starts_at, two_factor
         """
     static let columnCount = columns.split(separator: ",").count
 
@@ -69,6 +71,7 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         restDays = row[15]
         dayRulesFrom = row[16]
         earlierDayStartsAt = row[17]
+        twoFactor = row[18]
     }
 
     init(username: String, passwordHash: String, timezone: String, createdAt: Date, isAdmin: Bool = false) {
@@ -88,6 +91,7 @@ struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersist
         self.dayStartsAt = 0
         self.restDays = 0
         self.earlierDayStartsAt = 0
+        self.twoFactor = false
     }
 
     var userID: Int64 { id ?? 0 }
@@ -165,6 +169,9 @@ struct RefreshTokenRecord: Codable, Sendable, FetchableRecord, MutablePersistabl
     var expiresAt: Date
     var usedAt: Date?
     var revokedAt: Date?
+    /// The sign-in session the family belongs to (nil only for tokens from before
+    /// sessions were kept, which no longer rotate).
+    var sessionId: Int64?
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -12,7 +12,7 @@ struct AccountPagesController: Sendable {
 
     func addRoutes(to router: RouterGroup<AuthenticatedContext>) {
         router.get("settings") { _, context in
-            try views.page("pages/settings", try await streaks.settingsPage(for: context.user).values(), context: context)
+            try views.page("pages/settings", try await streaks.settingsPage(for: context.user, session: context.signInSessionID).values(), context: context)
         }
         router.post("settings") { request, context in
             let form = try await FormData.read(request, context: context)
@@ -23,11 +23,11 @@ struct AccountPagesController: Sendable {
                     longBreakMinutes: Self.number(form, "long_break_minutes", &problems), longBreakEvery: Self.number(form, "long_break_every", &problems))
                 let updated = try await accounts.updateProfile(user: context.user, timezone: (form["timezone"] ?? "").trimmingWhitespace, settings: change, known: problems)
                 if !context.isHXRequest { return WebResponse.redirect(to: "/settings", context: context) }
-                return try views.page("pages/settings", fragments: ["profile_form"], try await streaks.settingsPage(for: updated).values(saved: true), context: context)
+                return try views.page("pages/settings", fragments: ["profile_form"], try await streaks.settingsPage(for: updated, session: context.signInSessionID).values(saved: true), context: context)
             } catch let error as AppError where error.fields != nil {
                 let kept = TemplateValue.dictionary(TemplateObject(SettingsPage.profileFields.map { ($0, TemplateValue.string(form[$0] ?? "")) }))
                 return try views.page("pages/settings", fragments: ["profile_form"], status: .unprocessableContent,
-                                      try await streaks.settingsPage(for: context.user).values(profile: kept, fields: error.fields ?? [:]), context: context)
+                                      try await streaks.settingsPage(for: context.user, session: context.signInSessionID).values(profile: kept, fields: error.fields ?? [:]), context: context)
             }
         }
         router.post("settings/password") { request, context in
@@ -36,11 +36,11 @@ struct AccountPagesController: Sendable {
                 try await accounts.changePassword(user: context.user, current: form["current_password"] ?? "", new: form["new_password"] ?? "", ip: context.clientIP)
             } catch let error as AppError where error.status == .forbidden || error.fields != nil {
                 let message = error.fields?["new_password"].map { "The new password \($0)." } ?? error.message
-                var values = try await streaks.settingsPage(for: context.user).values()
+                var values = try await streaks.settingsPage(for: context.user, session: context.signInSessionID).values()
                 values["password_error"] = .string(message)
                 return try views.page("pages/settings", fragments: ["password_form"], status: error.status, values, context: context)
             }
-            return try await signedInAgain(context)
+            return try await signedInAgain(request, context)
         }
         router.post("settings/sign-out-everywhere") { _, context in
             try await accounts.signOutEverywhere(user: context.user)
@@ -51,10 +51,10 @@ struct AccountPagesController: Sendable {
     }
 
     /// After a password change every session ends; this browser gets a fresh one.
-    private func signedInAgain(_ context: AuthenticatedContext) async throws -> Response {
+    private func signedInAgain(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         guard let user = try await accounts.user(id: context.user.userID) else { throw AppError.notAuthenticated }
         var response = WebResponse.redirect(to: "/settings", context: context)
-        response.setCookie(session.sessionCookie(try await accounts.tokens.accessToken(for: user)))
+        response.setCookie(session.sessionCookie(try await accounts.startBrowserSession(for: user, origin: SignInOrigin(request, ip: context.clientIP))))
         return response
     }
 

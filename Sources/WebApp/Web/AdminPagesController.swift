@@ -10,6 +10,7 @@ import Templates
 /// sort and page it was on (the row's form carries them).
 struct AdminPagesController: Sendable {
     let admin: AdminService
+    let database: AppDatabase
     let views: Views
 
     func addRoutes(to router: RouterGroup<AdminContext>) {
@@ -19,13 +20,27 @@ struct AdminPagesController: Sendable {
             let page = try await admin.page(query)
             return try views.page("pages/admin", fragments: ["admin_table"], values(page, query: query, viewer: context.admin), context: context)
         }
+        router.get("admin/users/:id/security-log") { _, context in
+            let id = try PathID.parse(context, notFound: .notFound)
+            guard let user = try await database.user(id: id) else { throw AppError.notFound }
+            let entries: [TemplateValue] = try database.securityLog(userID: id).map { entry in
+                [
+                    "at": .string(RFC3339.string(entry.at)), "event": .string(entry.event.replacingOccurrences(of: "_", with: " ")),
+                    "ip": entry.ip.templateValue, "detail": entry.detail.templateValue,
+                ]
+            }
+            return try views.page(
+                "pages/admin_security_log", ["username": .string(user.username), "two_factor": .bool(user.twoFactor), "entries": .array(entries)],
+                context: context)
+        }
         router.post("admin/users/:id") { request, context in
             let id = try PathID.parse(context, notFound: .notFound)
             let form = try await FormData.read(request, context: context)
             let back = (try? AdminService.Query(search: form["q"], sort: form["sort"], page: form["page"])) ?? AdminService.Query()
             do {
                 let change = try Self.change(form)
-                let row = try await admin.update(id, by: context.admin, isAdmin: change.isAdmin, disabled: change.disabled, ip: context.clientIP)
+                let row = try await admin.update(
+                    id, by: context.admin, isAdmin: change.isAdmin, disabled: change.disabled, resetTwoFactor: change.resetTwoFactor, ip: context.clientIP)
                 guard context.isHXRequest else {
                     return WebResponse.redirect(to: Self.url(q: back.search, sort: back.sortParameter, page: back.page), context: context)
                 }
@@ -40,13 +55,14 @@ struct AdminPagesController: Sendable {
         }
     }
 
-    private static func change(_ form: FormData) throws(AppError) -> (isAdmin: Bool?, disabled: Bool?) {
+    private static func change(_ form: FormData) throws(AppError) -> (isAdmin: Bool?, disabled: Bool?, resetTwoFactor: Bool) {
         switch form["action"] {
-        case "promote": (true, nil)
-        case "demote": (false, nil)
-        case "disable": (nil, true)
-        case "enable": (nil, false)
-        default: throw AppError.validation("action", "must be promote, demote, disable or enable")
+        case "promote": (true, nil, false)
+        case "demote": (false, nil, false)
+        case "disable": (nil, true, false)
+        case "enable": (nil, false, false)
+        case "reset_2fa": (nil, nil, true)
+        default: throw AppError.validation("action", "must be promote, demote, disable, enable or reset_2fa")
         }
     }
 
@@ -89,7 +105,7 @@ struct AdminPagesController: Sendable {
     static func rowValues(_ row: AdminUserRow, viewer: UserRecord, now: Date, error: String? = nil) -> TemplateValue {
         [
             "id": .int(Int(row.user.userID)), "username": .string(row.user.username), "is_admin": .bool(row.user.isAdmin),
-            "disabled": .bool(row.user.disabled), "created_at": .date(row.user.createdAt), "last_active_at": row.user.lastActiveAt.templateValue,
+            "disabled": .bool(row.user.disabled), "two_factor": .bool(row.user.twoFactor), "created_at": .date(row.user.createdAt), "last_active_at": row.user.lastActiveAt.templateValue,
             "todo": .int(row.todo), "in_progress": .int(row.inProgress), "done": .int(row.done),
             "focus_7d": .int(Int(row.focusSeconds7d / 60)), "focus_total": .int(Int(row.focusSecondsTotal / 60)),
             "streak": .int(AdminService.currentStreak(row, now: now)), "level": .int(row.user.level), "xp": .int(row.user.xp),

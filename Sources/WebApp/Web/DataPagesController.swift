@@ -90,7 +90,7 @@ struct DataPagesController: Sendable {
     }
 
     private func section(_ context: AuthenticatedContext, _ data: DataSection, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let page = try await streaks.settingsPage(for: context.user)
+        let page = try await streaks.settingsPage(for: context.user, session: context.signInSessionID)
         return try views.page("pages/settings", fragments: ["data_section"], status: status, page.values(data: data), context: context)
     }
 }

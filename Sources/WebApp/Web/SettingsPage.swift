@@ -14,6 +14,10 @@ struct SettingsPage {
     let webhooks: [(record: WebhookRecord, attempts: [WebhookAttempt])]
     /// The latest entries of the user's security log.
     let securityLog: [SecurityLogEntry]
+    let signInSessions: [SignInSessionRecord]
+    /// The session of the request that shows the page.
+    let currentSession: Int64?
+    let twoFactor: TwoFactorState
 
     static let profileFields = ["timezone", "focus_minutes", "short_break_minutes", "long_break_minutes", "long_break_every"]
     static let breakFields = ["from", "to", "note"]
@@ -21,7 +25,7 @@ struct SettingsPage {
     func values(
         profile: TemplateValue? = nil, saved: Bool = false, fields: [String: String] = [:], streak: TemplateValue? = nil,
         breakForm: [String: String] = [:], breakFields: [String: String] = [:], breakNotice: String? = nil, data: DataSection? = nil,
-        tokens: TokensSection? = nil, hooks: WebhooksSection? = nil
+        tokens: TokensSection? = nil, hooks: WebhooksSection? = nil, security: SecuritySection? = nil
     ) -> [String: TemplateValue] {
         [
             "profile": profile ?? Self.profileValues(user), "saved": .bool(saved), "password_error": .null, "timezones": TimeZoneList.value,
@@ -31,6 +35,7 @@ struct SettingsPage {
             "data": (data ?? DataSection()).values(user: user, feedCreated: feedCreated),
             "tokens": (tokens ?? TokensSection()).values(accessTokens, user: user),
             "hooks": (hooks ?? WebhooksSection()).values(webhooks, user: user),
+            "security": (security ?? SecuritySection()).values(twoFactor, sessions: signInSessions, current: currentSession, user: user),
             "security_log": .array(securityLog.map { entry in
                 [
                     "at": .string(RFC3339.string(entry.at)), "event": .string(entry.event.replacingOccurrences(of: "_", with: " ")),
@@ -198,5 +203,62 @@ struct WebhooksSection {
             "secret": secret.map(TemplateValue.string) ?? .null, "events": .array(eventValues), "formats": .array(formats),
             "form": ["url": .string(url)], "errors": FormErrors.values(["url", "events"], errors),
         ]
+    }
+}
+
+/// Where a user's two-factor sign-in stands, for the settings page.
+enum TwoFactorState {
+    case off(available: Bool)
+    case pending(TwoFactorService.Enrolment)
+    case on(recoveryCodesLeft: Int)
+}
+
+/// What the two-factor and sessions sections show besides their state: a message, the
+/// recovery codes (once, right after enrolment), a problem with the field it concerns.
+struct SecuritySection {
+    var notice: String?
+    var error: String?
+    var recoveryCodes: [String] = []
+    var codeError: String?
+    var passwordError: String?
+    var sessionsNotice: String?
+    var sessionsError: String?
+
+    func values(_ state: TwoFactorState, sessions: [SignInSessionRecord], current: Int64?, user: UserRecord) -> TemplateValue {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = user.zone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        func time(_ date: Date) -> TemplateValue { .string(formatter.string(from: date)) }
+        var twoFactor: [String: TemplateValue] = ["state": "off", "available": true]
+        switch state {
+        case .off(let available): twoFactor["available"] = .bool(available)
+        case .pending(let enrolment):
+            twoFactor = [
+                "state": "pending", "secret": .string(Self.grouped(enrolment.secret)), "uri": .string(enrolment.uri),
+                "qr": QRCode.svg(enrolment.uri).map { .html(TrustedHTML($0)) } ?? .null,
+            ]
+        case .on(let left): twoFactor = ["state": "on", "codes_left": .int(left)]
+        }
+        twoFactor["recovery_codes"] = .array(recoveryCodes.map(TemplateValue.string))
+        let items: [TemplateValue] = sessions.map { session in
+            [
+                "id": .int(Int(session.id)), "device": .string(session.device), "ip": session.ip.templateValue,
+                "created": time(session.createdAt), "last_seen": time(session.lastSeenAt), "current": .bool(session.id == current),
+            ]
+        }
+        return [
+            "two_factor": .dictionary(TemplateObject(twoFactor)), "sessions": .array(items),
+            "notice": notice.templateValue, "error": error.templateValue, "code_error": codeError.templateValue,
+            "password_error": passwordError.templateValue, "sessions_notice": sessionsNotice.templateValue,
+            "sessions_error": sessionsError.templateValue,
+        ]
+    }
+
+    /// The secret in groups of four, easier to type into an app by hand.
+    static func grouped(_ secret: String) -> String {
+        stride(from: 0, to: secret.count, by: 4).map { start in
+            String(secret.dropFirst(start).prefix(4))
+        }.joined(separator: " ")
     }
 }

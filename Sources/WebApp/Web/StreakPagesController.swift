@@ -21,10 +21,10 @@ struct StreakPagesController: Sendable {
                 let updated = try await accounts.updateProfile(
                     user: context.user, timezone: nil, settings: SettingsChange(dayStartsAt: hour, restDays: rest), known: problems)
                 if !context.isHXRequest { return WebResponse.redirect(to: "/settings", context: context) }
-                let page = try await streaks.settingsPage(for: updated)
+                let page = try await streaks.settingsPage(for: updated, session: context.signInSessionID)
                 return try views.page("pages/settings", fragments: ["streak_form"], page.values(streak: page.streakValues(rules: updated.dayRules, saved: true, error: nil)), context: context)
             } catch let error as AppError where error.fields != nil {
-                let page = try await streaks.settingsPage(for: context.user)
+                let page = try await streaks.settingsPage(for: context.user, session: context.signInSessionID)
                 let message = (error.fields?["day_starts_at"].map { "Day start \($0)." } ?? "") + (error.fields?["rest_days"].map { " Rest days \($0)." } ?? "")
                 var chosen = context.user.dayRules
                 if let hour, DayRules.dayStartHours.contains(hour) { chosen.dayStartsAt = hour }
@@ -43,7 +43,7 @@ struct StreakPagesController: Sendable {
                 if !context.isHXRequest { return WebResponse.redirect(to: "/settings", context: context) }
                 return try await breaksSection(context, notice: "Break planned: \(planned.firstDay) to \(planned.lastDay).")
             } catch let error as AppError where error.fields != nil {
-                let page = try await streaks.settingsPage(for: context.user)
+                let page = try await streaks.settingsPage(for: context.user, session: context.signInSessionID)
                 return try views.page(
                     "pages/settings", fragments: ["breaks_section"], status: .unprocessableContent,
                     page.values(breakForm: input, breakFields: error.fields ?? [:]), context: context)
@@ -63,7 +63,7 @@ struct StreakPagesController: Sendable {
 
     /// The breaks section (or, without JavaScript, the whole page) with a message on top.
     private func breaksSection(_ context: AuthenticatedContext, notice: String, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let page = try await streaks.settingsPage(for: context.user)
+        let page = try await streaks.settingsPage(for: context.user, session: context.signInSessionID)
         return try views.page("pages/settings", fragments: ["breaks_section"], status: status, page.values(breakNotice: notice), context: context)
     }
 

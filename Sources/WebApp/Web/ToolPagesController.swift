@@ -37,7 +37,7 @@ struct ToolPagesController: Sendable {
     }
 
     private func section(_ context: AuthenticatedContext, _ tokens: TokensSection, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let page = try await streaks.settingsPage(for: context.user)
+        let page = try await streaks.settingsPage(for: context.user, session: context.signInSessionID)
         return try views.page("pages/settings", fragments: ["tokens_section"], status: status, page.values(tokens: tokens), context: context)
     }
 }
@@ -76,7 +76,7 @@ struct WebhookPagesController: Sendable {
     }
 
     private func section(_ context: AuthenticatedContext, _ hooks: WebhooksSection, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let page = try await streaks.settingsPage(for: context.user)
+        let page = try await streaks.settingsPage(for: context.user, session: context.signInSessionID)
         return try views.page("pages/settings", fragments: ["webhooks_section"], status: status, page.values(hooks: hooks), context: context)
     }
 }
