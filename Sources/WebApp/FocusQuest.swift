@@ -12,7 +12,7 @@ struct FocusQuest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "focusquest",
         abstract: "A self-hosted focus and task app.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self, Backup.self, Export.self, Import.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self, Backup.self, Export.self, Import.self, RotateDataKey.self],
         defaultSubcommand: Serve.self)
 }
 

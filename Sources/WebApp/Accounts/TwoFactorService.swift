@@ -81,7 +81,7 @@ struct TwoFactorService: Sendable {
         let totp = TOTP(secret: try open(stored, userID: user.userID))
         let codes = RecoveryCodes.generate()
         guard let typed = code.flatMap({ TOTP.normalized($0) }), let step = totp.matchingStep(typed, at: clock.now, after: stored.lastStep),
-            try await database.enableTwoFactor(userID: user.userID, step: step, recoveryHashes: codes.map(RecoveryCodes.hash), ip: ip, now: clock.now)
+            try await database.enableTwoFactor(userID: user.userID, step: step, recoveryHashes: codes.compactMap(RecoveryCodes.normalized).map(RecoveryCodes.hash), ip: ip, now: clock.now)
         else { throw wrongCode(user.userID) }
         return codes
     }

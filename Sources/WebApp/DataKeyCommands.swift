@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+
+/// `focusquest rotate-data-key`: seals every stored two-factor secret again, from the key
+/// in `OLD_DATA_KEY` to the one in `DATA_KEY`, in one transaction (all or nothing). Run it
+/// with the server stopped, then start the server with the new `DATA_KEY`.
+struct RotateDataKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-data-key", abstract: "Re-seal two-factor secrets from OLD_DATA_KEY to DATA_KEY (stop the server first).")
+
+    func run() async throws {
+        let (config, _) = try bootstrap()
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["DATA_KEY"]?.isEmpty == false, let new = config.dataKey else { throw ValidationError("Set DATA_KEY to the new key.") }
+        guard environment["OLD_DATA_KEY"]?.isEmpty == false, let old = try AppConfig.dataKey(environment["OLD_DATA_KEY"], name: "OLD_DATA_KEY", config: config)
+        else { throw ValidationError("Set OLD_DATA_KEY to the key the secrets are sealed with now.") }
+        let database = try AppDatabase(path: config.databasePath)
+        defer { try? database.close() }  // safe: closing after the rotation; its own error is the one reported
+        try database.migrate()
+        let count = try await database.resealTwoFactorSecrets(from: old, to: new)
+        print("re-sealed \(count) two-factor secret(s) with key \(new.id)")
+    }
+}
+
+extension AppDatabase {
+    /// Every secret sealed with `old` (or already with `new`) sealed with `new`; a
+    /// secret under any other key stops the whole rotation.
+    func resealTwoFactorSecrets(from old: DataKey, to new: DataKey) async throws -> Int {
+        try await resealTwoFactorSecrets { userID, sealed, keyID in
+            if keyID == new.id { return (sealed, keyID) }
+            guard keyID == old.id else { throw ValidationError("A secret (user \(userID)) is sealed with key \(keyID), neither OLD_DATA_KEY nor DATA_KEY.") }
+            return (try new.seal(try old.open(sealed, userID: userID), userID: userID), new.id)
+        }
+    }
+}
