@@ -1,6 +1,6 @@
 # Multi-stage build: compile in the Swift image, run in a slim Debian with the two C libraries.
 FROM swift:6.2-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libargon2-dev libsqlite3-dev pkg-config \
+RUN apt-get update && apt-get install -y --no-install-recommends libargon2-dev libsqlite3-dev libqrencode-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -12,7 +12,7 @@ RUN swift build -c release --static-swift-stdlib \
     && cp -R .build/release/FocusQuest_WebApp.resources /out/
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libargon2-1 libsqlite3-0 libstdc++6 ca-certificates curl tzdata \
+RUN apt-get update && apt-get install -y --no-install-recommends libargon2-1 libsqlite3-0 libqrencode4 libstdc++6 ca-certificates curl tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home /app focusquest \
     && mkdir -p /data && chown focusquest /data

@@ -1,7 +1,7 @@
 # FocusQuest — the two commands that matter: `make run` and `make test`.
 SHELL := /bin/bash
-SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev pkg-config
-BROWSER_PACKAGES := chromium chromium-driver python3-venv
+SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libqrencode-dev pkg-config
+BROWSER_PACKAGES := chromium chromium-driver python3-venv zbar-tools
 ## Test tools live in a virtual environment of their own (a stock Debian's system Python
 ## refuses pip installs: PEP 668).
 VENV := .build/venv
