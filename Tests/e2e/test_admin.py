@@ -72,7 +72,7 @@ def test_a_failed_action_shows_in_its_row(site, browser):
     browser.execute_script(f"document.querySelector('#user-{user_id} button[value=promote]').value = 'crown';")
     browser.find_element(By.CSS_SELECTOR, f"#user-{user_id} button[name=action]").click()
     message = wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f"#user-{user_id} [role=alert]").text)
-    assert "must be promote, demote, disable or enable" in message
+    assert "must be promote, demote, disable, enable or reset_2fa" in message
     assert not browser.find_element(By.ID, "flash").text
 
 
