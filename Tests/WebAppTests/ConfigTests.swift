@@ -43,6 +43,17 @@ import Testing
         #expect(config.redactedSummary["ai_suggester"] == "https://llm.example/v1 model=m key=<redacted>")
     }
 
+    @Test func theDataKeyIsRequiredStrongOnlyInProductionAndNeverLogged() throws {
+        let strong = String(repeating: "k", count: 32)
+        let dataKey = "a data key that is long enough and secret"
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": strong]).dataKey == nil, "production: no key, no 2FA")
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": strong, "DATA_KEY": "short"]) }
+        let keyed = try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": strong, "DATA_KEY": dataKey])
+        #expect(keyed.dataKey?.id == DataKey(secret: Array(dataKey.utf8)).id)
+        #expect(keyed.redactedSummary["data_key"] == "<redacted, id \(keyed.dataKey?.id ?? "")>" && !keyed.redactedSummary.values.joined().contains(dataKey))
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test", "JWT_SECRET": strong]).dataKey?.id == DataKey.development.id)
+    }
+
     @Test func webhookAndLinkSettings() throws {
         let strong = String(repeating: "s", count: 40)
         let production = try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": strong])
