@@ -13,6 +13,13 @@
 // panel, so no error a person causes goes unseen; an error without a body, or no answer
 // at all, says so in #flash. A form sends the button that submitted it (name=value), and that
 // button's hx-confirm is asked first.
+//
+// Live updates (htmx's SSE extension, in its spelling): an element with sse-connect="/url"
+// opens one EventSource; each event named N fires "sse:N" on every element whose
+// hx-trigger names it (e.g. hx-get="/timer/panel" hx-trigger="sse:timer"), so the panel
+// fetches itself again. The stream's first "sync" is skipped (the page is fresh); a
+// "sync" after a reconnect refreshes. A swap that would replace a field the person is
+// typing in waits for the next event.
 (function () {
   "use strict";
   var VERBS = ["get", "post", "put", "patch", "delete"];
@@ -265,8 +272,39 @@
     if (event.state && event.state.fq) window.location.reload();
   });
 
+  var LIVE_EVENTS = ["sync", "timer", "tasks", "progress", "friends"];
+
+  function typingIn(el) {
+    var target = resolveTarget(el, el.getAttribute("hx-target"));
+    var active = document.activeElement;
+    return !!(target && active && active !== document.body && target.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName));
+  }
+
+  function connectLive() {
+    var source = document.querySelector("[sse-connect]");
+    if (!source || !window.EventSource || !document.querySelector('[hx-trigger*="sse:"]')) return;
+    var stream = new EventSource(source.getAttribute("sse-connect"));
+    var synced = false;
+    LIVE_EVENTS.forEach(function (name) {
+      stream.addEventListener(name, function (event) {
+        if (name === "sync" && !synced) { synced = true; return; }
+        document.querySelectorAll('[hx-trigger*="sse:' + name + '"]').forEach(function (el) {
+          if (!typingIn(el)) fire("sse:" + name, event.data, el);
+        });
+      });
+    });
+    window.addEventListener("pagehide", function () { stream.close(); });
+  }
+
+  function start() {
+    process(document.body);
+    connectLive();
+    // The installable app's offline page (the worker caches only the static shell).
+    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
+  }
+
   document.documentElement.classList.add("js");
   window.fq = { process: process, swap: swap };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { process(document.body); });
-  else process(document.body);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

@@ -16,7 +16,10 @@ import Testing
     /// `insufficient_scope` exactly when the route's scope (``RouteScope``) is not covered.
     @Test func everyAPIRouteChecksItsScope() async throws {
         let app = try await TestApp.make()
-        let routes = AppRouter.build(app.services).routes.map { ($0.method.rawValue, "\($0.path)") }.filter { $0.1.hasPrefix("/api/v1/") }
+        // The event stream does not end, so this walk cannot read its answer; a read token
+        // opening it is checked against a real server (Tests/e2e/test_live.py).
+        let routes = AppRouter.build(app.services).routes.map { ($0.method.rawValue, "\($0.path)") }
+            .filter { $0.1.hasPrefix("/api/v1/") && $0.1 != "/api/v1/events" }
         try await app.test { client in
             let session = try await client.apiSignup("ada").access
             let read = try #require(try await create(client, session, #"{"name":"reader","scopes":["read"]}"#).json()["token"] as? String)

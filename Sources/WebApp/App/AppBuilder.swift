@@ -21,6 +21,9 @@ struct AppServices: Sendable {
     let calendarFeeds: CalendarFeedService
     let accessTokens: AccessTokenService
     let webhooks: WebhookService
+    /// The live streams' hub (SPEC §12), fed by every committed write.
+    let liveEvents: LocalEventHub
+    let liveRenderer: LiveEventRenderer
     let pendingImports = PendingImports()
     let openAPI: OpenAPIController
     let views: Views
@@ -58,12 +61,16 @@ struct AppServices: Sendable {
         let suggestions = SuggestService(
             database: database, remote: remote, remoteCalls: RateLimiter(limit: config.remoteSuggestionsPerHour, window: 3600), clock: clock,
             logger: logger)
+        let liveRenderer = LiveEventRenderer(focus: focus, database: database, logger: logger)
+        let liveEvents = LocalEventHub(render: liveRenderer.events)
+        database.liveChanges.listen { liveEvents.publish($0) }
         return AppServices(
             config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, streaks: streaks, admin: admin, friends: friends,
             keyValues: keyValues, suggestions: suggestions, exports: ExportService(database: database, clock: clock),
             imports: ImportService(database: database, clock: clock, qualifyMinutes: config.qualifyMinutes),
             calendarFeeds: CalendarFeedService(database: database, clock: clock), accessTokens: AccessTokenService(database: database, clock: clock),
-            webhooks: WebhookService(database: database, clock: clock, urls: config.webhookURLGuard), openAPI: try OpenAPIController.bundled(), views: views,
+            webhooks: WebhookService(database: database, clock: clock, urls: config.webhookURLGuard), liveEvents: liveEvents,
+            liveRenderer: liveRenderer, openAPI: try OpenAPIController.bundled(), views: views,
             connections: ConnectionGuard(limit: config.maxConnections), logger: logger, testClock: testClock)
     }
 }
@@ -118,6 +125,10 @@ enum AppRouter {
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
         let web = router.group().add(middleware: session)
+        EventStreamController(
+            hub: services.liveEvents, renderer: services.liveRenderer, accounts: services.accounts, accessTokens: services.accessTokens,
+            heartbeat: services.config.eventsHeartbeat
+        ).addRoutes(web: web, api: api)
         AuthPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: web)
         let signedIn = web.group(context: AuthenticatedContext.self)
         AccountPagesController(accounts: services.accounts, streaks: services.streaks, views: services.views, session: session).addRoutes(to: signedIn)

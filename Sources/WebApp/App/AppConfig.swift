@@ -55,6 +55,8 @@ struct AppConfig: Sendable {
     /// `DATA_KEY`: seals secrets at rest (TOTP secrets). Production without it has no key
     /// (enrolment answers 503); development and tests fall back to a fixed key.
     var dataKey: DataKey? = .development
+    /// `EVENTS_HEARTBEAT_SECONDS`: the keep-alive comment's interval on event streams.
+    var eventsHeartbeat: Duration = .seconds(25)
 
     var isProduction: Bool { environment == .production }
 
@@ -93,6 +95,7 @@ struct AppConfig: Sendable {
         config.maxConnections = try integer(env, "MAX_CONNECTIONS", default: ConnectionGuard.defaultLimit, in: 1...1_000_000)
         config.jwtSecret = try secret(env["JWT_SECRET"], config: config)
         config.dataKey = try dataKey(env["DATA_KEY"], name: "DATA_KEY", config: config)
+        config.eventsHeartbeat = .seconds(try integer(env, "EVENTS_HEARTBEAT_SECONDS", default: 25, in: 1...3600))
         if let token = env["METRICS_TOKEN"], !token.isEmpty { config.metricsToken = token }
         config.webhookAllowPrivate = env["WEBHOOK_ALLOW_PRIVATE"] == "true"
         if let schedule = env["WEBHOOK_RETRY_SECONDS"], !schedule.isEmpty {

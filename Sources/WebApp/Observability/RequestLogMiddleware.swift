@@ -77,4 +77,6 @@ extension HTTPField.Name {
     static let hxRetarget = Self("HX-Retarget")!
     static let hxReswap = Self("HX-Reswap")!
     static let xCSRFToken = Self("X-CSRF-Token")!
+    /// Tells nginx not to buffer a response (the event streams).
+    static let xAccelBuffering = Self("X-Accel-Buffering")!
 }

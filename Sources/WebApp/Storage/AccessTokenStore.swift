@@ -61,6 +61,7 @@ extension AppDatabase {
         try await write { db in
             guard let name = try String.fetchOne(db, sql: "SELECT name FROM access_tokens WHERE id = ? AND user_id = ?", arguments: [id, userID]) else { return false }
             try db.execute(sql: "DELETE FROM access_tokens WHERE id = ?", arguments: [id])
+            LiveChangeLog.note(db, userID: userID, .access)
             try SecurityLog.record(db, userID: userID, SecurityEvent(.tokenRevoked, ip: ip, detail: name), at: now)
             return true
         }

@@ -64,6 +64,7 @@ extension AppDatabase {
             }
             try db.execute(sql: "UPDATE users SET token_version = token_version + 1 WHERE id = ?", arguments: [userID])
             try db.execute(sql: "DELETE FROM sign_in_sessions WHERE user_id = ?", arguments: [userID])
+            LiveChangeLog.note(db, userID: userID, .access)
             try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, userID])
         }
     }
@@ -76,6 +77,7 @@ extension AppDatabase {
                 existing.passwordHash = passwordHash
                 existing.tokenVersion += 1
                 try existing.update(db)
+                LiveChangeLog.note(db, userID: existing.userID, .access)
                 return (existing, false)
             }
             var user = UserRecord(username: username, passwordHash: passwordHash, timezone: "UTC", createdAt: now, isAdmin: true)
@@ -106,6 +108,7 @@ extension AppDatabase {
             }
             if token.usedAt != nil {
                 try db.execute(sql: "DELETE FROM sign_in_sessions WHERE id = ?", arguments: [session])
+                LiveChangeLog.note(db, userID: token.userId, .access)
                 return .reused
             }
             guard token.revokedAt == nil, token.expiresAt > now,
@@ -130,6 +133,7 @@ extension AppDatabase {
                 userID == nil || token.userId == userID
             else { return nil }
             try db.execute(sql: "DELETE FROM sign_in_sessions WHERE id = ?", arguments: [token.sessionId])
+            LiveChangeLog.note(db, userID: token.userId, .access)
             try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL", arguments: [now, token.family])
             return token.userId
         }

@@ -118,6 +118,7 @@ extension AppDatabase {
             if disabling {
                 user.tokenVersion += 1
                 try db.execute(sql: "DELETE FROM sign_in_sessions WHERE user_id = ?", arguments: [userID])
+                LiveChangeLog.note(db, userID: userID, .access)
                 try db.execute(sql: "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", arguments: [now, userID])
             }
             if resetTwoFactor {

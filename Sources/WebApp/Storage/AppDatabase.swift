@@ -17,6 +17,8 @@ final class AppDatabase: Sendable {
     private let readers: ReadConnections
 
     let path: String
+    /// Committed changes for the live streams (SPEC §12).
+    let liveChanges = LiveChangeFeed()
 
     /// `checkpointsInBackground`: the connections never checkpoint the WAL themselves;
     /// a running ``WALCheckpointer`` must do it (the server runs one).
@@ -47,9 +49,21 @@ final class AppDatabase: Sendable {
         try readers.read(work)
     }
 
-    /// One write transaction on GRDB's writer queue (rolled back when `work` throws).
+    /// One write transaction on GRDB's writer queue (rolled back when `work` throws). The
+    /// changes it noted for the live streams are published after the commit.
     func write<T: Sendable>(_ work: @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.write(work)
+        let (result, changes) = try await pool.write { db in
+            LiveChangeLog.begin(db)
+            do {
+                let result = try work(db)
+                return (result, LiveChangeLog.end(db))
+            } catch {
+                _ = LiveChangeLog.end(db)
+                throw error
+            }
+        }
+        if !changes.isEmpty { liveChanges.publish(changes) }
+        return result
     }
 
     /// Whether the database answers (for `/ready`).

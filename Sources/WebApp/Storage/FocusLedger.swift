@@ -20,9 +20,11 @@ enum FocusLedger {
     /// which is not live activity, does not.
     static func recordWithoutStreak(_ db: Database, _ session: inout FocusSessionRecord, rules: DayRuleHistory, announce: Bool) throws -> Int {
         try session.insert(db)
+        LiveChangeLog.note(db, userID: session.userId, .progress)
         if announce { try WebhookOutbox.emit(db, userID: session.userId, event: .sessionRecorded, data: WebhookOutbox.json(SessionJSON(session)), at: session.createdAt) }
         try addToDailyTotals(db, session, rules: rules)
         if let taskID = session.taskId {
+            LiveChangeLog.note(db, userID: session.userId, .tasks, taskIDs: [taskID])
             try db.execute(
                 sql: "UPDATE tasks SET focus_seconds = focus_seconds + ?, pomodoros = pomodoros + ? WHERE id = ? AND user_id = ?",
                 arguments: [Int(session.seconds.rounded(.down)), session.fullPomodoro ? 1 : 0, taskID, session.userId])

@@ -62,6 +62,7 @@ extension AppDatabase {
             if let taskID { try Self.requireOpenTask(db, taskID: taskID, userID: userID) }
             var record = TimerRecord(userID: userID, FocusTimer(kind: kind, plannedSeconds: plannedSeconds, taskID: taskID, startedAt: now))
             try record.insert(db)
+            LiveChangeLog.note(db, userID: userID, .timer)
             return record
         }
     }
@@ -82,6 +83,7 @@ extension AppDatabase {
             }
             let updated = live.with(next)
             try updated.update(db)
+            LiveChangeLog.note(db, userID: userID, .timer)
             if next.status == .completed {
                 try Self.recordTimerSession(db, updated, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
             }
@@ -157,6 +159,7 @@ extension AppDatabase {
         guard settled.status != live.status else { return live }
         let updated = live.with(settled)
         try updated.update(db)
+        LiveChangeLog.note(db, userID: userID, .timer)
         try recordTimerSession(db, updated, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
         return nil
     }

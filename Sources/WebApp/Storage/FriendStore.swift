@@ -52,6 +52,7 @@ extension AppDatabase {
                 """, arguments: [userID, recipientID, recipientID, userID]) ?? false
             if pending { throw FriendConflict.requestPending }
             try db.execute(sql: "INSERT INTO friend_requests (from_user_id, to_user_id, created_at) VALUES (?, ?, ?)", arguments: [userID, recipientID, now])
+            Self.noteFriends(db, userID, recipientID)
             return FriendRequestItem(id: db.lastInsertedRowID, otherID: recipientID, otherUsername: recipient.username, createdAt: now)
         }
     }
@@ -69,6 +70,7 @@ extension AppDatabase {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO friendships (user_id, friend_id, since) VALUES (?, ?, ?), (?, ?, ?)",
                 arguments: [userID, senderID, now, senderID, userID, now])
+            Self.noteFriends(db, userID, senderID)
             return FriendItem(userID: senderID, username: row[1], since: now)
         }
     }
@@ -77,8 +79,12 @@ extension AppDatabase {
     /// withdraws it. False when there is no such request of theirs.
     func dropFriendRequest(id: Int64, by userID: Int64) async throws -> Bool {
         try await write { db in
-            try db.execute(sql: "DELETE FROM friend_requests WHERE id = ? AND (to_user_id = ? OR from_user_id = ?)", arguments: [id, userID, userID])
-            return db.changesCount > 0
+            guard let row = try Row.fetchOne(
+                db, sql: "DELETE FROM friend_requests WHERE id = ? AND (to_user_id = ? OR from_user_id = ?) RETURNING from_user_id, to_user_id",
+                arguments: [id, userID, userID])
+            else { return false }
+            Self.noteFriends(db, row[0], row[1])
+            return true
         }
     }
 
@@ -88,8 +94,16 @@ extension AppDatabase {
             try db.execute(
                 sql: "DELETE FROM friendships WHERE (user_id = ? AND friend_id = ?) OR (user_id = ? AND friend_id = ?)",
                 arguments: [userID, friendID, friendID, userID])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            Self.noteFriends(db, userID, friendID)
+            return true
         }
+    }
+
+    /// Both people of a request or friendship see the change.
+    private static func noteFriends(_ db: Database, _ one: Int64, _ other: Int64) {
+        LiveChangeLog.note(db, userID: one, .friends)
+        LiveChangeLog.note(db, userID: other, .friends)
     }
 
     func areFriends(_ userID: Int64, _ otherID: Int64) throws -> Bool {

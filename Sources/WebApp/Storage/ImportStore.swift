@@ -9,15 +9,19 @@ extension AppDatabase {
     func applyImport(
         _ plan: ImportPlan, userID: Int64, dryRun: Bool, qualifySeconds: Double, now: Date, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) async throws -> ImportReport {
-        try await pool.writeWithoutTransaction { db in
+        let (report, changes) = try await pool.writeWithoutTransaction { db in
             var report = ImportReport()
+            LiveChangeLog.begin(db)
+            defer { _ = LiveChangeLog.end(db) }
             try db.inTransaction {
                 var applier = ImportApplier(db: db, userID: userID, now: now, progress: progress)
                 report = try applier.apply(plan, qualifySeconds: qualifySeconds)
                 return dryRun ? .rollback : .commit
             }
-            return report
+            return (report, dryRun ? [] : LiveChangeLog.end(db))
         }
+        if !changes.isEmpty { liveChanges.publish(changes) }
+        return report
     }
 }
 
@@ -93,6 +97,7 @@ private struct ImportApplier {
             estimatePomodoros: task.content.estimatePomodoros, focusSeconds: 0, pomodoros: 0, createdAt: task.createdAt, updatedAt: task.updatedAt,
             completedAt: task.completedAt)
         try record.insert(db)
+        LiveChangeLog.note(db, userID: userID, .tasks, taskIDs: [record.taskID])
         if task.status == .done {
             _ = try XPLedger.award(
                 db, userID: userID, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(record.taskID)", at: now, announce: false)
@@ -109,6 +114,7 @@ private struct ImportApplier {
             userId: userID, title: title, description: "", status: .todo, estimatePomodoros: nil, focusSeconds: 0, pomodoros: 0, createdAt: now,
             updatedAt: now, completedAt: nil)
         try record.insert(db)
+        LiveChangeLog.note(db, userID: userID, .tasks, taskIDs: [record.taskID])
         report.tasksCreated += 1
         tasksByTitle[title, default: []].append((record.taskID, now))
         return record.taskID

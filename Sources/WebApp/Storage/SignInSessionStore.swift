@@ -108,6 +108,7 @@ extension AppDatabase {
         try await write { db in
             guard let device = try String.fetchOne(db, sql: "DELETE FROM sign_in_sessions WHERE id = ? AND user_id = ? RETURNING device", arguments: [session, userID])
             else { return false }
+            LiveChangeLog.note(db, userID: userID, .access)
             if let event { try SecurityLog.record(db, userID: userID, SecurityEvent(event.kind, ip: event.ip, detail: event.detail ?? device), at: now) }
             return true
         }

@@ -53,6 +53,7 @@ enum StreakLedger {
         let previous = try StreakRecord.find(db, userID: userID).walk.milestones
         let projection = try walk(db, userID: userID, qualifySeconds: qualifySeconds, rules: rules ?? dayRules(db, userID: userID))
         try StreakRecord(userID: userID, projection).save(db)
+        LiveChangeLog.note(db, userID: userID, .progress)
         var earned = 0
         if projection.walk.milestones > previous {
             for milestone in (previous + 1)...projection.walk.milestones {

@@ -149,6 +149,7 @@ extension AppDatabase {
                 estimatePomodoros: content.estimatePomodoros, focusSeconds: 0, pomodoros: 0, createdAt: now, updatedAt: now,
                 completedAt: status == .done ? now : nil)
             try task.insert(db)
+            LiveChangeLog.note(db, userID: userID, .tasks, taskIDs: [task.taskID])
             if status == .done { _ = try Self.awardFirstCompletion(db, task: task, now: now) }
             return task
         }
@@ -177,6 +178,7 @@ extension AppDatabase {
             }
             task.updatedAt = now
             try task.update(db)
+            LiveChangeLog.note(db, userID: userID, .tasks, taskIDs: [id])
             return (task, xpEarned)
         }
     }
@@ -184,7 +186,9 @@ extension AppDatabase {
     func deleteTask(id: Int64, userID: Int64) async throws -> Bool {
         try await write { db in
             try db.execute(sql: "DELETE FROM tasks WHERE id = ? AND user_id = ?", arguments: [id, userID])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            LiveChangeLog.note(db, userID: userID, .tasks, taskIDs: [id])
+            return true
         }
     }
 

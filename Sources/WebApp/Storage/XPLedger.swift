@@ -16,6 +16,7 @@ enum XPLedger {
             arguments: [userID, amount, reason, reference, now])
         guard db.changesCount > 0 else { return 0 }
         let total = try Int.fetchOne(db, sql: "UPDATE users SET xp = xp + ? WHERE id = ? RETURNING xp", arguments: [amount, userID]) ?? 0
+        LiveChangeLog.note(db, userID: userID, .progress)
         let level = Level.forXP(total)
         if announce, level > Level.forXP(total - amount) {
             try WebhookOutbox.emit(db, userID: userID, event: .levelUp, data: #"{"level":\#(level),"xp":\#(total)}"#, at: now)

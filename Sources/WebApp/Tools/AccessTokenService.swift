@@ -51,6 +51,11 @@ struct AccessTokenService: Sendable {
         guard try await database.deleteAccessToken(userID: user.userID, id: id, ip: ip, now: clock.now) else { throw Self.notFound }
     }
 
+    /// When the token `secret` expires (nil: never, or no such token).
+    func expiry(of secret: String) throws -> Date? {
+        try database.accessToken(hash: SecureRandom.sha256Hex(secret))?.0.expiresAt
+    }
+
     /// The user and scopes behind a token; nil when it is unknown, expired, or its account
     /// is disabled.
     func authenticate(_ secret: String) async throws -> (user: UserRecord, scopes: [AccessScope])? {

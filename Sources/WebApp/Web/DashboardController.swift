@@ -126,7 +126,7 @@ struct DashboardController: Sendable {
             "tasks": .array(page.items.map(TaskView.values)),
             "statuses": TaskView.statusOptions,
             "filter": ["status": .string(filter.status), "q": .string(filter.q)],
-            "tabs": .array(tabs),
+            "tabs": .array(tabs), "list_url": .string(Self.url(status: filter.status, q: filter.q, cursor: nil)),
             "next_url": page.nextCursor.map { .string(Self.url(status: filter.status, q: filter.q, cursor: TaskCursor.encode($0))) } ?? .null,
             "new_title": "", "add_error": .null, "oob": false, "row_oob": false,
         ]

@@ -1,0 +1,116 @@
+import Foundation
+import Synchronization
+
+/// One Server-Sent Event, ready to write: its name and JSON data.
+struct LiveEvent: Sendable, Equatable {
+    let name: String
+    let data: String
+
+    /// The event as it goes on the wire (`event:` and one `data:` line; JSON has no newlines).
+    var wire: String { "event: \(name)\ndata: \(data)\n\n" }
+}
+
+/// What a stream hears from the hub.
+enum LiveSignal: Sendable, Equatable {
+    case events([LiveEvent])
+    /// The user's access changed (sign-out everywhere, a revoked session or token, a
+    /// disabled account): the stream checks its token again.
+    case recheck
+    /// Time for the keep-alive comment.
+    case heartbeat
+}
+
+/// Fans out committed changes to the open event streams of their users (SPEC §12), at
+/// most ``streamLimit`` per user (the oldest is closed for a new one). This is the
+/// interface the streams see; ``LocalEventHub`` serves one process, and a backend shared
+/// by several instances can publish the same `LiveChange`s to every instance's hub (the
+/// PostgreSQL backend with `LISTEN/NOTIFY`).
+protocol EventHub: Sendable {
+    /// A new stream of the user's signals; finishing it (or the hub closing it) ends it.
+    func connect(userID: Int64) -> LiveConnection
+    /// Committed changes, from any write path (delivered in order, off the caller's path).
+    func publish(_ changes: [LiveChange])
+    /// Open streams, all users (for `/metrics` and tests).
+    var openStreams: Int { get }
+}
+
+/// A stream's end of the hub: its signals, a way to add its own (heartbeats) and a way
+/// to leave.
+struct LiveConnection: Sendable {
+    let signals: AsyncStream<LiveSignal>
+    let send: @Sendable (LiveSignal) -> Void
+    let close: @Sendable () -> Void
+}
+
+/// The in-process hub. Each batch of changes is rendered once per user (`render`: the
+/// events the topics make, read from the database as they are now) and handed to every
+/// stream of that user.
+final class LocalEventHub: EventHub {
+    static let streamLimit = 10
+
+    private struct Subscriber {
+        let id: UInt64
+        let continuation: AsyncStream<LiveSignal>.Continuation
+    }
+
+    private let render: @Sendable (_ userID: Int64, _ changes: [LiveChange]) async -> [LiveEvent]
+    private let subscribers = Mutex<(next: UInt64, byUser: [Int64: [Subscriber]])>((0, [:]))
+    private let batches: AsyncStream<[LiveChange]>.Continuation
+
+    /// Batches are delivered one after another by a task of the hub's own, so streams see
+    /// changes in commit order and a writer never waits for rendering.
+    init(render: @escaping @Sendable (_ userID: Int64, _ changes: [LiveChange]) async -> [LiveEvent]) {
+        self.render = render
+        let (stream, continuation) = AsyncStream.makeStream(of: [LiveChange].self)
+        batches = continuation
+        Task { [weak self] in
+            for await batch in stream {
+                guard let self else { return }
+                await self.deliver(batch)
+            }
+        }
+    }
+
+    deinit { batches.finish() }
+
+    var openStreams: Int { subscribers.withLock { $0.byUser.values.reduce(0) { $0 + $1.count } } }
+
+    func connect(userID: Int64) -> LiveConnection {
+        let (signals, continuation) = AsyncStream.makeStream(of: LiveSignal.self, bufferingPolicy: .bufferingNewest(64))
+        let (id, evicted) = subscribers.withLock { state -> (UInt64, Subscriber?) in
+            state.next += 1
+            var list = state.byUser[userID, default: []]
+            let evicted = list.count >= Self.streamLimit ? list.removeFirst() : nil
+            list.append(Subscriber(id: state.next, continuation: continuation))
+            state.byUser[userID] = list
+            return (state.next, evicted)
+        }
+        evicted?.continuation.finish()
+        continuation.onTermination = { [weak self] _ in self?.remove(userID: userID, id: id) }
+        return LiveConnection(signals: signals, send: { continuation.yield($0) }, close: { continuation.finish() })
+    }
+
+    func publish(_ changes: [LiveChange]) {
+        batches.yield(changes)
+    }
+
+    private func deliver(_ changes: [LiveChange]) async {
+        for (userID, own) in Dictionary(grouping: changes, by: \.userID) {
+            let listening = subscribers.withLock { $0.byUser[userID] ?? [] }
+            guard !listening.isEmpty else { continue }
+            if own.contains(where: { $0.topic == .access }) {
+                for subscriber in listening { subscriber.continuation.yield(.recheck) }
+            }
+            let events = await render(userID, own)
+            guard !events.isEmpty else { continue }
+            for subscriber in listening { subscriber.continuation.yield(.events(events)) }
+        }
+    }
+
+    private func remove(userID: Int64, id: UInt64) {
+        subscribers.withLock { state in
+            state.byUser[userID]?.removeAll { $0.id == id }
+            if state.byUser[userID]?.isEmpty == true { state.byUser[userID] = nil }
+        }
+    }
+}

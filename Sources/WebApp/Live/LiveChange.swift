@@ -1,0 +1,56 @@
+import GRDB
+import Synchronization
+
+/// What changed for a user, as the live streams of SPEC §12 name it. `access` is not
+/// sent: it tells the user's streams to check their token again (a sign-out everywhere,
+/// a revoked session or token, a disabled account).
+enum LiveTopic: String, Sendable, Hashable, CaseIterable {
+    case timer, tasks, progress, friends, access
+}
+
+/// One change, noted inside the transaction that made it.
+struct LiveChange: Sendable, Equatable {
+    let userID: Int64
+    let topic: LiveTopic
+    /// For `tasks`: the changed tasks' ids.
+    var taskIDs: [Int64] = []
+}
+
+/// The changes of the write transaction running on a connection. Storage code notes what
+/// it changed (`note`), beside the facts themselves, like the webhook outbox;
+/// ``AppDatabase/write(_:)`` takes them when the transaction body ends and publishes them
+/// once the commit is done — the one place live events leave the storage layer. A
+/// rolled-back transaction publishes nothing.
+enum LiveChangeLog {
+    /// The open buffer of each writing connection (one writer per database file; tests
+    /// run many databases at once).
+    private static let buffers = Mutex<[ObjectIdentifier: [LiveChange]]>([:])
+
+    static func note(_ db: Database, userID: Int64, _ topic: LiveTopic, taskIDs: [Int64] = []) {
+        buffers.withLock { $0[ObjectIdentifier(db), default: []].append(LiveChange(userID: userID, topic: topic, taskIDs: taskIDs)) }
+    }
+
+    /// Starts a transaction's buffer (dropping anything a write outside ``AppDatabase`` left).
+    static func begin(_ db: Database) {
+        buffers.withLock { $0[ObjectIdentifier(db)] = nil }
+    }
+
+    /// The transaction's changes, its buffer closed.
+    static func end(_ db: Database) -> [LiveChange] {
+        buffers.withLock { $0.removeValue(forKey: ObjectIdentifier(db)) ?? [] }
+    }
+}
+
+/// Where committed changes go: listeners (the event hub) get every batch, in commit order
+/// per database.
+final class LiveChangeFeed: Sendable {
+    private let listeners = Mutex<[@Sendable ([LiveChange]) -> Void]>([])
+
+    func listen(_ listener: @escaping @Sendable ([LiveChange]) -> Void) {
+        listeners.withLock { $0.append(listener) }
+    }
+
+    func publish(_ changes: [LiveChange]) {
+        for listener in listeners.withLock({ $0 }) { listener(changes) }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+
+/// The data of the live events (SPEC §12), read as things are now: `timer` is what
+/// `GET /timer` answers, `progress` today's minutes, the current streak, XP and level,
+/// `tasks` the changed ids, `friends` nothing; `sync` is timer, next and progress at once.
+struct LiveEventRenderer: Sendable {
+    let focus: FocusService
+    let database: AppDatabase
+    let logger: Logger
+
+    struct ProgressJSON: Encodable {
+        let todayMinutes: Int
+        let streak: Int
+        let xp: Int
+        let level: Int
+    }
+
+    struct SyncJSON: Encodable {
+        let timer: TimerJSON?
+        let next: TimerStateJSON.Next
+        let progress: ProgressJSON
+
+        enum CodingKeys: CodingKey { case timer, next, progress }
+
+        /// `timer` is written as `null` when none is running.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(timer, forKey: .timer)
+            try container.encode(next, forKey: .next)
+            try container.encode(progress, forKey: .progress)
+        }
+    }
+
+    /// The events a batch of one user's changes makes (a failed read is logged and sends
+    /// nothing: the next change or reconnect brings the state).
+    func events(userID: Int64, changes: [LiveChange]) async -> [LiveEvent] {
+        do {
+            guard let user = try await database.user(id: userID) else { return [] }
+            let topics = Set(changes.map(\.topic))
+            var events: [LiveEvent] = []
+            if topics.contains(.timer) { events.append(LiveEvent(name: "timer", data: try json(try await timerState(user)))) }
+            if topics.contains(.tasks) {
+                let ids = Array(Set(changes.flatMap(\.taskIDs))).sorted()
+                events.append(LiveEvent(name: "tasks", data: try json(["ids": ids])))
+            }
+            if topics.contains(.progress) { events.append(LiveEvent(name: "progress", data: try json(try await progress(user)))) }
+            if topics.contains(.friends) { events.append(LiveEvent(name: "friends", data: "{}")) }
+            return events
+        } catch {
+            logger.warning("live events not rendered", metadata: ["user_id": "\(userID)", "error": "\(error)"])
+            return []
+        }
+    }
+
+    /// The first event of every stream.
+    func sync(for user: UserRecord) async throws -> LiveEvent {
+        let state = try await timerState(user)
+        return LiveEvent(name: "sync", data: try json(SyncJSON(timer: state.timer, next: state.next, progress: try await progress(user))))
+    }
+
+    private func timerState(_ user: UserRecord) async throws -> TimerStateJSON {
+        let state = try await focus.timer(for: user)
+        return TimerStateJSON(timer: state.live.map { TimerJSON($0, now: focus.clock.now) }, next: .init(kind: state.next.kind, minutes: state.next.minutes))
+    }
+
+    private func progress(_ user: UserRecord) async throws -> ProgressJSON {
+        let streak = try await focus.streak(for: user)
+        let fresh = try await focus.current(user)
+        return ProgressJSON(todayMinutes: streak.todayMinutes, streak: streak.status.current, xp: fresh.xp, level: fresh.level)
+    }
+
+    private func json(_ value: some Encodable) throws -> String {
+        String(decoding: try APIResponse.encoder.encode(value), as: UTF8.self)
+    }
+}
