@@ -18,11 +18,14 @@
 // opens one EventSource; each event named N fires "sse:N" on every element whose
 // hx-trigger names it (e.g. hx-get="/timer/panel" hx-trigger="sse:timer"), so the panel
 // fetches itself again. The stream's first "sync" is skipped (the page is fresh); a
-// "sync" after a reconnect refreshes. A swap that would replace a field the person is
-// typing in waits for the next event.
+// "sync" after a reconnect refreshes. An event this window caused (its FQ-Window header
+// comes back as "by") is skipped: the window's own answer already showed the change. A
+// swap that would replace a field the person is typing in waits for the next event.
 (function () {
   "use strict";
   var VERBS = ["get", "post", "put", "patch", "delete"];
+  // This window's name, sent with every request: live events it caused say so ("by").
+  var WINDOW = Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(16)), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   var SELECTOR = VERBS.map(function (v) { return "[hx-" + v + "]"; }).join(",");
 
   function csrfToken() {
@@ -178,14 +181,30 @@
     }
   }
 
-  function issue(el, verb, submitter) {
+  /// Whether a response would put back exactly what is on the page (its main part in
+  /// place of `target`, each out-of-band part in place of its namesake): a live refresh
+  /// after this window's own change then leaves the page alone.
+  function unchanged(target, html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return Array.prototype.every.call(template.content.children, function (part) {
+      var oob = part.hasAttribute("hx-swap-oob");
+      var existing = oob ? document.getElementById(part.id) : target;
+      part.removeAttribute("hx-swap-oob");
+      return !!existing && existing.isEqualNode(part);
+    });
+  }
+
+  /// `live`: a refresh the event stream asked for (no confirm, left alone when nothing
+  /// changed, silent when it fails: the stream's next sync brings the page up to date).
+  function issue(el, verb, submitter, live) {
     var confirmText = (submitter && submitter.getAttribute("hx-confirm")) || el.getAttribute("hx-confirm");
     if (confirmText && !window.confirm(confirmText)) return;
     var params = collectParams(el, submitter);
     var url = verb.url;
     var init = {
       method: verb.method,
-      headers: { "HX-Request": "true", "HX-Current-URL": window.location.href, "X-CSRF-Token": csrfToken() },
+      headers: { "HX-Request": "true", "HX-Current-URL": window.location.href, "X-CSRF-Token": csrfToken(), "FQ-Window": WINDOW },
       credentials: "same-origin"
     };
     if (verb.method === "GET") {
@@ -210,6 +229,7 @@
       var retarget = response.headers.get("HX-Retarget");
       var target = retarget ? document.querySelector(retarget) : resolveTarget(el, el.getAttribute("hx-target"));
       var style = (response.headers.get("HX-Reswap") || (retarget ? "innerHTML" : el.getAttribute("hx-swap")) || "innerHTML").split(" ")[0];
+      if (live && (!response.ok || unchanged(target, result.text))) return;
       if (response.ok || retarget || (response.status >= 400 && result.text)) {
         swap(target, result.text, style, verb.method === "GET");
         var push = el.getAttribute("hx-push-url");
@@ -220,6 +240,7 @@
       triggerFromHeader(response.headers.get("HX-Trigger"), el.isConnected ? el : document.body);
     }).catch(function () {
       el.classList.remove("hx-request");
+      if (live) return;
       flash("Network problem: the change was not saved. Check your connection and try again.");
     });
   }
@@ -240,8 +261,9 @@
           if (trigger.changed) { if (el.value === last) return; last = el.value; }
           if (timer) clearTimeout(timer);
           var submitter = event.submitter || null;
-          if (trigger.delay) timer = setTimeout(function () { issue(el, verb, submitter); }, trigger.delay);
-          else issue(el, verb, submitter);
+          var live = trigger.event.indexOf("sse:") === 0;
+          if (trigger.delay) timer = setTimeout(function () { issue(el, verb, submitter, live); }, trigger.delay);
+          else issue(el, verb, submitter, live);
         });
       });
     });
@@ -288,6 +310,8 @@
     LIVE_EVENTS.forEach(function (name) {
       stream.addEventListener(name, function (event) {
         if (name === "sync" && !synced) { synced = true; return; }
+        // This window's own change: its answer already showed it.
+        if (JSON.parse(event.data).by === WINDOW) return;
         document.querySelectorAll('[hx-trigger*="sse:' + name + '"]').forEach(function (el) {
           if (!typingIn(el)) fire("sse:" + name, event.data, el);
         });

@@ -47,6 +47,24 @@ import Testing
         }
     }
 
+    @Test func aPageWindowsChangesCarryItsNameBack() async throws {
+        let app = try await TestApp.make()
+        let published = Published(app.services.database)
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada")
+            published.clear()
+            let window = "0123456789abcdef0123456789abcdef"
+            try await browser.post("/tasks", ["title": "From the laptop"], hx: true, headers: [.fqWindow: window])
+            #expect(published.all.map(\.origin) == [window])
+            published.clear()
+            try await browser.post("/tasks", ["title": "Odd header"], hx: true, headers: [.fqWindow: "<script>"])
+            #expect(published.all.map(\.origin) == [nil], "a name the script would not make is ignored")
+        }
+        #expect(LiveEventRenderer.stamped("{}", by: "abc") == #"{"by":"abc"}"#)
+        #expect(LiveEventRenderer.stamped(#"{"ids":[1]}"#, by: "abc") == #"{"ids":[1],"by":"abc"}"#)
+    }
+
     @Test func aRolledBackWritePublishesNothing() async throws {
         let app = try await TestApp.make()
         let published = Published(app.services.database)

@@ -36,7 +36,10 @@ struct WebSessionMiddleware: RouterMiddleware {
                     throw AppError.csrfFailed
                 }
             }
-            response = try await next(request, context)
+            // The window the page script names, for the live events this request causes.
+            response = try await LiveOrigin.$window.withValue(LiveOrigin.validated(request.headers[.fqWindow])) {
+                try await next(request, context)
+            }
         } catch {
             // The error page is rendered outside this middleware: it carries who is signed in.
             throw PageError(underlying: error, context: context)

@@ -14,6 +14,21 @@ struct LiveChange: Sendable, Equatable {
     let topic: LiveTopic
     /// For `tasks`: the changed tasks' ids.
     var taskIDs: [Int64] = []
+    /// The browser window whose request made it (see ``LiveOrigin``), if any.
+    var origin: String?
+}
+
+/// The page window a request comes from: the page script names its window in the
+/// `FQ-Window` header, and events carry it back as `by`, so the window that made a change
+/// (which already shows it) does not fetch its panels again.
+enum LiveOrigin {
+    @TaskLocal static var window: String?
+
+    /// A window name as the script makes them (base64url, 16–64 characters), else nil.
+    static func validated(_ raw: String?) -> String? {
+        guard let raw, raw.utf8.count <= 64 else { return nil }
+        return raw.nilIfInvalidToken
+    }
 }
 
 /// The changes of the write transaction running on a connection. Storage code notes what
@@ -50,7 +65,9 @@ final class LiveChangeFeed: Sendable {
         listeners.withLock { $0.append(listener) }
     }
 
-    func publish(_ changes: [LiveChange]) {
-        for listener in listeners.withLock({ $0 }) { listener(changes) }
+    /// `origin`: the window whose request made the changes, stamped on each.
+    func publish(_ changes: [LiveChange], origin: String? = nil) {
+        let stamped = origin.map { origin in changes.map { var change = $0; change.origin = origin; return change } } ?? changes
+        for listener in listeners.withLock({ $0 }) { listener(stamped) }
     }
 }

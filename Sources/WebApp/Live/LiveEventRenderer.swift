@@ -4,6 +4,7 @@ import Logging
 /// The data of the live events (SPEC §12), read as things are now: `timer` is what
 /// `GET /timer` answers, `progress` today's minutes, the current streak, XP and level,
 /// `tasks` the changed ids, `friends` nothing; `sync` is timer, next and progress at once.
+/// An event caused by a page window's request also names it (`by`, an extra field).
 struct LiveEventRenderer: Sendable {
     let focus: FocusService
     let database: AppDatabase
@@ -46,7 +47,8 @@ struct LiveEventRenderer: Sendable {
             }
             if topics.contains(.progress) { events.append(LiveEvent(name: "progress", data: try json(try await progress(user)))) }
             if topics.contains(.friends) { events.append(LiveEvent(name: "friends", data: "{}")) }
-            return events
+            guard let origin = changes.first?.origin, changes.allSatisfy({ $0.origin == origin }) else { return events }
+            return events.map { LiveEvent(name: $0.name, data: Self.stamped($0.data, by: origin)) }
         } catch {
             logger.warning("live events not rendered", metadata: ["user_id": "\(userID)", "error": "\(error)"])
             return []
@@ -68,6 +70,13 @@ struct LiveEventRenderer: Sendable {
         let streak = try await focus.streak(for: user)
         let fresh = try await focus.current(user)
         return ProgressJSON(todayMinutes: streak.todayMinutes, streak: streak.status.current, xp: fresh.xp, level: fresh.level)
+    }
+
+    /// A JSON object with `"by": origin` added (the window that made the change; names
+    /// are base64url, nothing to escape).
+    static func stamped(_ object: String, by origin: String) -> String {
+        let field = #""by":"\#(origin)""#
+        return object == "{}" ? "{\(field)}" : String(object.dropLast()) + ",\(field)}"
     }
 
     private func json(_ value: some Encodable) throws -> String {

@@ -77,6 +77,8 @@ extension HTTPField.Name {
     static let hxRetarget = Self("HX-Retarget")!
     static let hxReswap = Self("HX-Reswap")!
     static let xCSRFToken = Self("X-CSRF-Token")!
+    /// The page window a request comes from (the live events name it back).
+    static let fqWindow = Self("FQ-Window")!
     /// Tells nginx not to buffer a response (the event streams).
     static let xAccelBuffering = Self("X-Accel-Buffering")!
 }

@@ -62,7 +62,7 @@ final class AppDatabase: Sendable {
                 throw error
             }
         }
-        if !changes.isEmpty { liveChanges.publish(changes) }
+        if !changes.isEmpty { liveChanges.publish(changes, origin: LiveOrigin.window) }
         return result
     }
 

@@ -20,7 +20,7 @@ extension AppDatabase {
             }
             return (report, dryRun ? [] : LiveChangeLog.end(db))
         }
-        if !changes.isEmpty { liveChanges.publish(changes) }
+        if !changes.isEmpty { liveChanges.publish(changes, origin: LiveOrigin.window) }
         return report
     }
 }
