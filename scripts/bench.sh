@@ -13,6 +13,9 @@ DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 PORT=${BENCH_PORT:-18080}
 ONLY=${BENCH_ONLY:-}  # e.g. "dashboard api_tasks": run only these scenarios
+STREAM_USERS=${BENCH_STREAM_USERS:-500}  # the streams scenario: users × 10 open event streams
+# Thousands of open streams need descriptors (the server's connection cap follows the limit).
+ulimit -n 65536 2>/dev/null || true
 BIN=.build/release/focusquest
 # SEED_VERSION changes when the seeder writes different data (2: friends), so an old cache is not reused.
 SEED_VERSION=2
@@ -124,6 +127,22 @@ run() {  # $1 name, rest: wrk arguments
 echo "machine nproc=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',')"
 run dashboard -H "Cookie: $USER_COOKIE" "$BASE/dashboard"
 echo "server_rss_after_dashboard_kib=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)"
+if wanted dashboard_with_streams; then
+  # SPEC §12's cost: STREAM_USERS × 10 event streams held open while the dashboard runs
+  # again; the RSS they add (per stream) and the time from a write to its user's 10 streams.
+  python3 scripts/event-streams.py "$BASE" "$STREAM_USERS" 10 50 focusquest-demo >"$WORK/streams.txt" 2>&1 &
+  STREAMS=$!
+  for _ in $(seq 1 1800); do grep -qs '^signed_in' "$WORK/streams.txt" && break; kill -0 $STREAMS 2>/dev/null || break; sleep 0.1; done
+  rss_before=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
+  kill -USR1 $STREAMS
+  for _ in $(seq 1 1800); do grep -qs '^holding' "$WORK/streams.txt" && break; kill -0 $STREAMS 2>/dev/null || break; sleep 0.1; done
+  grep -E '^(streams_open|event_latency_ms|event_missing)' "$WORK/streams.txt" || { cat "$WORK/streams.txt"; exit 1; }
+  rss_with=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
+  awk -v a="$rss_before" -v b="$rss_with" -v n="$(( STREAM_USERS * 10 ))" \
+    'BEGIN { printf "streams_rss_kib before=%d with=%d per_stream_kib=%.2f\n", a, b, (b - a) / n }'
+  run dashboard_with_streams -H "Cookie: $USER_COOKIE" "$BASE/dashboard"
+  kill $STREAMS; wait $STREAMS 2>/dev/null || true
+fi
 run task_status -s "$WORK/status.lua" "$BASE"
 run api_tasks -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/tasks?limit=50"
 run admin_page -H "Cookie: $ADMIN_COOKIE" "$BASE/admin"

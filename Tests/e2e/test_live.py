@@ -20,7 +20,8 @@ from test_tasks import assert_no_reload, set_marker
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    with running_server(tmp_path_factory.mktemp("live"), extra_env={"EVENTS_HEARTBEAT_SECONDS": "1", "IDLE_TIMEOUT_SECONDS": "2"}) as base:
+    with running_server(tmp_path_factory.mktemp("live"), admin=("root", PASSWORD),
+                        extra_env={"EVENTS_HEARTBEAT_SECONDS": "1", "IDLE_TIMEOUT_SECONDS": "2"}) as base:
         for name in ["ada", "bea", "cyd", "dan"]:
             api(base, "POST", "/api/v1/auth/signup", {"username": name, "password": PASSWORD, "timezone": "UTC"})
         yield base
@@ -162,3 +163,14 @@ def test_two_windows_of_one_person_stay_in_step(site):
     finally:
         laptop.quit()
         phone.quit()
+
+
+def test_a_stream_ends_when_its_token_expires(site):
+    """Last in this module: it moves the server's clock a day ahead."""
+    token = login(site, "cyd")
+    stream = Stream(site, token)
+    stream.wait_for("sync")
+    root = login(site, "root")
+    status, _ = api(site, "PUT", "/api/v1/test/clock", {"now": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 86_401))}, root)
+    assert status == 204
+    assert stream.wait_closed(5), "the access token expired: its stream ends"

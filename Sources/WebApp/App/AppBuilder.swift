@@ -62,7 +62,7 @@ struct AppServices: Sendable {
             database: database, remote: remote, remoteCalls: RateLimiter(limit: config.remoteSuggestionsPerHour, window: 3600), clock: clock,
             logger: logger)
         let liveRenderer = LiveEventRenderer(focus: focus, database: database, logger: logger)
-        let liveEvents = LocalEventHub(render: liveRenderer.events)
+        let liveEvents = LocalEventHub(heartbeat: config.eventsHeartbeat, clock: clock, render: liveRenderer.events)
         database.liveChanges.listen { liveEvents.publish($0) }
         return AppServices(
             config: config, database: database, accounts: accounts, tasks: tasks, focus: focus, streaks: streaks, admin: admin, friends: friends,
@@ -126,8 +126,7 @@ enum AppRouter {
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
         let web = router.group().add(middleware: session)
         EventStreamController(
-            hub: services.liveEvents, renderer: services.liveRenderer, accounts: services.accounts, accessTokens: services.accessTokens,
-            heartbeat: services.config.eventsHeartbeat
+            hub: services.liveEvents, renderer: services.liveRenderer, accounts: services.accounts, accessTokens: services.accessTokens
         ).addRoutes(web: web, api: api)
         AuthPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: web)
         let signedIn = web.group(context: AuthenticatedContext.self)

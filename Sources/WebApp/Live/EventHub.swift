@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Synchronization
 
@@ -26,31 +27,32 @@ enum LiveSignal: Sendable, Equatable {
 /// by several instances can publish the same `LiveChange`s to every instance's hub (the
 /// PostgreSQL backend with `LISTEN/NOTIFY`).
 protocol EventHub: Sendable {
-    /// A new stream of the user's signals; finishing it (or the hub closing it) ends it.
-    func connect(userID: Int64) -> LiveConnection
+    /// A new stream of the user's signals, ended by the hub at `expires` (its token's
+    /// expiry); finishing it (or the hub closing it) ends it.
+    func connect(userID: Int64, expires: Date?) -> LiveConnection
     /// Committed changes, from any write path (delivered in order, off the caller's path).
     func publish(_ changes: [LiveChange])
     /// Open streams, all users (for `/metrics` and tests).
     var openStreams: Int { get }
 }
 
-/// A stream's end of the hub: its signals, a way to add its own (heartbeats) and a way
-/// to leave.
+/// A stream's end of the hub: its signals and a way to leave.
 struct LiveConnection: Sendable {
     let signals: AsyncStream<LiveSignal>
-    let send: @Sendable (LiveSignal) -> Void
     let close: @Sendable () -> Void
 }
 
 /// The in-process hub. Each batch of changes is rendered once per user (`render`: the
 /// events the topics make, read from the database as they are now) and handed to every
-/// stream of that user.
+/// stream of that user. One ticker for all streams sends the heartbeats and ends streams
+/// whose token expired (a task per stream would wake thousands of times a second).
 final class LocalEventHub: EventHub {
     static let streamLimit = 10
 
     private struct Subscriber {
         let id: UInt64
         let continuation: AsyncStream<LiveSignal>.Continuation
+        let expires: Date?
     }
 
     private let render: @Sendable (_ userID: Int64, _ changes: [LiveChange]) async -> [LiveEvent]
@@ -59,7 +61,12 @@ final class LocalEventHub: EventHub {
 
     /// Batches are delivered one after another by a task of the hub's own, so streams see
     /// changes in commit order and a writer never waits for rendering.
-    init(render: @escaping @Sendable (_ userID: Int64, _ changes: [LiveChange]) async -> [LiveEvent]) {
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
+
+    init(
+        heartbeat: Duration = .seconds(25), clock: any WallClock = SystemClock(),
+        render: @escaping @Sendable (_ userID: Int64, _ changes: [LiveChange]) async -> [LiveEvent]
+    ) {
         self.render = render
         let (stream, continuation) = AsyncStream.makeStream(of: [LiveChange].self)
         batches = continuation
@@ -69,25 +76,41 @@ final class LocalEventHub: EventHub {
                 await self.deliver(batch)
             }
         }
+        ticker.withLock {
+            $0 = Task { [weak self] in
+                var sinceBeat = Duration.zero
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    sinceBeat += .seconds(1)
+                    let beat = sinceBeat >= heartbeat
+                    if beat { sinceBeat = .zero }
+                    guard let self else { return }
+                    self.tick(now: clock.now, heartbeat: beat)
+                }
+            }
+        }
     }
 
-    deinit { batches.finish() }
+    deinit {
+        batches.finish()
+        ticker.withLock { $0?.cancel() }
+    }
 
     var openStreams: Int { subscribers.withLock { $0.byUser.values.reduce(0) { $0 + $1.count } } }
 
-    func connect(userID: Int64) -> LiveConnection {
+    func connect(userID: Int64, expires: Date? = nil) -> LiveConnection {
         let (signals, continuation) = AsyncStream.makeStream(of: LiveSignal.self, bufferingPolicy: .bufferingNewest(64))
         let (id, evicted) = subscribers.withLock { state -> (UInt64, Subscriber?) in
             state.next += 1
             var list = state.byUser[userID, default: []]
             let evicted = list.count >= Self.streamLimit ? list.removeFirst() : nil
-            list.append(Subscriber(id: state.next, continuation: continuation))
+            list.append(Subscriber(id: state.next, continuation: continuation, expires: expires))
             state.byUser[userID] = list
             return (state.next, evicted)
         }
         evicted?.continuation.finish()
         continuation.onTermination = { [weak self] _ in self?.remove(userID: userID, id: id) }
-        return LiveConnection(signals: signals, send: { continuation.yield($0) }, close: { continuation.finish() })
+        return LiveConnection(signals: signals, close: { continuation.finish() })
     }
 
     func publish(_ changes: [LiveChange]) {
@@ -104,6 +127,19 @@ final class LocalEventHub: EventHub {
             let events = await render(userID, own)
             guard !events.isEmpty else { continue }
             for subscriber in listening { subscriber.continuation.yield(.events(events)) }
+        }
+    }
+
+    /// Every second: streams past their token's expiry end; every heartbeat, the others
+    /// get one.
+    private func tick(now: Date, heartbeat: Bool) {
+        let all = subscribers.withLock { $0.byUser.values.flatMap { $0 } }
+        for subscriber in all {
+            if let expires = subscriber.expires, now >= expires {
+                subscriber.continuation.finish()
+            } else if heartbeat {
+                subscriber.continuation.yield(.heartbeat)
+            }
         }
     }
 

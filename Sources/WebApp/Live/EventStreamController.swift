@@ -5,9 +5,9 @@ import ServiceLifecycle
 
 /// `GET /events` (the page session's cookie) and `GET /api/v1/events` (a Bearer token,
 /// a personal access token with `read` included): the user's changes as Server-Sent
-/// Events (SPEC §12). Every stream starts with `sync`; a comment every ``heartbeat``
-/// keeps proxies from closing it (and finds a client that left); it closes when its token
-/// stops being valid — at once on a sign-out everywhere, a revoked session or token or a
+/// Events (SPEC §12). Every stream starts with `sync`; the hub's heartbeat comment keeps
+/// proxies from closing it (and finds a client that left); it closes when its token stops
+/// being valid — at once on a sign-out everywhere, a revoked session or token or a
 /// disabled account (the hub says so), and at the token's expiry — and when the server
 /// stops.
 struct EventStreamController: Sendable {
@@ -15,7 +15,6 @@ struct EventStreamController: Sendable {
     let renderer: LiveEventRenderer
     let accounts: AccountService
     let accessTokens: AccessTokenService
-    let heartbeat: Duration
 
     /// How a stream learns whether its token still holds.
     struct Credential: Sendable {
@@ -48,26 +47,9 @@ struct EventStreamController: Sendable {
 
     private func stream(for user: UserRecord, credential: Credential) async throws -> Response {
         let sync = try await renderer.sync(for: user)
-        let connection = hub.connect(userID: user.userID)
-        let clock = accounts.clock
-        let heartbeat = heartbeat
+        let connection = hub.connect(userID: user.userID, expires: credential.expires)
         let body = ResponseBody { writer in
-            let ticker = Task {
-                var untilBeat = heartbeat
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(1))
-                    untilBeat -= .seconds(1)
-                    if let expires = credential.expires, clock.now >= expires { return connection.close() }
-                    if untilBeat <= .zero {
-                        connection.send(.heartbeat)
-                        untilBeat = heartbeat
-                    }
-                }
-            }
-            defer {
-                ticker.cancel()
-                connection.close()
-            }
+            defer { connection.close() }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + sync.wire))
             try await withGracefulShutdownHandler {
                 for await signal in connection.signals {
