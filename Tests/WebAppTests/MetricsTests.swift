@@ -44,6 +44,7 @@ import Testing
             #expect((value(text, #"focusquest_http_request_duration_seconds_sum{route="/health"}"#) ?? -1) >= 0)
 
             #expect(value(text, "focusquest_users") == 1)
+            #expect(value(text, "focusquest_event_streams") == 0, "no live streams are open")
             #expect(value(text, "focusquest_tasks") == 0)
             #expect((value(text, "process_resident_memory_bytes") ?? 0) > 0)
             #expect(text.contains("# TYPE focusquest_http_request_duration_seconds histogram"))

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -105,6 +106,8 @@ def test_the_stream_starts_with_sync_and_carries_each_change_within_a_second(sit
     assert progress["xp"] >= 0 and "today_minutes" in progress
     time.sleep(3)  # past the 2 s idle timeout: heartbeats keep it open
     assert stream.comments >= 2 and not stream.closed
+    metrics = urllib.request.urlopen(site + "/metrics").read().decode()
+    assert any(line.startswith("focusquest_event_streams ") and float(line.split()[-1]) >= 1 for line in metrics.splitlines())
     stream.close()
 
 

@@ -99,7 +99,9 @@ enum AppRouter {
         router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
         router.add(middleware: BodyLimitMiddleware())
         router.add(middleware: FileMiddleware(services.config.publicDirectory, urlBasePath: "/", searchForIndexHtml: false))
-        HealthController(database: services.database, metricsToken: services.config.metricsToken, started: services.started, clock: services.focus.clock).addRoutes(to: router)
+        HealthController(database: services.database, metricsToken: services.config.metricsToken, started: services.started, clock: services.focus.clock,
+            liveEvents: services.liveEvents
+        ).addRoutes(to: router)
 
         let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts, accessTokens: services.accessTokens))
         let authenticatedAPI = api.group(context: AuthenticatedContext.self)

@@ -11,10 +11,13 @@ struct HealthController: Sendable {
     let started: Date
     /// The server's clock (the test clock with `APP_ENV=test`): "active in the last 7 days".
     let clock: any WallClock
+    /// Counts the open event streams for the gauge.
+    let liveEvents: any EventHub
     private let gauges = SiteGauges()
 
-    init(database: AppDatabase, metricsToken: String?, started: Date, clock: any WallClock) {
+    init(database: AppDatabase, metricsToken: String?, started: Date, clock: any WallClock, liveEvents: any EventHub) {
         self.clock = clock
+        self.liveEvents = liveEvents
         self.database = database
         self.metricsToken = metricsToken
         self.started = started
@@ -53,6 +56,7 @@ struct HealthController: Sendable {
         gauges.focusSeconds.set(totals.focusSeconds)
         gauges.memory.set(Int64(Self.residentBytes()))
         gauges.uptime.set(Date().timeIntervalSince(started).rounded())
+        gauges.eventStreams.set(Int64(liveEvents.openStreams))
     }
 
     /// From `/proc/self/statm` (pages); 0 where there is no such file.

@@ -66,6 +66,7 @@ struct SiteGauges: Sendable {
     let tasks = Self.gauge("tasks", "", "Tasks of all users.")
     let focusSeconds = Self.gauge("focus", "seconds", "Focus recorded by all users, all time.")
     let uptime = Self.gauge("uptime", "seconds", "Seconds since the server started.")
+    let eventStreams = Self.gauge("event_streams", "", "Open live event streams (SPEC §12).")
     let memory = PrometheusMetrics.registry.makeGauge(
         descriptor: MetricNameDescriptor(namespace: "process", metricName: "resident_memory", unitName: "bytes", helpText: "Resident memory of the server."))
 
