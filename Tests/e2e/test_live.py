@@ -162,6 +162,9 @@ def test_two_windows_of_one_person_stay_in_step(site):
         wait(phone, lambda d: "Seen on the phone" in d.find_element(By.ID, "task-items").text, timeout=2)
         assert_no_reload(phone)
         assert_no_reload(laptop)
+        panel_fetches = "return performance.getEntriesByType('resource').filter(function (e) { return e.name.indexOf('/timer/panel') >= 0; }).length"
+        assert phone.execute_script(panel_fetches) >= 3, "the phone fetched its panel for each change"
+        assert laptop.execute_script(panel_fetches) == 0, "the laptop's own changes came with their answers: no refetch"
         screenshot(phone, "live-phone-after-laptop")
     finally:
         laptop.quit()
