@@ -58,11 +58,10 @@ final class LocalEventHub: EventHub {
     private let render: @Sendable (_ userID: Int64, _ changes: [LiveChange]) async -> [LiveEvent]
     private let subscribers = Mutex<(next: UInt64, byUser: [Int64: [Subscriber]])>((0, [:]))
     private let batches: AsyncStream<[LiveChange]>.Continuation
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
 
     /// Batches are delivered one after another by a task of the hub's own, so streams see
     /// changes in commit order and a writer never waits for rendering.
-    private let ticker = Mutex<Task<Void, Never>?>(nil)
-
     init(
         heartbeat: Duration = .seconds(25), clock: any WallClock = SystemClock(),
         render: @escaping @Sendable (_ userID: Int64, _ changes: [LiveChange]) async -> [LiveEvent]

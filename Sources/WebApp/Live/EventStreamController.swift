@@ -46,8 +46,16 @@ struct EventStreamController: Sendable {
     }
 
     private func stream(for user: UserRecord, credential: Credential) async throws -> Response {
-        let sync = try await renderer.sync(for: user)
+        // Connected before `sync` is read, so a change in between is not missed (it
+        // follows the sync, at worst saying again what the sync said).
         let connection = hub.connect(userID: user.userID, expires: credential.expires)
+        let sync: LiveEvent
+        do {
+            sync = try await renderer.sync(for: user)
+        } catch {
+            connection.close()
+            throw error
+        }
         let body = ResponseBody { writer in
             defer { connection.close() }
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + sync.wire))

@@ -41,13 +41,15 @@ enum LiveChangeLog {
     /// run many databases at once).
     private static let buffers = Mutex<[ObjectIdentifier: [LiveChange]]>([:])
 
+    /// Notes a change of the transaction running on `db`; outside a transaction that
+    /// ``begin(_:)`` opened (migrations, the seeder) it is dropped.
     static func note(_ db: Database, userID: Int64, _ topic: LiveTopic, taskIDs: [Int64] = []) {
-        buffers.withLock { $0[ObjectIdentifier(db), default: []].append(LiveChange(userID: userID, topic: topic, taskIDs: taskIDs)) }
+        buffers.withLock { $0[ObjectIdentifier(db)]?.append(LiveChange(userID: userID, topic: topic, taskIDs: taskIDs)) }
     }
 
-    /// Starts a transaction's buffer (dropping anything a write outside ``AppDatabase`` left).
+    /// Opens a transaction's buffer.
     static func begin(_ db: Database) {
-        buffers.withLock { $0[ObjectIdentifier(db)] = nil }
+        buffers.withLock { $0[ObjectIdentifier(db)] = [] }
     }
 
     /// The transaction's changes, its buffer closed.
