@@ -37,13 +37,15 @@ struct WebhookDispatcher: Service {
         configuration.timeout = .init(connect: .seconds(Int64(settings.timeout)), read: .seconds(Int64(settings.timeout)))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         try? await cancelWhenGracefulShutdown {
+            // Waits before each pass, the first included: a server starting is busy enough,
+            // and what was due at start goes out one poll interval later.
             while !Task.isCancelled {
+                try await Task.sleep(for: settings.pollInterval)
                 do {
                     _ = try await deliverDue(using: client)
                 } catch {
                     logger.error("webhook delivery pass failed", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: settings.pollInterval)
             }
         }
         try await client.shutdown()

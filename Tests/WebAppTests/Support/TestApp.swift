@@ -31,7 +31,8 @@ struct TestApp {
         config.authRequestsPerIP = 10_000
         config.publicDirectory = Self.repositoryRoot.appendingPathComponent("Public").path
         // Tests deliver webhooks by calling the dispatcher themselves; the server's own
-        // looks once at start and then waits (a test that wants it sets a short interval).
+        // waits an interval before each look, so it never runs here (a test that wants it
+        // sets a short interval).
         config.webhooks.pollInterval = .seconds(3600)
         adjust(&config)
         var logger = Logger(label: "test")
