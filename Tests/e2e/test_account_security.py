@@ -30,8 +30,8 @@ class Clock:
         self.base = base
         self.now = 1_900_000_000  # 2030-03-17T17:46:40Z
 
-    def step(self):
-        self.now += 30
+    def step(self, seconds=30):
+        self.now += seconds
         _, root = api(self.base, "POST", "/api/v1/auth/login", {"username": "root", "password": PASSWORD})
         instant = datetime.datetime.fromtimestamp(self.now, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         status, _ = api(self.base, "PUT", "/api/v1/test/clock", {"now": instant}, root["access_token"])
@@ -131,6 +131,29 @@ def test_two_factor_sign_in_from_setup_to_a_recovery_code(site, javascript, tmp_
         assert "9 recovery codes left." in driver.find_element(By.ID, "two-factor-state").text
         log = driver.find_element(By.ID, "security-log").text
         assert "recovery code used" in log and "2fa enabled" in log
+
+        # Turning it off: a wrong password, then a wrong code, each at its field, in view.
+        driver.get(base + "/settings#two-factor-section")
+        driver.find_element(By.ID, "two-factor-off-password").send_keys("not the password")
+        driver.find_element(By.ID, "two-factor-off-code").send_keys(codes[1], Keys.ENTER)
+        error = wait(driver, lambda d: d.find_element(By.ID, "two-factor-off-password-error"))
+        assert error.text == "The current password is wrong." and in_view(driver, error)
+        driver.find_element(By.ID, "two-factor-off-password").send_keys(PASSWORD)
+        driver.find_element(By.ID, "two-factor-off-code").send_keys("000000", Keys.ENTER)
+        error = wait(driver, lambda d: d.find_element(By.ID, "two-factor-off-code-error"))
+        assert error.text == "Code is not right, or was already used" and in_view(driver, error)
+        screenshot(driver, f"2fa-off-wrong-code-{'js' if javascript else 'nojs'}")
+        sign_out(driver)
+
+        # A second step left longer than five minutes starts over at the password.
+        password_step(driver, base, name)
+        wait(driver, lambda d: d.find_element(By.ID, "login-code"))
+        clock.step(6 * 60)  # the server's clock also ran on since it was last set: well past five minutes
+        code_step(driver, clock.code(secret))
+        alert = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#login-form [role=alert]"))
+        assert alert.text == "The sign-in took too long; enter your password again." and in_view(driver, alert)
+        assert driver.find_elements(By.ID, "login-password"), "back at the password step"
+        screenshot(driver, f"2fa-login-stale-{'js' if javascript else 'nojs'}")
     finally:
         driver.quit()
 

@@ -42,19 +42,18 @@ enum LiveChangeLog {
     private static let buffers = Mutex<[ObjectIdentifier: [LiveChange]]>([:])
 
     /// Notes a change of the transaction running on `db`; outside a transaction that
-    /// ``begin(_:)`` opened (migrations, the seeder) it is dropped.
+    /// ``collecting(_:_:)`` opened (migrations, the seeder) it is dropped.
     static func note(_ db: Database, userID: Int64, _ topic: LiveTopic, taskIDs: [Int64] = []) {
         buffers.withLock { $0[ObjectIdentifier(db)]?.append(LiveChange(userID: userID, topic: topic, taskIDs: taskIDs)) }
     }
 
-    /// Opens a transaction's buffer.
-    static func begin(_ db: Database) {
+    /// Runs a transaction's body with its buffer open: the body's result and the changes
+    /// it noted (none when it throws).
+    static func collecting<T>(_ db: Database, _ work: () throws -> T) throws -> (T, [LiveChange]) {
         buffers.withLock { $0[ObjectIdentifier(db)] = [] }
-    }
-
-    /// The transaction's changes, its buffer closed.
-    static func end(_ db: Database) -> [LiveChange] {
-        buffers.withLock { $0.removeValue(forKey: ObjectIdentifier(db)) ?? [] }
+        defer { buffers.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(db)) } }
+        let result = try work()
+        return (result, buffers.withLock { $0[ObjectIdentifier(db)] ?? [] })
     }
 }
 

@@ -68,6 +68,8 @@ struct LiveEventRenderer: Sendable {
 
     private func progress(_ user: UserRecord) async throws -> ProgressJSON {
         let streak = try await focus.streak(for: user)
+        // Read again: reading the timer just before may have settled one that ran out,
+        // which awards its XP.
         let fresh = try await focus.current(user)
         return ProgressJSON(todayMinutes: streak.todayMinutes, streak: streak.status.current, xp: fresh.xp, level: fresh.level)
     }

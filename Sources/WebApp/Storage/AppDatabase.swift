@@ -52,18 +52,15 @@ final class AppDatabase: Sendable {
     /// One write transaction on GRDB's writer queue (rolled back when `work` throws). The
     /// changes it noted for the live streams are published after the commit.
     func write<T: Sendable>(_ work: @Sendable (Database) throws -> T) async throws -> T {
-        let (result, changes) = try await pool.write { db in
-            LiveChangeLog.begin(db)
-            do {
-                let result = try work(db)
-                return (result, LiveChangeLog.end(db))
-            } catch {
-                _ = LiveChangeLog.end(db)
-                throw error
-            }
-        }
-        if !changes.isEmpty { liveChanges.publish(changes, origin: LiveOrigin.window) }
+        let (result, changes) = try await pool.write { db in try LiveChangeLog.collecting(db) { try work(db) } }
+        publishCommitted(changes)
         return result
+    }
+
+    /// Hands a committed transaction's changes to the live streams, named by the page
+    /// window whose request made them.
+    func publishCommitted(_ changes: [LiveChange]) {
+        if !changes.isEmpty { liveChanges.publish(changes, origin: LiveOrigin.window) }
     }
 
     /// Whether the database answers (for `/ready`).

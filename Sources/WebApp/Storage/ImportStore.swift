@@ -10,17 +10,17 @@ extension AppDatabase {
         _ plan: ImportPlan, userID: Int64, dryRun: Bool, qualifySeconds: Double, now: Date, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
     ) async throws -> ImportReport {
         let (report, changes) = try await pool.writeWithoutTransaction { db in
-            var report = ImportReport()
-            LiveChangeLog.begin(db)
-            defer { _ = LiveChangeLog.end(db) }
-            try db.inTransaction {
-                var applier = ImportApplier(db: db, userID: userID, now: now, progress: progress)
-                report = try applier.apply(plan, qualifySeconds: qualifySeconds)
-                return dryRun ? .rollback : .commit
+            try LiveChangeLog.collecting(db) {
+                var report = ImportReport()
+                try db.inTransaction {
+                    var applier = ImportApplier(db: db, userID: userID, now: now, progress: progress)
+                    report = try applier.apply(plan, qualifySeconds: qualifySeconds)
+                    return dryRun ? .rollback : .commit
+                }
+                return report
             }
-            return (report, dryRun ? [] : LiveChangeLog.end(db))
         }
-        if !changes.isEmpty { liveChanges.publish(changes, origin: LiveOrigin.window) }
+        publishCommitted(dryRun ? [] : changes)
         return report
     }
 }

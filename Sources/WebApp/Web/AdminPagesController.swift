@@ -23,14 +23,9 @@ struct AdminPagesController: Sendable {
         router.get("admin/users/:id/security-log") { _, context in
             let id = try PathID.parse(context, notFound: .notFound)
             guard let user = try await database.user(id: id) else { throw AppError.notFound }
-            let entries: [TemplateValue] = try database.securityLog(userID: id).map { entry in
-                [
-                    "at": .string(RFC3339.string(entry.at)), "event": .string(entry.event.replacingOccurrences(of: "_", with: " ")),
-                    "ip": entry.ip.templateValue, "detail": entry.detail.templateValue,
-                ]
-            }
             return try views.page(
-                "pages/admin_security_log", ["username": .string(user.username), "two_factor": .bool(user.twoFactor), "entries": .array(entries)],
+                "pages/admin_security_log",
+                ["username": .string(user.username), "two_factor": .bool(user.twoFactor), "security_log": .array(try database.securityLog(userID: id).map(\.templateValue))],
                 context: context)
         }
         router.post("admin/users/:id") { request, context in

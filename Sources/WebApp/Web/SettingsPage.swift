@@ -36,12 +36,7 @@ struct SettingsPage {
             "tokens": (tokens ?? TokensSection()).values(accessTokens, user: user),
             "hooks": (hooks ?? WebhooksSection()).values(webhooks, user: user),
             "security": (security ?? SecuritySection()).values(twoFactor, sessions: signInSessions, current: currentSession, user: user),
-            "security_log": .array(securityLog.map { entry in
-                [
-                    "at": .string(RFC3339.string(entry.at)), "event": .string(entry.event.replacingOccurrences(of: "_", with: " ")),
-                    "ip": entry.ip.map(TemplateValue.string) ?? .null, "detail": entry.detail.map(TemplateValue.string) ?? .null,
-                ]
-            }),
+            "security_log": .array(securityLog.map(\.templateValue)),
         ]
     }
 
@@ -260,5 +255,15 @@ struct SecuritySection {
         stride(from: 0, to: secret.count, by: 4).map { start in
             String(secret.dropFirst(start).prefix(4))
         }.joined(separator: " ")
+    }
+}
+
+extension SecurityLogEntry {
+    /// An entry as the settings page and the admin's view list it.
+    var templateValue: TemplateValue {
+        [
+            "at": .string(RFC3339.string(at)), "event": .string(event.replacingOccurrences(of: "_", with: " ")), "ip": ip.templateValue,
+            "detail": detail.templateValue,
+        ]
     }
 }
