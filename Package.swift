@@ -75,7 +75,9 @@ let package = Package(
                 "WebApp",
                 "FairStreakModel",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            // Read from the repository by path (ExchangeTests), not bundled.
+            exclude: ["Fixtures"]
         ),
     ]
 )

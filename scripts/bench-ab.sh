@@ -42,6 +42,11 @@ AWK
 }
 for name in a b; do measure "$name" "${PIDS[$([ $name = a ] && echo 0 || echo 1)]}" "$([ $name = a ] && echo 18091 || echo 18092)" >/dev/null; done  # warm-up
 rm -f "$WORK"/*.results
+for name in a b; do  # what each side serves: its status and size
+  port=$([ $name = a ] && echo 18091 || echo 18092)
+  curl -s -o /dev/null -w "$name status=%{http_code} bytes=%{size_download}\n" \
+    -H "Cookie: $(awk '$6 ~ /^fq_/ {printf "%s=%s; ", $6, $7}' "$WORK/$name.jar")" "http://127.0.0.1:$port$PAGE"
+done
 for round in $(seq 1 "$ROUNDS"); do
   measure a "${PIDS[0]}" 18091
   measure b "${PIDS[1]}" 18092

@@ -94,7 +94,7 @@ enum AppRouter {
         let errors = ErrorRenderer(views: services.views, logger: services.logger, accounts: services.accounts)
         router.add(middleware: SecurityHeadersMiddleware())
         PrometheusMetrics.bootstrap()
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: RequestLogMiddleware(logger: services.logger, errors: errors))
         router.add(middleware: MethodNotAllowedMiddleware(methods: methods))
         router.add(middleware: BodyLimitMiddleware())

@@ -2,13 +2,10 @@ import Foundation
 import Metrics
 import Prometheus
 
-/// The process's metrics: swift-metrics bootstrapped once with a Prometheus registry, so
-/// Hummingbird's `MetricsMiddleware` and every library underneath that reports through
-/// swift-metrics show up in `/metrics`. The names Hummingbird uses are renamed to the
-/// series the README documents (`focusquest_http_requests_total{method,route,status}`,
-/// `focusquest_http_request_duration_seconds{route}`); other names get Prometheus'
-/// characters. Routes are patterns (`/api/v1/tasks/{id}`, or `NotFound`), so the number
-/// of series stays bounded whatever clients send.
+/// The process's metrics: one Prometheus registry, which ``RequestMetricsMiddleware`` and
+/// the site gauges write to directly, and which swift-metrics is bootstrapped with, so
+/// every library underneath that reports through swift-metrics shows up in `/metrics` too
+/// (its names in Prometheus' characters).
 enum PrometheusMetrics {
     static let registry = PrometheusCollectorRegistry()
 
@@ -29,23 +26,9 @@ enum PrometheusMetrics {
         MetricsSystem.bootstrap(factory)
     }()
 
+    /// What libraries report through swift-metrics, in Prometheus' characters.
     static func rename(_ label: String, _ dimensions: [(String, String)]) -> (String, [(String, String)]) {
-        let value = { (key: String) in dimensions.first { $0.0 == key }?.1 ?? "" }
-        switch label {
-        case "hb.requests":
-            return ("focusquest_http_requests_total", [
-                ("method", value("http.request.method")), ("route", value("http.route")), ("status", value("http.response.status_code")),
-            ])
-        case "http.server.request.duration":
-            // One histogram per route: the method and status are the counter's business.
-            return ("focusquest_http_request_duration_seconds", [("route", value("http.route"))])
-        case "hb.request.errors":
-            return ("focusquest_http_request_errors_total", [("method", value("http.request.method")), ("route", value("http.route")), ("status", value("error.type"))])
-        case "http.server.active_requests":
-            return ("focusquest_http_active_requests", [("method", value("http.request.method"))])
-        default:
-            return (prometheusName(label), dimensions.map { (prometheusName($0.0), $0.1) })
-        }
+        (prometheusName(label), dimensions.map { (prometheusName($0.0), $0.1) })
     }
 
     /// `[a-zA-Z_:][a-zA-Z0-9_:]*`: anything else becomes `_`.

@@ -6,7 +6,7 @@ import Synchronization
 
 /// Gives every request an id (from `X-Request-ID` when it is sane, else generated),
 /// echoes it back, writes one JSON log line per request with the route pattern,
-/// status, latency and user id. (Counting is Hummingbird's `MetricsMiddleware`, outside it.)
+/// status, latency and user id. (Counting is ``RequestMetricsMiddleware``, outside it.)
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let logger: Logger
