@@ -82,6 +82,7 @@ struct Seed: AsyncParsableCommand {
     @Option(help: "Tasks per user.") var tasksPerUser = 30
     @Option(help: "Focus sessions per user.") var sessionsPerUser = 40
     @Option(help: "Sessions spread over the last D days.") var days = 90
+    @Flag(help: "Add the user 'heavy': five years of daily focus, 2,000 tasks, several time zones.") var heavyUser = false
 
     static let password = "focusquest-demo"
 
@@ -95,7 +96,7 @@ struct Seed: AsyncParsableCommand {
         }
         let hash = try Argon2.hash(Self.password, parameters: config.argon2)
         let seeder = Seeder(
-            database: database, plan: .init(users: users, tasksPerUser: tasksPerUser, sessionsPerUser: sessionsPerUser, days: days),
+            database: database, plan: .init(users: users, tasksPerUser: tasksPerUser, sessionsPerUser: sessionsPerUser, days: days, heavyUser: heavyUser),
             passwordHash: hash, qualifySeconds: Double(config.qualifyMinutes * 60), now: Date())
         let start = ContinuousClock.now
         try await seeder.run { done in

@@ -13,37 +13,63 @@ import Testing
 
     @Test func seededDataEqualsARecomputationFromTheSessionLog() async throws {
         let app = try await seeded()
-        let db = app.services.database
         for userID in Int64(1)...40 where userID % 3 == 1 {
-            let sessions = try await db.pool.read { db in
-                try FocusSessionRecord.fetchAll(db, sql: "SELECT * FROM focus_sessions WHERE user_id = ?", arguments: [userID])
-            }
-            #expect(!sessions.isEmpty)
-            var model: [LocalDate: Double] = [:]
-            var perTask: [Int64: Int] = [:]
-            for session in sessions {
-                for piece in DaySplitter.split(start: session.startTime, end: session.endTime, in: session.zone) { model[piece.day, default: 0] += piece.seconds }
-                if let task = session.taskId { perTask[task, default: 0] += Int(session.seconds) }
-            }
-            let first = try #require(model.keys.min())
-            let stored = try await db.dailyTotals(userID: userID, from: first, to: LocalDate(app.clock.now, in: .gmt).adding(days: 1))
-            #expect(stored.mapValues { $0.rounded() } == model.mapValues { $0.rounded() })
-            let expected = StreakProjection(totals: model, goalSeconds: 1800, bridges: .none)
-            #expect(try await db.streak(userID: userID, day: LocalDate(app.clock.now, in: .gmt)).0 == expected)
-            let (xp, ledger, taskSeconds) = try await db.pool.read { db in
-                (
-                    try Int.fetchOne(db, sql: "SELECT xp FROM users WHERE id = ?", arguments: [userID]) ?? -1,
-                    try Int.fetchOne(db, sql: "SELECT SUM(amount) FROM xp_ledger WHERE user_id = ?", arguments: [userID]) ?? 0,
-                    try Row.fetchAll(db, sql: "SELECT id, focus_seconds FROM tasks WHERE user_id = ? AND focus_seconds > 0", arguments: [userID])
-                        .map { ($0["id"] as Int64, $0["focus_seconds"] as Int) }
-                )
-            }
-            #expect(xp == ledger)
-            #expect(Dictionary(uniqueKeysWithValues: taskSeconds) == perTask)
+            try await expectDerivedFactsMatchTheLog(app, userID: userID)
         }
+        let db = app.services.database
         let admin = try await db.user(named: "user1")
         #expect(admin?.isAdmin == true)
         #expect(try await UserCounters.drift(in: db).isEmpty)
+    }
+
+    /// Daily totals, streak, XP and task minutes of `userID` equal a recomputation from its sessions.
+    func expectDerivedFactsMatchTheLog(_ app: TestApp, userID: Int64) async throws {
+        let db = app.services.database
+        let sessions = try await db.pool.read { db in
+            try FocusSessionRecord.fetchAll(db, sql: "SELECT * FROM focus_sessions WHERE user_id = ?", arguments: [userID])
+        }
+        #expect(!sessions.isEmpty)
+        var model: [LocalDate: Double] = [:]
+        var perTask: [Int64: Int] = [:]
+        for session in sessions {
+            for piece in DaySplitter.split(start: session.startTime, end: session.endTime, in: session.zone) { model[piece.day, default: 0] += piece.seconds }
+            if let task = session.taskId { perTask[task, default: 0] += Int(session.seconds) }
+        }
+        let first = try #require(model.keys.min())
+        let stored = try await db.dailyTotals(userID: userID, from: first, to: LocalDate(app.clock.now, in: .gmt).adding(days: 1))
+        #expect(stored.mapValues { $0.rounded() } == model.mapValues { $0.rounded() })
+        let expected = StreakProjection(totals: model, goalSeconds: 1800, bridges: .none)
+        #expect(try await db.streak(userID: userID, day: LocalDate(app.clock.now, in: .gmt)).0 == expected)
+        let (xp, ledger, taskSeconds) = try await db.pool.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT xp FROM users WHERE id = ?", arguments: [userID]) ?? -1,
+                try Int.fetchOne(db, sql: "SELECT SUM(amount) FROM xp_ledger WHERE user_id = ?", arguments: [userID]) ?? 0,
+                try Row.fetchAll(db, sql: "SELECT id, focus_seconds FROM tasks WHERE user_id = ? AND focus_seconds > 0", arguments: [userID])
+                    .map { ($0["id"] as Int64, $0["focus_seconds"] as Int) }
+            )
+        }
+        #expect(xp == ledger)
+        #expect(Dictionary(uniqueKeysWithValues: taskSeconds) == perTask)
+    }
+
+    /// `seed --heavy-user`: five years of daily focus in several time zones, 2,000 tasks,
+    /// derived by the same rules as everyone's.
+    @Test func theHeavyUserHasFiveYearsInSeveralTimeZones() async throws {
+        var plan = Seeder.Plan(users: 2, tasksPerUser: 5, sessionsPerUser: 5, days: 10)
+        plan.heavyUser = true
+        let app = try await TestApp.seeded(plan)
+        let heavy = try #require(try await app.services.database.user(named: "heavy"))
+        let (sessions, zones, oldest, tasks) = try await app.services.database.pool.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM focus_sessions WHERE user_id = ?", arguments: [heavy.userID]) ?? 0,
+                try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT timezone) FROM focus_sessions WHERE user_id = ?", arguments: [heavy.userID]) ?? 0,
+                try Date.fetchOne(db, sql: "SELECT MIN(start_time) FROM focus_sessions WHERE user_id = ?", arguments: [heavy.userID]),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE user_id = ?", arguments: [heavy.userID]) ?? 0
+            )
+        }
+        #expect(sessions > 5_000 && tasks == 2_000 && zones >= 4, "\(sessions) sessions, \(zones) zones, \(tasks) tasks")
+        #expect(app.clock.now.timeIntervalSince(try #require(oldest)) > 4.9 * 365 * 86_400)
+        try await expectDerivedFactsMatchTheLog(app, userID: heavy.userID)
     }
 
     /// A few friends each, both directions stored, no request between friends, and a

@@ -15,6 +15,8 @@ struct Seeder {
         var tasksPerUser: Int
         var sessionsPerUser: Int
         var days: Int
+        /// One more user, `heavy`, with five years of history (``heavyProfile()``).
+        var heavyUser = false
         var seed: UInt64 = 20_261_123
     }
 
@@ -49,6 +51,9 @@ struct Seeder {
             progress(userIDs.count)
         }
         try await seedFriends(userIDs)
+        if plan.heavyUser {
+            _ = try await database.pool.write { db in try seedUser(Self.heavyProfile(), seed: plan.seed, try Statements(db), db) }
+        }
     }
 
     /// A few friends each: every user befriends up to three people among the next fifty
@@ -79,7 +84,7 @@ struct Seeder {
         }
     }
 
-    private struct Statements {
+    struct Statements {
         let user, task, session, daily, streak, ledger: Statement
         init(_ db: Database) throws {
             user = try db.makeStatement(sql: "INSERT INTO users (username, password_hash, timezone, is_admin, xp, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -91,40 +96,76 @@ struct Seeder {
         }
     }
 
+    /// Who one seeded user is: the demo users differ by index; the heavy user (`--heavy-user`)
+    /// has years of daily focus, many tasks and moved between time zones.
+    struct Profile {
+        var username: String
+        var isAdmin = false
+        var tasks: Int
+        var sessions: Int
+        var days: Int
+        /// The share of days with focus, and the sessions on such a day.
+        var diligence: ClosedRange<Double>
+        var sessionsPerDay: ClosedRange<Int>
+        /// The zone the user lived in `daysAgo` days before now (sessions carry it).
+        var zone: (_ daysAgo: Int) -> String
+    }
+
+    private func demoProfile(_ index: Int) -> Profile {
+        let zone = Self.zones[index % Self.zones.count]
+        return Profile(
+            username: "user\(index)", isAdmin: index == 1, tasks: plan.tasksPerUser, sessions: plan.sessionsPerUser, days: plan.days,
+            diligence: 0.3...0.95, sessionsPerDay: 1...3, zone: { _ in zone })
+    }
+
+    /// Five years of focus on every day (one to five sessions, ~5,500 in all), 2,000 tasks, and a move to
+    /// another time zone every 15 months: the user whose history is longest (issue 21).
+    static func heavyProfile() -> Profile {
+        let moves = ["Asia/Tokyo", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "America/Los_Angeles"]
+        return Profile(
+            username: "heavy", tasks: 2_000, sessions: 6_000, days: 5 * 365, diligence: 1...1, sessionsPerDay: 1...5,
+            zone: { daysAgo in moves[min(moves.count - 1, daysAgo / 456)] })
+    }
+
     private func seedUser(_ index: Int, _ s: Statements, _ db: Database) throws -> Int64 {
-        var random = SeededRandom(seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9)
-        let zoneName = Self.zones[index % Self.zones.count]
-        let zone = TimeZone(identifier: zoneName) ?? .gmt
-        let created = now.addingTimeInterval(-Double(plan.days + Int.random(in: 1...30, using: &random)) * 86_400)
+        try seedUser(demoProfile(index), seed: plan.seed &+ UInt64(index) &* 0x9E37_79B9, s, db)
+    }
+
+    /// Seeds `profile` in the open transaction: the user, tasks, sessions and everything derived.
+    func seedUser(_ profile: Profile, seed: UInt64, _ s: Statements, _ db: Database) throws -> Int64 {
+        var random = SeededRandom(seed: seed)
+        let currentZone = profile.zone(0)
+        let created = now.addingTimeInterval(-Double(profile.days + Int.random(in: 1...30, using: &random)) * 86_400)
         let lastActive = now.addingTimeInterval(-Double(Int.random(in: 0...(14 * 86_400), using: &random)))
-        try s.user.execute(arguments: ["user\(index)", passwordHash, zoneName, index == 1, 0, created, lastActive])
+        try s.user.execute(arguments: [profile.username, passwordHash, currentZone, profile.isAdmin, 0, created, lastActive])
         let userID = db.lastInsertedRowID
 
         var tasks: [(title: String, description: String, status: TaskStatus, estimate: Int?, seconds: Int, created: Date)] = []
-        for number in 0..<plan.tasksPerUser {
+        for number in 0..<profile.tasks {
             let title = "\(Self.verbs.randomElement(using: &random)!) \(Self.objects.randomElement(using: &random)!) #\(number + 1)"
             let roll = Int.random(in: 0..<10, using: &random)
             let status: TaskStatus = roll < 5 ? .todo : roll < 7 ? .inProgress : .done
             let estimate: Int? = Bool.random(using: &random) ? Int.random(in: 1...8, using: &random) : nil
-            let taskCreated = created.addingTimeInterval(Double(Int.random(in: 0...(plan.days * 86_400), using: &random)))
+            let taskCreated = created.addingTimeInterval(Double(Int.random(in: 0...(profile.days * 86_400), using: &random)))
             tasks.append((title, Self.details.randomElement(using: &random)!, status, estimate, 0, min(taskCreated, now)))
         }
 
         // Focus on a user-specific share of days, in runs, during local daytime.
-        let diligence = Double.random(in: 0.3...0.95, using: &random)
-        var sessions: [(start: Date, end: Date, task: Int?)] = []
-        let today = LocalDate(now, in: zone)
+        let diligence = Double.random(in: profile.diligence, using: &random)
+        var sessions: [(start: Date, end: Date, zone: String, task: Int?)] = []
         var day = 0
-        while sessions.count < plan.sessionsPerUser && day < plan.days {
+        while sessions.count < profile.sessions && day < profile.days {
             if Double.random(in: 0...1, using: &random) < diligence {
-                let date = today.adding(days: -day)
-                for _ in 0..<Int.random(in: 1...3, using: &random) where sessions.count < plan.sessionsPerUser {
+                let zoneName = profile.zone(day)
+                let zone = TimeZone(identifier: zoneName) ?? .gmt
+                let date = LocalDate(now, in: zone).adding(days: -day)
+                for _ in 0..<Int.random(in: profile.sessionsPerDay, using: &random) where sessions.count < profile.sessions {
                     let start = date.start(in: zone).addingTimeInterval(Double(Int.random(in: (8 * 60)...(21 * 60), using: &random) * 60))
                     let minutes = [15, 25, 25, 25, 30, 45, 50].randomElement(using: &random)!
                     let end = start.addingTimeInterval(Double(minutes * 60))
                     guard end <= now else { continue }
                     let task = tasks.isEmpty || Bool.random(using: &random) ? nil : Int.random(in: 0..<tasks.count, using: &random)
-                    sessions.append((start, end, task))
+                    sessions.append((start, end, zoneName, task))
                 }
             }
             day += 1
@@ -149,7 +190,8 @@ struct Seeder {
         var totals: [LocalDate: Double] = [:]
         for (number, session) in sessions.enumerated() {
             let taskID = session.task.map { taskIDs[$0] }
-            try s.session.execute(arguments: [userID, "seed-\(number)", session.start, session.end, zoneName, taskID, session.end])
+            try s.session.execute(arguments: [userID, "seed-\(number)", session.start, session.end, session.zone, taskID, session.end])
+            let zone = TimeZone(identifier: session.zone) ?? .gmt
             for piece in DaySplitter.split(start: session.start, end: session.end, in: zone) { totals[piece.day, default: 0] += piece.seconds }
             let earned = FocusXP.forSession(seconds: session.end.timeIntervalSince(session.start), fullPomodoroSeconds: nil)
             try s.ledger.execute(arguments: [userID, earned, "focus_session", "session:seed-\(number)", session.end])
