@@ -9,7 +9,7 @@ PYTHON := $(VENV)/bin/python
 TEST_PYTHON_PACKAGES := selenium pytest openapi-spec-validator schemathesis icalendar
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test build system-deps browser-deps apt-install e2e bench bench-templates image-check
+.PHONY: run test build system-deps browser-deps apt-install e2e bench bench-growth bench-templates image-check
 
 ## Install the C libraries the build links against, when missing (Debian, as root).
 system-deps:
@@ -53,6 +53,14 @@ bench: system-deps
 	@$(MAKE) --no-print-directory apt-install PACKAGES="wrk sqlite3 time curl"
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 	scripts/bench.sh
+
+## The cost as the site grows (issue 21): 1,000, 10,000 and 100,000 users (seeds cached),
+## every scenario at each size, the 100k/1k ratio per scenario, and a user with five years
+## of history against a new one. Not in `make test`: it takes about 15 minutes.
+bench-growth: system-deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="wrk sqlite3 time curl"
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+	scripts/bench-growth.sh
 
 ## The template engine against swift-mustache, Leaf, Stencil and a hand-written baseline.
 bench-templates:

@@ -23,44 +23,21 @@ CACHE=.build/bench/seed-v${SEED_VERSION}-${USERS}x${TASKS}x${SESSIONS}.sqlite
 WORK=.build/bench/work
 BASE=http://127.0.0.1:$PORT
 
+source scripts/bench-lib.sh
 mkdir -p .build/bench "$WORK"
-if [ ! -f "$CACHE" ]; then
-  echo "seeding $USERS users × $TASKS tasks × $SESSIONS sessions (cached in $CACHE)…"
-  rm -f "$CACHE".tmp*
-  APP_ENV=development DATABASE_PATH="$CACHE.tmp" JWT_SECRET=bench-secret-bench-secret-bench-secret LOG_LEVEL=warning \
-    /usr/bin/time -f "seed took %e s, peak RSS %M KiB" "$BIN" seed --users "$USERS" --tasks-per-user "$TASKS" --sessions-per-user "$SESSIONS" --days 120
-  sqlite3 "$CACHE.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2>&1 || true
-  mv "$CACHE.tmp" "$CACHE"
-  rm -f "$CACHE.tmp-wal" "$CACHE.tmp-shm"
-fi
-# A cache seeded by an older schema is migrated once here, not at every server start.
-APP_ENV=development DATABASE_PATH="$CACHE" JWT_SECRET=bench-secret-bench-secret-bench-secret LOG_LEVEL=warning "$BIN" migrate
-sqlite3 "$CACHE" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+seed_cached "$CACHE" --users "$USERS" --tasks-per-user "$TASKS" --sessions-per-user "$SESSIONS" --days 120
 rm -f "$WORK"/db.sqlite*
 cp "$CACHE" "$WORK/db.sqlite"
-
-APP_ENV=production HOST=127.0.0.1 PORT=$PORT DATABASE_PATH="$WORK/db.sqlite" PUBLIC_DIR=Public \
-  JWT_SECRET=bench-secret-bench-secret-bench-secret LOG_LEVEL=warning AUTH_REQUESTS_PER_IP=1000000 \
-  AUTH_FAILURES_PER_USERNAME=10000 "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; kill -0 $SERVER 2>/dev/null || { cat "$WORK/server.log"; exit 1; }; sleep 0.1; done
+start_server "$WORK/db.sqlite"
+trap stop_server EXIT
 
 # Sessions: a browser cookie + CSRF token for user2, the admin's cookie, an API token.
-browser_login() {  # $1 username, $2 cookie jar
-  curl -fsS -c "$2" -b "$2" "$BASE/login" -o /dev/null
-  local csrf; csrf=$(awk '$6 == "fq_csrf" {print $7}' "$2")
-  curl -fsS -c "$2" -b "$2" -X POST "$BASE/login" -H "Origin: $BASE" \
-    --data "_csrf=$csrf&username=$1&password=focusquest-demo" -o /dev/null
-}
 browser_login user2 "$WORK/user.jar"
 browser_login user1 "$WORK/admin.jar"
-cookie() { awk '$6 ~ /^fq_/ {printf "%s=%s; ", $6, $7}' "$1"; }
 USER_COOKIE=$(cookie "$WORK/user.jar")
 ADMIN_COOKIE=$(cookie "$WORK/admin.jar")
 CSRF=$(awk '$6 == "fq_csrf" {print $7}' "$WORK/user.jar")
-TOKEN=$(curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"username":"user3","password":"focusquest-demo"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+TOKEN=$(api_token user3)
 TASK=$(sqlite3 "$WORK/db.sqlite" "SELECT id FROM tasks WHERE user_id = 2 AND status != 'done' LIMIT 1" 2>/dev/null || echo 1)
 
 cat >"$WORK/status.lua" <<LUA
@@ -90,30 +67,8 @@ request = function()
 end
 LUA
 
-# One line per scenario: scenario=<name> rps=<n> p50_ms=<n> p99_ms=<n> errors=<n>
-report() {  # $1 name, $2 wrk output file
-  awk -v name="$1" '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /Requests\/sec/ { rps = $2 }
-    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
-    /Non-2xx or 3xx/ { errors += $NF }
-    /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
-    END { printf "scenario=%s rps=%d p50_ms=%.2f p99_ms=%.2f errors=%d\n", name, rps, p50, p99, errors }' "$2"
-}
 wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
-# The machine's side of a scenario, on a line of its own after it: the server's own CPU
-# time per request (comparable between runs when the VM's speed drifts) and the share
-# of CPU time the hypervisor gave to others (steal).
-cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9 }' /proc/stat; }
-server_ticks() { awk '{ print $14 + $15 }' /proc/$SERVER/stat; }
-machine_report() {  # $1 name, $2 wrk output, $3 "total steal" before, $4 server ticks before
-  local after server requests
-  after=$(cpu_ticks); server=$(server_ticks)
-  requests=$(awk '/requests in/ { print $1 }' "$2")
-  awk -v name="$1" -v before="$3" -v after="$after" -v s0="$4" -v s1="$server" -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" '
-    BEGIN { split(before, b, " "); split(after, a, " "); total = a[1] - b[1]; steal = a[2] - b[2]
-      printf "machine scenario=%s server_cpu_us_per_request=%d steal_pct=%.1f\n", name, (n > 0 ? (s1 - s0) * 1000000 / hz / n : 0), (total > 0 ? 100 * steal / total : 0) }'
-}
+# Each scenario prints its machine line (bench-lib.sh) after its own.
 run() {  # $1 name, rest: wrk arguments
   local name=$1; shift
   wanted "$name" || return 0

@@ -1,0 +1,76 @@
+# Shared by bench.sh and bench-growth.sh (sourced, not run): a cached seed, a release
+# server started on a copy, signing in, and what one wrk run measured.
+# The caller sets BIN, WORK, PORT and BASE.
+
+BENCH_SECRET=bench-secret-bench-secret-bench-secret
+
+# $1: the cache file; the rest: `focusquest seed` arguments. Seeds once, then migrates the
+# cache in place (a cache seeded by an older schema is migrated here, not at every start).
+seed_cached() {
+  local cache=$1; shift
+  if [ ! -f "$cache" ]; then
+    echo "seeding $* (cached in $cache)…"
+    rm -f "$cache".tmp*
+    APP_ENV=development DATABASE_PATH="$cache.tmp" JWT_SECRET=$BENCH_SECRET LOG_LEVEL=warning \
+      /usr/bin/time -f "seed took %e s, peak RSS %M KiB" "$BIN" seed "$@"
+    sqlite3 "$cache.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null 2>&1 || true
+    mv "$cache.tmp" "$cache"
+    rm -f "$cache.tmp-wal" "$cache.tmp-shm"
+  fi
+  APP_ENV=development DATABASE_PATH="$cache" JWT_SECRET=$BENCH_SECRET LOG_LEVEL=warning "$BIN" migrate
+  sqlite3 "$cache" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+}
+
+# $1: the database file to serve (a copy: benchmarks write). Sets SERVER.
+start_server() {
+  APP_ENV=production HOST=127.0.0.1 PORT=$PORT DATABASE_PATH="$1" PUBLIC_DIR=Public \
+    JWT_SECRET=$BENCH_SECRET LOG_LEVEL=warning AUTH_REQUESTS_PER_IP=1000000 \
+    AUTH_FAILURES_PER_USERNAME=10000 "$BIN" serve >"$WORK/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 300); do
+    curl -fsS "$BASE/health" >/dev/null 2>&1 && return 0
+    kill -0 $SERVER 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$WORK/server.log"
+  return 1
+}
+
+stop_server() { kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; }
+
+browser_login() {  # $1 username, $2 cookie jar
+  curl -fsS -c "$2" -b "$2" "$BASE/login" -o /dev/null
+  local csrf; csrf=$(awk '$6 == "fq_csrf" {print $7}' "$2")
+  curl -fsS -c "$2" -b "$2" -X POST "$BASE/login" -H "Origin: $BASE" \
+    --data "_csrf=$csrf&username=$1&password=focusquest-demo" -o /dev/null
+}
+cookie() { awk '$6 ~ /^fq_/ {printf "%s=%s; ", $6, $7}' "$1"; }
+api_token() {  # $1 username
+  curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"focusquest-demo\"}" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+
+# One line per scenario: scenario=<name> rps=<n> p50_ms=<n> p99_ms=<n> errors=<n>
+report() {  # $1 name, $2 wrk output file
+  awk -v name="$1" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /Non-2xx or 3xx/ { errors += $NF }
+    /Socket errors/ { gsub(",", ""); errors += $4 + $6 + $8 + $10 }
+    END { printf "scenario=%s rps=%d p50_ms=%.2f p99_ms=%.2f errors=%d\n", name, rps, p50, p99, errors }' "$2"
+}
+
+# The machine's side of a scenario: the server's own CPU time per request (comparable
+# between runs when the VM's speed drifts) and the share of CPU time the hypervisor gave
+# to others (steal).
+cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9 }' /proc/stat; }
+server_ticks() { awk '{ print $14 + $15 }' /proc/$SERVER/stat; }
+machine_report() {  # $1 name, $2 wrk output, $3 "total steal" before, $4 server ticks before
+  local after server requests
+  after=$(cpu_ticks); server=$(server_ticks)
+  requests=$(awk '/requests in/ { print $1 }' "$2")
+  awk -v name="$1" -v before="$3" -v after="$after" -v s0="$4" -v s1="$server" -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" '
+    BEGIN { split(before, b, " "); split(after, a, " "); total = a[1] - b[1]; steal = a[2] - b[2]
+      printf "machine scenario=%s server_cpu_us_per_request=%d steal_pct=%.1f\n", name, (n > 0 ? (s1 - s0) * 1000000 / hz / n : 0), (total > 0 ? 100 * steal / total : 0) }'
+}
