@@ -19,7 +19,12 @@ import Testing
                 try Migrations.migrator.appliedIdentifiers(db)
             )
         }
-        #expect(tables == ["access_tokens", "breaks", "calendar_feeds", "daily_totals", "day_rules", "focus_sessions", "friend_requests", "friendships", "key_values", "recovery_codes", "refresh_tokens", "security_log", "sign_in_sessions", "streaks", "tasks", "timers", "two_factor_secrets", "users", "webhook_deliveries", "webhook_outbox", "webhooks", "xp_ledger"])
+        #expect(tables == [
+            "access_tokens", "breaks", "calendar_feeds", "daily_totals", "day_rules", "focus_7d_window", "focus_sessions", "friend_requests", "friendships",
+            "key_values", "recovery_codes", "refresh_tokens", "security_log", "sign_in_sessions", "streaks", "tasks", "timers", "two_factor_secrets",
+            "user_count", "users", "users_search", "users_search_config", "users_search_data", "users_search_docsize", "users_search_idx",
+            "webhook_deliveries", "webhook_outbox", "webhooks", "xp_ledger",
+        ])
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(Set(applied) == Set(Migrations.migrator.migrations))

@@ -10,6 +10,7 @@ struct AdminService: Sendable {
     /// Site-wide totals scan every task and daily total, so they are computed at most once
     /// per ``totalsLifetime`` and shared between requests.
     let totalsCache = TotalsCache()
+    let focusWindow = FocusWindowMark()
     static let totalsLifetime: TimeInterval = 10
 
     static let perPage = 50
@@ -63,10 +64,16 @@ struct AdminService: Sendable {
 
     func page(_ query: Query) async throws -> Page {
         let now = clock.now
+        let since7d = since7d
+        if query.sort == .focus7d, focusWindow.start != since7d {
+            // The first sort by 7-day focus of a day moves the stored window (once a day).
+            try await database.moveFocus7dWindow(to: since7d)
+            focusWindow.start = since7d
+        }
         let cached = totalsCache.value(at: now, lifetime: Self.totalsLifetime)
         let result = try await database.adminPage(
             search: query.search, sort: query.sort, descending: query.descending, page: query.page, perPage: Self.perPage,
-            since7d: since7d, totalsSince: cached == nil ? now.addingTimeInterval(-7 * 86_400) : nil)
+            since7d: since7d, totalsSince: cached == nil ? now.addingTimeInterval(-7 * 86_400) : nil, approximateUsers: cached?.users)
         if let fresh = result.totals { totalsCache.store(fresh, at: now) }
         let totals = result.totals ?? cached ?? AdminTotals(users: 0, active7d: 0, tasks: 0, focusSeconds: 0)
         return Page(
@@ -106,6 +113,16 @@ struct AdminService: Sendable {
     /// The user's current streak as of their own today.
     static func currentStreak(_ row: AdminUserRow, now: Date) -> Int {
         row.streak.status(today: row.user.today(at: now)).current
+    }
+}
+
+/// The start of the stored 7-day focus window as this process last moved it.
+final class FocusWindowMark: Sendable {
+    private let mark = Mutex<LocalDate?>(nil)
+
+    var start: LocalDate? {
+        get { mark.withLock { $0 } }
+        set { mark.withLock { $0 = newValue } }
     }
 }
 

@@ -409,6 +409,52 @@ enum Migrations {
                 try db.execute(sql: "UPDATE refresh_tokens SET session_id = ? WHERE family = ?", arguments: [db.lastInsertedRowID, family["family"]])
             }
         }
+        // Issue 21: the admin overview costs the same at any size. Search by part of a name
+        // reads a trigram index instead of every name; `user_count` keeps the number of
+        // users (for the page count, and for reading a page from the end); "focus in 7 days" is a column the
+        // triggers keep for the window's start in `focus_7d_window` (moved once a day by
+        // `moveFocus7dWindow`), so sorting by it walks an index. The start is far in the
+        // past until the first move, which sums everyone once.
+        migrator.registerMigration("v17-admin-at-any-size") { db in
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE users_search USING fts5(username, content='users', content_rowid='id', tokenize='trigram');
+                INSERT INTO users_search (rowid, username) SELECT id, username FROM users;
+                CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
+                    INSERT INTO users_search (rowid, username) VALUES (NEW.id, NEW.username);
+                END;
+                CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN
+                    INSERT INTO users_search (users_search, rowid, username) VALUES ('delete', OLD.id, OLD.username);
+                END;
+                CREATE TRIGGER users_search_rename AFTER UPDATE OF username ON users BEGIN
+                    INSERT INTO users_search (users_search, rowid, username) VALUES ('delete', OLD.id, OLD.username);
+                    INSERT INTO users_search (rowid, username) VALUES (NEW.id, NEW.username);
+                END;
+                CREATE TABLE user_count (id INTEGER PRIMARY KEY CHECK (id = 1), users INTEGER NOT NULL);
+                INSERT INTO user_count (id, users) SELECT 1, COUNT(*) FROM users;
+                CREATE TRIGGER user_count_insert AFTER INSERT ON users BEGIN UPDATE user_count SET users = users + 1; END;
+                CREATE TRIGGER user_count_delete AFTER DELETE ON users BEGIN UPDATE user_count SET users = users - 1; END;
+                CREATE TABLE focus_7d_window (id INTEGER PRIMARY KEY CHECK (id = 1), since TEXT NOT NULL);
+                INSERT INTO focus_7d_window (id, since) VALUES (1, '0000-01-01');
+                ALTER TABLE users ADD COLUMN focus_7d_seconds DOUBLE NOT NULL DEFAULT 0;
+                UPDATE users SET focus_7d_seconds = focus_seconds_total;
+                CREATE INDEX users_by_focus_7d ON users(focus_7d_seconds, id);
+                CREATE INDEX daily_totals_by_day ON daily_totals(day);
+                CREATE TRIGGER daily_totals_focus_7d_insert AFTER INSERT ON daily_totals BEGIN
+                    UPDATE users SET focus_7d_seconds = focus_7d_seconds + NEW.seconds
+                    WHERE id = NEW.user_id AND NEW.day >= (SELECT since FROM focus_7d_window);
+                END;
+                CREATE TRIGGER daily_totals_focus_7d_update AFTER UPDATE ON daily_totals BEGIN
+                    UPDATE users SET focus_7d_seconds = focus_7d_seconds
+                        + (CASE WHEN NEW.day >= (SELECT since FROM focus_7d_window) THEN NEW.seconds ELSE 0 END)
+                        - (CASE WHEN OLD.day >= (SELECT since FROM focus_7d_window) THEN OLD.seconds ELSE 0 END)
+                    WHERE id = NEW.user_id;
+                END;
+                CREATE TRIGGER daily_totals_focus_7d_delete AFTER DELETE ON daily_totals BEGIN
+                    UPDATE users SET focus_7d_seconds = focus_7d_seconds - OLD.seconds
+                    WHERE id = OLD.user_id AND OLD.day >= (SELECT since FROM focus_7d_window);
+                END;
+                """)
+        }
         return migrator
     }
 }
