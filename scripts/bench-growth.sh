@@ -61,33 +61,20 @@ for size in $SIZES; do
   rm -f "$WORK"/db.sqlite*
   cp "$cache" "$WORK/db.sqlite"
   start_server "$WORK/db.sqlite"
-  browser_login user2 "$WORK/user.jar"
-  browser_login user1 "$WORK/admin.jar"
-  user_cookie=$(cookie "$WORK/user.jar")
-  admin_cookie=$(cookie "$WORK/admin.jar")
-  csrf=$(awk '$6 == "fq_csrf" {print $7}' "$WORK/user.jar")
-  token=$(api_token user3)
-  task=$(sqlite3 "$WORK/db.sqlite" "SELECT id FROM tasks WHERE user_id = 2 AND status != 'done' LIMIT 1")
-  cat >"$WORK/status.lua" <<LUA
-local n = 0
-request = function()
-  n = n + 1
-  local status = (n % 2 == 0) and "todo" or "in_progress"
-  return wrk.format("POST", "/tasks/$task/status", {
-    ["Cookie"] = "$user_cookie", ["X-CSRF-Token"] = "$csrf", ["HX-Request"] = "true",
-    ["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = "$BASE" }, "status=" .. status)
-end
-LUA
-  measure "$size" dashboard "$CONNECTIONS" -H "Cookie: $user_cookie" "$BASE/dashboard"
+  sign_in_everyone
+  measure "$size" dashboard "$CONNECTIONS" -H "Cookie: $USER_COOKIE" "$BASE/dashboard"
   measure "$size" task_status "$CONNECTIONS" -s "$WORK/status.lua" "$BASE"
-  measure "$size" api_tasks "$CONNECTIONS" -H "Authorization: Bearer $token" "$BASE/api/v1/tasks?limit=50"
+  measure "$size" api_tasks "$CONNECTIONS" -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/tasks?limit=50"
   for sort in -created -last_active -focus_7d -xp; do
-    measure "$size" "admin_sort${sort//-/_}" "$CONNECTIONS" -H "Cookie: $admin_cookie" "$BASE/admin?sort=$sort"
+    measure "$size" "admin_sort${sort//-/_}" "$CONNECTIONS" -H "Cookie: $ADMIN_COOKIE" "$BASE/admin?sort=$sort"
   done
-  measure "$size" admin_search "$CONNECTIONS" -H "Cookie: $admin_cookie" "$BASE/admin?q=user77"
-  measure "$size" admin_last "$CONNECTIONS" -H "Cookie: $admin_cookie" "$BASE/admin?page=$(( (size + 1 + 49) / 50 ))"
-  measure "$size" friends "$CONNECTIONS" -H "Cookie: $user_cookie" "$BASE/friends"
-  measure "$size" leaderboard "$CONNECTIONS" -H "Authorization: Bearer $token" "$BASE/api/v1/leaderboard"
+  # A name found once at every size (the cost of looking it up), then a part of a name that
+  # more users share the more there are (user77, user770…, user7700…: the cost of the matches).
+  measure "$size" admin_search "$CONNECTIONS" -H "Cookie: $ADMIN_COOKIE" "$BASE/admin?q=heavy"
+  measure "$size" admin_search_common "$CONNECTIONS" -H "Cookie: $ADMIN_COOKIE" "$BASE/admin?q=user77"
+  measure "$size" admin_last "$CONNECTIONS" -H "Cookie: $ADMIN_COOKIE" "$BASE/admin?page=$(( (size + 1 + 49) / 50 ))"
+  measure "$size" friends "$CONNECTIONS" -H "Cookie: $USER_COOKIE" "$BASE/friends"
+  measure "$size" leaderboard "$CONNECTIONS" -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/leaderboard"
 
   if [ "$size" = "$HEAVY_SIZE" ]; then
     # The heavy user against one who signed up just now, scenario by scenario.

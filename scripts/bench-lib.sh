@@ -74,3 +74,32 @@ machine_report() {  # $1 name, $2 wrk output, $3 "total steal" before, $4 server
     BEGIN { split(before, b, " "); split(after, a, " "); total = a[1] - b[1]; steal = a[2] - b[2]
       printf "machine scenario=%s server_cpu_us_per_request=%d steal_pct=%.1f\n", name, (n > 0 ? (s1 - s0) * 1000000 / hz / n : 0), (total > 0 ? 100 * steal / total : 0) }'
 }
+
+# A wrk script flipping task $1 between todo and in progress as a browser does (cookie
+# header $2, CSRF token $3, fragment requests).
+status_script() {
+  cat <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  local status = (n % 2 == 0) and "todo" or "in_progress"
+  return wrk.format("POST", "/tasks/$1/status", {
+    ["Cookie"] = "$2", ["X-CSRF-Token"] = "$3", ["HX-Request"] = "true",
+    ["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = "$BASE" }, "status=" .. status)
+end
+LUA
+}
+
+# The benchmarks' visitors: sets USER_COOKIE and CSRF (user2's browser), ADMIN_COOKIE
+# (user1's), TOKEN (user3's API token), TASK (one of user2's open tasks) and writes
+# $WORK/status.lua for it.
+sign_in_everyone() {
+  browser_login user2 "$WORK/user.jar"
+  browser_login user1 "$WORK/admin.jar"
+  USER_COOKIE=$(cookie "$WORK/user.jar")
+  ADMIN_COOKIE=$(cookie "$WORK/admin.jar")
+  CSRF=$(awk '$6 == "fq_csrf" {print $7}' "$WORK/user.jar")
+  TOKEN=$(api_token user3)
+  TASK=$(sqlite3 "$WORK/db.sqlite" "SELECT id FROM tasks WHERE user_id = 2 AND status != 'done' LIMIT 1" 2>/dev/null || echo 1)
+  status_script "$TASK" "$USER_COOKIE" "$CSRF" >"$WORK/status.lua"
+}

@@ -31,25 +31,7 @@ cp "$CACHE" "$WORK/db.sqlite"
 start_server "$WORK/db.sqlite"
 trap stop_server EXIT
 
-# Sessions: a browser cookie + CSRF token for user2, the admin's cookie, an API token.
-browser_login user2 "$WORK/user.jar"
-browser_login user1 "$WORK/admin.jar"
-USER_COOKIE=$(cookie "$WORK/user.jar")
-ADMIN_COOKIE=$(cookie "$WORK/admin.jar")
-CSRF=$(awk '$6 == "fq_csrf" {print $7}' "$WORK/user.jar")
-TOKEN=$(api_token user3)
-TASK=$(sqlite3 "$WORK/db.sqlite" "SELECT id FROM tasks WHERE user_id = 2 AND status != 'done' LIMIT 1" 2>/dev/null || echo 1)
-
-cat >"$WORK/status.lua" <<LUA
-local n = 0
-request = function()
-  n = n + 1
-  local status = (n % 2 == 0) and "todo" or "in_progress"
-  return wrk.format("POST", "/tasks/$TASK/status", {
-    ["Cookie"] = "$USER_COOKIE", ["X-CSRF-Token"] = "$CSRF", ["HX-Request"] = "true",
-    ["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = "$BASE" }, "status=" .. status)
-end
-LUA
+sign_in_everyone
 # /health probes while logins run: 4 connections, each waiting 5 ms between requests
 # (about 800 a second), so the probes measure latency without taking the cores from
 # the hashing they are measured against.
