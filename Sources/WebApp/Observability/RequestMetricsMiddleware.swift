@@ -13,8 +13,10 @@ import Synchronization
 /// Our own rather than Hummingbird's `MetricsMiddleware`: that one records after the body
 /// is written, wrapping every response body in a closure, which costs each request an
 /// extra hop between tasks (a fifth of a small request's CPU, measured on `/health`).
-/// Every answer here is complete when the handler returns, so the time to it is the
-/// request's time.
+/// Here a request is timed and counted as active until its answer is ready to be written:
+/// for the pages and the API that is the whole answer; a streamed one (an export, an
+/// event stream) counts until its head, so a stream open for hours does not fill the
+/// histogram's last bucket or the active gauge.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let series = RequestSeries()
 

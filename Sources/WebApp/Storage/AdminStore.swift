@@ -145,7 +145,7 @@ extension AppDatabase {
     func moveFocus7dWindow(to since: LocalDate) async throws {
         try await write { db in
             guard let current = try String.fetchOne(db, sql: "SELECT since FROM focus_7d_window"), current != since.description else { return }
-            let (low, high) = min(current, since.description) == current ? (current, since.description) : (since.description, current)
+            let (low, high) = current < since.description ? (current, since.description) : (since.description, current)
             try db.execute(sql: "UPDATE focus_7d_window SET since = ?", arguments: [since.description])
             try db.execute(
                 sql: """
@@ -213,8 +213,7 @@ extension AppDatabase {
     }
 
     /// The overview's columns for the users of `subquery` (as `u`), in `orderBy` order,
-    /// with `matching` last. Its first argument is the first day of the 7-day focus.
-    /// `?1` is the first day of "focus in 7 days".
+    /// with `matching` last. Its first argument, `?1`, is the first day of the 7-day focus.
     private static func rowsSQL(matching: String, from subquery: String, orderBy: String) -> String {
         """
         SELECT \(adminUserColumns),

@@ -84,7 +84,7 @@ struct Seeder {
         }
     }
 
-    struct Statements {
+    private struct Statements {
         let user, task, session, daily, streak, ledger: Statement
         init(_ db: Database) throws {
             user = try db.makeStatement(sql: "INSERT INTO users (username, password_hash, timezone, is_admin, xp, created_at, last_active_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -118,8 +118,8 @@ struct Seeder {
             diligence: 0.3...0.95, sessionsPerDay: 1...3, zone: { _ in zone })
     }
 
-    /// Five years of focus on every day (one to five sessions, ~5,500 in all), 2,000 tasks, and a move to
-    /// another time zone every 15 months: the user whose history is longest (issue 21).
+    /// Five years of focus on every day (one to five sessions, ~5,500 in all), 2,000 tasks,
+    /// and a move to another time zone every 15 months: the longest history (issue 21).
     static func heavyProfile() -> Profile {
         let moves = ["Asia/Tokyo", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "America/Los_Angeles"]
         return Profile(
@@ -132,7 +132,7 @@ struct Seeder {
     }
 
     /// Seeds `profile` in the open transaction: the user, tasks, sessions and everything derived.
-    func seedUser(_ profile: Profile, seed: UInt64, _ s: Statements, _ db: Database) throws -> Int64 {
+    private func seedUser(_ profile: Profile, seed: UInt64, _ s: Statements, _ db: Database) throws -> Int64 {
         var random = SeededRandom(seed: seed)
         let currentZone = profile.zone(0)
         let created = now.addingTimeInterval(-Double(profile.days + Int.random(in: 1...30, using: &random)) * 86_400)
