@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func developmentKeepsAGeneratedSecretInTheDataFolder() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-config-\(UUID().uuidString)")
+        let folder = TemporaryFolders.new("fq-config")
         let env = ["APP_ENV": "development", "DATABASE_PATH": folder.appendingPathComponent("db.sqlite").path]
         let first = try AppConfig.fromEnvironment(env)
         let second = try AppConfig.fromEnvironment(env)

@@ -96,7 +96,7 @@ import Testing
 
     /// Migration v9 re-values earlier full pomodoros under the new rule and re-sums XP.
     @Test func existingLedgersMoveToTheNewPomodoroRule() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-v9-\(UUID().uuidString)/db.sqlite").path
+        let path = TemporaryFolders.new("fq-v9").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path)
         try Migrations.migrator.migrate(database.pool, upTo: "v8-key-values")
         try await database.pool.write { db in
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func theCheckpointerShrinksTheLogAfterABurst() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-wal-idle-\(UUID().uuidString)/db.sqlite").path
+        let path = TemporaryFolders.new("fq-wal-idle").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path, checkpointsInBackground: true)
         try database.migrate()
         try await database.write { db in
@@ -167,7 +167,7 @@ import Testing
 
     /// Development rebuilds the templates only when a file changed.
     @Test func developmentReloadsTemplatesOnlyWhenAFileChanged() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-views-\(UUID().uuidString)")
+        let folder = TemporaryFolders.new("fq-views")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let page = folder.appendingPathComponent("page.html")
         try "<p>{{ word }}</p>".write(to: page, atomically: true, encoding: .utf8)
@@ -186,7 +186,7 @@ import Testing
     }
 
     @Test func developmentReadsTheProjectsTemplates() throws {
-        let development = try AppConfig.fromEnvironment(["APP_ENV": "development", "DATABASE_PATH": NSTemporaryDirectory() + "fq-dev-\(UUID().uuidString)/db.sqlite"])
+        let development = try AppConfig.fromEnvironment(["APP_ENV": "development", "DATABASE_PATH": TemporaryFolders.new("fq-dev").appendingPathComponent("db.sqlite").path])
         let expected = FileManager.default.fileExists(atPath: "Sources/WebApp/Views/layout.html") ? "Sources/WebApp/Views" : nil
         #expect(development.viewsDirectory == expected)
         let production = try AppConfig.fromEnvironment(["APP_ENV": "production", "JWT_SECRET": String(repeating: "s", count: 40)])

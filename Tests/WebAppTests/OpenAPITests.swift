@@ -145,7 +145,7 @@ import Testing
     }
 
     @Test func aFeatureFileCannotDefineANameTwice() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-openapi-\(UUID().uuidString)")
+        let folder = TemporaryFolders.new("fq-openapi")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try #"{"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"Error": {}}}}"#.write(to: folder.appendingPathComponent("base.json"), atomically: true, encoding: .utf8)
         try #"{"paths": {"/a": {}}, "components": {"schemas": {"A": {}}}}"#.write(to: folder.appendingPathComponent("one.json"), atomically: true, encoding: .utf8)

@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func loginRehashesAnOutdatedHash() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-rehash-\(UUID().uuidString)")
+        let folder = TemporaryFolders.new("fq-rehash")
         let old = try await TestApp.make(folder: folder)
         try await old.test { client in _ = try await client.apiSignup("ada") }
         let before = try #require(try await old.services.database.user(named: "ada")).passwordHash

@@ -14,7 +14,7 @@ import Testing
         ("users", UserRecord.columns), ("tasks", TaskRecord.columns), ("timers", TimerRecord.columns),
     ])
     func columnListsAreTheTablesColumnsInOrder(table: String, columns: String) throws {
-        let database = try AppDatabase(path: FileManager.default.temporaryDirectory.appendingPathComponent("fq-columns-\(UUID().uuidString)/db.sqlite").path)
+        let database = try AppDatabase(path: TemporaryFolders.new("fq-columns").appendingPathComponent("db.sqlite").path)
         try database.migrate()
         let names = try database.read { db in try db.columns(in: table).map(\.name) }
         let listed = columns.components(separatedBy: ", ")
@@ -53,7 +53,7 @@ import Testing
     /// Rows being stepped (SQLite's text read in place) and copied rows (GRDB's values)
     /// give the same timestamps and days, and NULL stays nil.
     @Test func steppedAndCopiedRowsAgree() throws {
-        let database = try AppDatabase(path: FileManager.default.temporaryDirectory.appendingPathComponent("fq-rows-\(UUID().uuidString)/db.sqlite").path)
+        let database = try AppDatabase(path: TemporaryFolders.new("fq-rows").appendingPathComponent("db.sqlite").path)
         let instants = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_795_424_130.25), Date(timeIntervalSince1970: -86_400.5)]
         let sql = "SELECT ?, ?, ?, NULL, '2026-11-23', 'not a day'"
         let arguments = StatementArguments(instants)

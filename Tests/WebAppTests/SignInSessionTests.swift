@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func anUpgradeKeepsSignedInAPIClients() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-test-\(UUID().uuidString)")
+        let folder = TemporaryFolders.new("fq-test")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let database = try AppDatabase(path: folder.appendingPathComponent("focusquest.sqlite").path)
         try Migrations.migrator.migrate(database.pool, upTo: "v15-security-log")

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct StorageTests {
     @Test func migratesAFreshDatabaseFileAndIsIdempotent() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-migrate-\(UUID().uuidString)")
+        let folder = TemporaryFolders.new("fq-migrate")
         let path = folder.appendingPathComponent("nested/db.sqlite").path
         let database = try AppDatabase(path: path)
         try database.migrate()
@@ -35,7 +35,7 @@ import Testing
     /// Every released schema version upgrades to the current one with its data intact.
     @Test(arguments: Migrations.migrator.migrations)
     func upgradesFromEachEarlierVersion(version: String) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-upgrade-\(UUID().uuidString)/db.sqlite").path
+        let path = TemporaryFolders.new("fq-upgrade").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path)
         try Migrations.migrator.migrate(database.pool, upTo: version)
         try await database.pool.write { db in
@@ -75,7 +75,7 @@ import Testing
 /// every frame into the database file without blocking the writer.
 @Suite struct CheckpointTests {
     @Test func serverConnectionsLeaveCheckpointsToTheCheckpointer() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-wal-\(UUID().uuidString)/db.sqlite").path
+        let path = TemporaryFolders.new("fq-wal").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path, checkpointsInBackground: true)
         try database.migrate()
         #expect(try database.read { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 0)
@@ -107,7 +107,7 @@ import Testing
 /// Inline reads: read-only connections that see every committed write, many at once.
 @Suite struct ReadConnectionTests {
     @Test func readsSeeCommittedWritesAndCannotWrite() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-read-\(UUID().uuidString)/db.sqlite").path
+        let path = TemporaryFolders.new("fq-read").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path)
         try database.migrate()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -134,7 +134,7 @@ import Testing
     /// statements is not seen until the next read; a read that throws leaves no open
     /// transaction behind.
     @Test func aReadIsOneSnapshot() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fq-read-\(UUID().uuidString)/db.sqlite").path
+        let path = TemporaryFolders.new("fq-read").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path)
         try database.migrate()
         let other = try DatabaseQueue(path: path)

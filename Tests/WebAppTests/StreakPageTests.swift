@@ -68,7 +68,7 @@ import Testing
 /// Migration v11: streaks stored before the fair rules are walked again at start-up.
 @Suite struct FairStreakMigrationTests {
     @Test func oldStreaksAreWalkedAgainWithFreezesAndTheirMilestones() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-v11-\(UUID().uuidString)")
+        let folder = TemporaryFolders.new("fq-v11")
         let database = try AppDatabase(path: folder.appendingPathComponent("focusquest.sqlite").path)
         try Migrations.migrator.migrate(database.pool, upTo: "v10-task-references")
         // 10 qualified days, one missed, 4 more: before, runs of 10 and 4 (one milestone);

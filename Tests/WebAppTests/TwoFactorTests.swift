@@ -201,7 +201,7 @@ import Testing
     }
 
     @Test func productionWithoutADataKeyRefusesEnrolmentAndStartsOnlyWithTheRightKey() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fq-test-\(UUID().uuidString)")
+        let folder = TemporaryFolders.new("fq-test")
         let production: (inout AppConfig) -> Void = { config in
             config.environment = .production
             config.dataKey = nil

@@ -21,7 +21,7 @@ struct TestApp {
         _ adjust: (inout AppConfig) -> Void = { _ in }, folder: URL? = nil, clock: ManualClock = ManualClock(),
         trace: (@Sendable (String) -> Void)? = nil
     ) async throws -> TestApp {
-        let folder = folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("fq-test-\(UUID().uuidString)")
+        let folder = folder ?? TemporaryFolders.new("fq-test")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var config = AppConfig()
         config.environment = .test
