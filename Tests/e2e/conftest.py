@@ -76,7 +76,7 @@ def running_server(data, admin=None, extra_env=None, started=None):
 
 @pytest.fixture(scope="session")
 def server():
-    with running_server(tempfile.mkdtemp(prefix="fq-e2e-")) as base:
+    with tempfile.TemporaryDirectory(prefix="fq-e2e-") as folder, running_server(folder) as base:
         yield base
 
 
