@@ -74,6 +74,20 @@ def running_server(data, admin=None, extra_env=None, started=None):
     assert '"msg":"stopped"' in open(log.name).read(), "the server closes the database and says so"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chromium_temporary_files(tmp_path_factory):
+    """Chromium keeps files of its own in TMPDIR (with --disable-dev-shm-usage, its shared
+    memory too) and leaves some behind: they go to pytest's temporary folder, which pytest
+    prunes, instead of piling up in /tmp."""
+    previous = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(tmp_path_factory.mktemp("chromium"))
+    yield
+    if previous is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def server():
     with tempfile.TemporaryDirectory(prefix="fq-e2e-") as folder, running_server(folder) as base:
