@@ -36,7 +36,11 @@ start_server() {
   return 1
 }
 
-stop_server() { kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; }
+stop_server() {
+  [ -n "${SERVER:-}" ] || return 0
+  kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true
+  SERVER=
+}
 
 browser_login() {  # $1 username, $2 cookie jar
   curl -fsS -c "$2" -b "$2" "$BASE/login" -o /dev/null
