@@ -31,10 +31,11 @@ struct AccessTokenJSON: Encodable {
     let id: Int64
     let name: String
     let scopes: [String]
+    /// Shown once, when created; left out of listings.
     let token: String?
     let createdAt: Date
-    let expiresAt: Date?
-    let lastUsedAt: Date?
+    @NullWhenAbsent var expiresAt: Date?
+    @NullWhenAbsent var lastUsedAt: Date?
 
     init(_ record: AccessTokenRecord, secret: String?) {
         id = record.id
@@ -44,19 +45,5 @@ struct AccessTokenJSON: Encodable {
         createdAt = record.createdAt
         expiresAt = record.expiresAt
         lastUsedAt = record.lastUsedAt
-    }
-
-    enum CodingKeys: CodingKey { case id, name, scopes, token, createdAt, expiresAt, lastUsedAt }
-
-    /// Null dates are written as `null`; `token` is left out of listings.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(scopes, forKey: .scopes)
-        try container.encodeIfPresent(token, forKey: .token)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(expiresAt, forKey: .expiresAt)
-        try container.encode(lastUsedAt, forKey: .lastUsedAt)
     }
 }

@@ -16,23 +16,10 @@ struct AccountSecurityAPIController: Sendable {
     struct SessionJSON: Encodable {
         let id: Int64
         let device: String
-        let ip: String?
+        @NullWhenAbsent var ip: String?
         let createdAt: Date
         let lastSeenAt: Date
         let current: Bool
-
-        enum CodingKeys: String, CodingKey { case id, device, ip, createdAt, lastSeenAt, current }
-
-        /// `ip` is written as `null` when there is none.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(device, forKey: .device)
-            try container.encode(ip, forKey: .ip)
-            try container.encode(createdAt, forKey: .createdAt)
-            try container.encode(lastSeenAt, forKey: .lastSeenAt)
-            try container.encode(current, forKey: .current)
-        }
     }
 
     func addRoutes(to router: RouterGroup<AuthenticatedContext>) {

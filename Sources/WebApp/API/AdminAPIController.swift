@@ -14,7 +14,7 @@ struct AdminAPIController: Sendable {
         let disabled: Bool
         let twoFactor: Bool
         let createdAt: Date
-        let lastActiveAt: Date?
+        @NullWhenAbsent var lastActiveAt: Date?
         let tasks: Tasks
         let focusMinutes7d: Int
         let focusMinutesTotal: Int
@@ -40,23 +40,6 @@ struct AdminAPIController: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case id, username, isAdmin, disabled, twoFactor, createdAt, lastActiveAt, tasks, focusMinutes7d = "focusMinutes_7d", focusMinutesTotal, currentStreak, xp, level
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(username, forKey: .username)
-            try container.encode(isAdmin, forKey: .isAdmin)
-            try container.encode(disabled, forKey: .disabled)
-            try container.encode(twoFactor, forKey: .twoFactor)
-            try container.encode(createdAt, forKey: .createdAt)
-            try container.encode(lastActiveAt, forKey: .lastActiveAt)
-            try container.encode(tasks, forKey: .tasks)
-            try container.encode(focusMinutes7d, forKey: .focusMinutes7d)
-            try container.encode(focusMinutesTotal, forKey: .focusMinutesTotal)
-            try container.encode(currentStreak, forKey: .currentStreak)
-            try container.encode(xp, forKey: .xp)
-            try container.encode(level, forKey: .level)
         }
     }
 

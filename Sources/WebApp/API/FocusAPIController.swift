@@ -57,10 +57,10 @@ struct TimerJSON: Encodable {
     let id: Int64
     let kind: TimerKind
     let status: TimerStatus
-    let taskId: Int64?
+    @NullWhenAbsent var taskId: Int64?
     let plannedMinutes: Int
     let startedAt: Date
-    let endsAt: Date?
+    @NullWhenAbsent var endsAt: Date?
     let focusedSeconds: Int
     let remainingSeconds: Int
 
@@ -76,21 +76,6 @@ struct TimerJSON: Encodable {
         focusedSeconds = Int(timer.focusedSeconds(at: now))
         remainingSeconds = Int(timer.remainingSeconds(at: now).rounded(.up))
     }
-
-    enum CodingKeys: CodingKey { case id, kind, status, taskId, plannedMinutes, startedAt, endsAt, focusedSeconds, remainingSeconds }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(status, forKey: .status)
-        try container.encode(taskId, forKey: .taskId)
-        try container.encode(plannedMinutes, forKey: .plannedMinutes)
-        try container.encode(startedAt, forKey: .startedAt)
-        try container.encode(endsAt, forKey: .endsAt)
-        try container.encode(focusedSeconds, forKey: .focusedSeconds)
-        try container.encode(remainingSeconds, forKey: .remainingSeconds)
-    }
 }
 
 struct TimerStateJSON: Encodable {
@@ -98,16 +83,8 @@ struct TimerStateJSON: Encodable {
         let kind: TimerKind
         let minutes: Int
     }
-    let timer: TimerJSON?
+    @NullWhenAbsent var timer: TimerJSON?
     let next: Next
-
-    enum CodingKeys: CodingKey { case timer, next }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(timer, forKey: .timer)
-        try container.encode(next, forKey: .next)
-    }
 }
 
 struct SessionJSON: Encodable {
@@ -115,7 +92,7 @@ struct SessionJSON: Encodable {
     let startTime: Date
     let endTime: Date
     let timezone: String
-    let taskId: Int64?
+    @NullWhenAbsent var taskId: Int64?
     let minutes: Int
 
     init(_ session: FocusSessionRecord) {
@@ -126,25 +103,13 @@ struct SessionJSON: Encodable {
         taskId = session.taskId
         minutes = session.minutes
     }
-
-    enum CodingKeys: CodingKey { case sessionId, startTime, endTime, timezone, taskId, minutes }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(sessionId, forKey: .sessionId)
-        try container.encode(startTime, forKey: .startTime)
-        try container.encode(endTime, forKey: .endTime)
-        try container.encode(timezone, forKey: .timezone)
-        try container.encode(taskId, forKey: .taskId)
-        try container.encode(minutes, forKey: .minutes)
-    }
 }
 
 struct StreakJSON: Encodable {
     let current: Int
     let longest: Int
     let qualifiedDays: Int
-    let lastQualifiedDate: String?
+    @NullWhenAbsent var lastQualifiedDate: String?
     let todayMinutes: Int
     let qualifyMinutes: Int
     let freezesHeld: Int
@@ -170,21 +135,6 @@ struct StreakJSON: Encodable {
 
     enum CodingKeys: CodingKey {
         case current, longest, qualifiedDays, lastQualifiedDate, todayMinutes, qualifyMinutes, freezesHeld, freezesUsed, restDays, dayStartsAt, nextMilestoneAt
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(current, forKey: .current)
-        try container.encode(longest, forKey: .longest)
-        try container.encode(qualifiedDays, forKey: .qualifiedDays)
-        try container.encode(lastQualifiedDate, forKey: .lastQualifiedDate)
-        try container.encode(todayMinutes, forKey: .todayMinutes)
-        try container.encode(qualifyMinutes, forKey: .qualifyMinutes)
-        try container.encode(freezesHeld, forKey: .freezesHeld)
-        try container.encode(freezesUsed, forKey: .freezesUsed)
-        try container.encode(restDays, forKey: .restDays)
-        try container.encode(dayStartsAt, forKey: .dayStartsAt)
-        try container.encode(nextMilestoneAt, forKey: .nextMilestoneAt)
     }
 }
 

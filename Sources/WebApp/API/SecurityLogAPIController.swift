@@ -21,24 +21,13 @@ struct SecurityLogAPIController: Sendable {
 struct SecurityLogJSON: Encodable {
     let at: Date
     let event: String
-    let ip: String?
-    let detail: String?
+    @NullWhenAbsent var ip: String?
+    @NullWhenAbsent var detail: String?
 
     init(_ entry: SecurityLogEntry) {
         at = entry.at
         event = entry.event
         ip = entry.ip
         detail = entry.detail
-    }
-
-    enum CodingKeys: CodingKey { case at, event, ip, detail }
-
-    /// `ip` and `detail` are written as `null` when there is none.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(at, forKey: .at)
-        try container.encode(event, forKey: .event)
-        try container.encode(ip, forKey: .ip)
-        try container.encode(detail, forKey: .detail)
     }
 }

@@ -38,22 +38,12 @@ struct BreakJSON: Encodable {
     let id: Int64
     let from: String
     let to: String
-    let note: String?
+    @NullWhenAbsent var note: String?
 
     init(_ record: BreakRecord) {
         id = record.id ?? 0
         from = record.firstDay
         to = record.lastDay
         note = record.note
-    }
-
-    enum CodingKeys: CodingKey { case id, from, to, note }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(from, forKey: .from)
-        try container.encode(to, forKey: .to)
-        try container.encode(note, forKey: .note)
     }
 }

@@ -57,7 +57,7 @@ struct AttemptJSON: Encodable {
     let event: String
     let status: String
     let attempt: Int
-    let responseCode: Int?
+    @NullWhenAbsent var responseCode: Int?
     let durationMs: Int
     let createdAt: Date
 
@@ -69,19 +69,5 @@ struct AttemptJSON: Encodable {
         responseCode = attempt.responseCode
         durationMs = attempt.durationMS
         createdAt = attempt.createdAt
-    }
-
-    enum CodingKeys: CodingKey { case id, event, status, attempt, responseCode, durationMs, createdAt }
-
-    /// `response_code` is `null` when no answer came (a timeout, a refused connection).
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(event, forKey: .event)
-        try container.encode(status, forKey: .status)
-        try container.encode(attempt, forKey: .attempt)
-        try container.encode(responseCode, forKey: .responseCode)
-        try container.encode(durationMs, forKey: .durationMs)
-        try container.encode(createdAt, forKey: .createdAt)
     }
 }

@@ -53,19 +53,9 @@ struct ImportPlan: Sendable {
 /// One problem of an import file: the 1-based data row (CSV) or item of the array
 /// `field` names (FocusQuest file), nil for the file as a whole.
 struct ImportProblem: Sendable, Equatable, Encodable {
-    let row: Int?
+    @NullWhenAbsent var row: Int?
     let field: String
     let problem: String
-
-    enum CodingKeys: CodingKey { case row, field, problem }
-
-    /// `row` is written as `null` for the file as a whole, never left out.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(row, forKey: .row)
-        try container.encode(field, forKey: .field)
-        try container.encode(problem, forKey: .problem)
-    }
 }
 
 /// Every problem found in an import file (at most ``listed`` are reported).

@@ -18,19 +18,9 @@ struct LiveEventRenderer: Sendable {
     }
 
     struct SyncJSON: Encodable {
-        let timer: TimerJSON?
+        @NullWhenAbsent var timer: TimerJSON?
         let next: TimerStateJSON.Next
         let progress: ProgressJSON
-
-        enum CodingKeys: CodingKey { case timer, next, progress }
-
-        /// `timer` is written as `null` when none is running.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(timer, forKey: .timer)
-            try container.encode(next, forKey: .next)
-            try container.encode(progress, forKey: .progress)
-        }
     }
 
     /// The events a batch of one user's changes makes (a failed read is logged and sends
