@@ -84,34 +84,61 @@ import Testing
         }
     }
 
-    @Test func theHubRendersOncePerUserAndClosesTheOldestOfElevenStreams() async throws {
+    /// A stream's end of the hub as a sequence: what its sink hears, finished by `.end`.
+    struct Listener {
+        let signals: AsyncStream<LiveSignal>
+        let connection: LiveConnection
+
+        init(_ hub: LocalEventHub, userID: Int64, expires: Date? = nil) {
+            let (signals, continuation) = AsyncStream.makeStream(of: LiveSignal.self)
+            self.signals = signals
+            connection = hub.connect(userID: userID, expires: expires) { signal in
+                if signal == .end { continuation.finish() } else { continuation.yield(signal) }
+            }
+        }
+    }
+
+    @Test func theHubRendersOncePerUserAndEndsTheOldestOfElevenStreams() async throws {
         let renders = Mutex(0)
         let hub = LocalEventHub { userID, changes in
             renders.withLock { $0 += 1 }
             return changes.map { LiveEvent(name: $0.topic.rawValue, data: #"{"user":\#(userID)}"#) }
         }
-        let first = hub.connect(userID: 1)
-        var others = (0..<9).map { _ in hub.connect(userID: 1) }
-        let stranger = hub.connect(userID: 2)
+        let first = Listener(hub, userID: 1)
+        var others = (0..<9).map { _ in Listener(hub, userID: 1) }
+        let stranger = Listener(hub, userID: 2)
         #expect(hub.openStreams == 11)
-        others.append(hub.connect(userID: 1))
+        others.append(Listener(hub, userID: 1))
         var firstSignals: [LiveSignal] = []
         for await signal in first.signals { firstSignals.append(signal) }
         #expect(firstSignals.isEmpty, "the oldest of the user's streams ended for the eleventh")
         #expect(hub.openStreams == 11)
 
         hub.publish([LiveChange(userID: 1, topic: .timer), LiveChange(userID: 1, topic: .progress)])
-        for connection in others {
-            var iterator = connection.signals.makeAsyncIterator()
+        for listener in others {
+            var iterator = listener.signals.makeAsyncIterator()
             #expect(await iterator.next() == .events([LiveEvent(name: "timer", data: #"{"user":1}"#), LiveEvent(name: "progress", data: #"{"user":1}"#)]))
         }
         #expect(renders.withLock { $0 } == 1, "rendered once for the user's ten streams")
         hub.publish([LiveChange(userID: 1, topic: .access)])
         var iterator = others[0].signals.makeAsyncIterator()
         #expect(await iterator.next() == .recheck)
-        stranger.close()
-        others.forEach { $0.close() }
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(hub.openStreams == 0)
+        stranger.connection.close()
+        others.forEach { $0.connection.close() }
+        others[0].connection.close()
+        #expect(hub.openStreams == 0, "closing is at once, and closing twice is harmless")
+    }
+
+    @Test func theHubEndsAStreamWhenItsTokenExpiresAndBeatsForTheRest() async throws {
+        let clock = ManualClock()
+        let hub = LocalEventHub(heartbeat: .seconds(1), clock: clock) { _, _ in [] }
+        let expiring = Listener(hub, userID: 1, expires: clock.now.addingTimeInterval(60))
+        let lasting = Listener(hub, userID: 1)
+        clock.advance(by: 61)
+        for await _ in expiring.signals {}
+        var iterator = lasting.signals.makeAsyncIterator()
+        #expect(await iterator.next() == .heartbeat)
+        #expect(hub.openStreams == 1)
+        lasting.connection.close()
     }
 }

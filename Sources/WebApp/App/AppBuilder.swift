@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -76,6 +77,11 @@ struct AppServices: Sendable {
 }
 
 extension AppServices {
+    /// Who may open an event stream, for the connections' ``EventStreamHandler``.
+    var eventStreamGate: EventStreamGate {
+        EventStreamGate(hub: liveEvents, renderer: liveRenderer, accounts: accounts, accessTokens: accessTokens)
+    }
+
     /// The background delivery of the webhook outbox.
     var webhookDispatcher: WebhookDispatcher {
         WebhookDispatcher(database: database, clock: focus.clock, urls: config.webhookURLGuard, settings: config.webhooks, logger: logger)
@@ -127,9 +133,7 @@ enum AppRouter {
 
         let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
         let web = router.group().add(middleware: session)
-        EventStreamController(
-            hub: services.liveEvents, renderer: services.liveRenderer, accounts: services.accounts, accessTokens: services.accessTokens
-        ).addRoutes(web: web, api: api)
+        EventStreamController().addRoutes(web: web, api: api)
         AuthPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: web)
         let signedIn = web.group(context: AuthenticatedContext.self)
         AccountPagesController(accounts: services.accounts, streaks: services.streaks, views: services.views, session: session).addRoutes(to: signedIn)
@@ -149,9 +153,15 @@ enum AppRouter {
     static func application(_ services: AppServices) -> some ApplicationProtocol {
         Application(
             router: build(services),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [services.connections.handler(), OversizedHeadResponder()],
-                idleTimeout: TimeAmount(services.config.idleTimeout))),
+            server: HTTPServerBuilder { responder in
+                EventStreamChannel(
+                    http1: HTTP1Channel(
+                        responder: responder,
+                        configuration: .init(
+                            additionalChannelHandlers: [services.connections.handler(), OversizedHeadResponder()],
+                            idleTimeout: TimeAmount(services.config.idleTimeout))),
+                    gate: services.eventStreamGate)
+            },
             configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "FocusQuest"),
             services: [
                 WALCheckpointer(path: services.database.path, interval: .milliseconds(250), logger: services.logger),

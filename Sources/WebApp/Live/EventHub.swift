@@ -19,7 +19,15 @@ enum LiveSignal: Sendable, Equatable {
     case recheck
     /// Time for the keep-alive comment.
     case heartbeat
+    /// The hub ended the stream: the user opened an eleventh, or its token expired. Nothing
+    /// follows it.
+    case end
 }
+
+/// Where the hub hands one stream's signals: called from the hub's own tasks, in order.
+/// An event stream's channel handler hops them onto its event loop; nothing waits on a
+/// stream, so an open stream costs no task (SPEC §12: thousands stay open).
+typealias LiveSink = @Sendable (LiveSignal) -> Void
 
 /// Fans out committed changes to the open event streams of their users (SPEC §12), at
 /// most ``streamLimit`` per user (the oldest is closed for a new one). This is the
@@ -27,18 +35,18 @@ enum LiveSignal: Sendable, Equatable {
 /// by several instances can publish the same `LiveChange`s to every instance's hub (the
 /// PostgreSQL backend with `LISTEN/NOTIFY`).
 protocol EventHub: Sendable {
-    /// A new stream of the user's signals, ended by the hub at `expires` (its token's
-    /// expiry); finishing it (or the hub closing it) ends it.
-    func connect(userID: Int64, expires: Date?) -> LiveConnection
+    /// A new stream of the user's signals, handed to `sink` until the stream's
+    /// connection closes it or the hub ends it (``LiveSignal/end``; at the latest at
+    /// `expires`, its token's expiry).
+    func connect(userID: Int64, expires: Date?, sink: @escaping LiveSink) -> LiveConnection
     /// Committed changes, from any write path (delivered in order, off the caller's path).
     func publish(_ changes: [LiveChange])
     /// Open streams, all users (for `/metrics` and tests).
     var openStreams: Int { get }
 }
 
-/// A stream's end of the hub: its signals and a way to leave.
+/// A stream's way to leave the hub (closing twice, or after the hub ended it, is harmless).
 struct LiveConnection: Sendable {
-    let signals: AsyncStream<LiveSignal>
     let close: @Sendable () -> Void
 }
 
@@ -51,7 +59,7 @@ final class LocalEventHub: EventHub {
 
     private struct Subscriber {
         let id: UInt64
-        let continuation: AsyncStream<LiveSignal>.Continuation
+        let sink: LiveSink
         let expires: Date?
     }
 
@@ -97,19 +105,17 @@ final class LocalEventHub: EventHub {
 
     var openStreams: Int { subscribers.withLock { $0.byUser.values.reduce(0) { $0 + $1.count } } }
 
-    func connect(userID: Int64, expires: Date? = nil) -> LiveConnection {
-        let (signals, continuation) = AsyncStream.makeStream(of: LiveSignal.self, bufferingPolicy: .bufferingNewest(64))
+    func connect(userID: Int64, expires: Date? = nil, sink: @escaping LiveSink) -> LiveConnection {
         let (id, evicted) = subscribers.withLock { state -> (UInt64, Subscriber?) in
             state.next += 1
             var list = state.byUser[userID, default: []]
             let evicted = list.count >= Self.streamLimit ? list.removeFirst() : nil
-            list.append(Subscriber(id: state.next, continuation: continuation, expires: expires))
+            list.append(Subscriber(id: state.next, sink: sink, expires: expires))
             state.byUser[userID] = list
             return (state.next, evicted)
         }
-        evicted?.continuation.finish()
-        continuation.onTermination = { [weak self] _ in self?.remove(userID: userID, id: id) }
-        return LiveConnection(signals: signals, close: { continuation.finish() })
+        evicted?.sink(.end)
+        return LiveConnection(close: { [weak self] in self?.remove(userID: userID, id: id) })
     }
 
     func publish(_ changes: [LiveChange]) {
@@ -121,23 +127,24 @@ final class LocalEventHub: EventHub {
             let listening = subscribers.withLock { $0.byUser[userID] ?? [] }
             guard !listening.isEmpty else { continue }
             if own.contains(where: { $0.topic == .access }) {
-                for subscriber in listening { subscriber.continuation.yield(.recheck) }
+                for subscriber in listening { subscriber.sink(.recheck) }
             }
             let events = await render(userID, own)
             guard !events.isEmpty else { continue }
-            for subscriber in listening { subscriber.continuation.yield(.events(events)) }
+            for subscriber in listening { subscriber.sink(.events(events)) }
         }
     }
 
     /// Every second: streams past their token's expiry end; every heartbeat, the others
     /// get one.
     private func tick(now: Date, heartbeat: Bool) {
-        let all = subscribers.withLock { $0.byUser.values.flatMap { $0 } }
-        for subscriber in all {
+        let all = subscribers.withLock { $0.byUser.flatMap { user in user.value.map { (user.key, $0) } } }
+        for (userID, subscriber) in all {
             if let expires = subscriber.expires, now >= expires {
-                subscriber.continuation.finish()
+                remove(userID: userID, id: subscriber.id)
+                subscriber.sink(.end)
             } else if heartbeat {
-                subscriber.continuation.yield(.heartbeat)
+                subscriber.sink(.heartbeat)
             }
         }
     }
