@@ -35,6 +35,25 @@ import Testing
         }
     }
 
+    /// A stream asked for right behind another request (pipelined) starts after that
+    /// request's whole answer, never inside it.
+    @Test func aStreamBehindAnUnfinishedAnswerWaitsForIt() async throws {
+        let app = try await TestApp.make()
+        try await app.test(.live) { client in
+            let ada = try await client.apiSignup("ada")
+            let socket = try RawHTTP.connection(port: try #require(client.port))
+            defer { close(socket) }
+            RawHTTP.send(
+                "GET /api/v1/tasks HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(ada.access)\r\n\r\n"
+                    + "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(ada.access)\r\n\r\n", on: socket)
+            let answers = try await RawHTTP.read(until: "event: sync", on: socket)
+            let list = try #require(answers.range(of: "HTTP/1.1 200"))
+            let stream = try #require(answers.range(of: "HTTP/1.1 200", range: list.upperBound..<answers.endIndex))
+            #expect(answers[list.upperBound..<stream.lowerBound].contains(#""items""#), "the list's answer, whole, first")
+            #expect(answers[stream.lowerBound...].contains("text/event-stream"))
+        }
+    }
+
     @Test func aRefusedStreamIsAnsweredByTheRouterAndTheConnectionGoesOn() async throws {
         let app = try await TestApp.make()
         try await app.test(.live) { client in

@@ -19,10 +19,10 @@ struct EventStreamChannel: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         http1.setup(channel: channel, logger: logger).flatMapThrowing { http in
-            let use = channel.eventLoop.makePromise(of: EventStreamHandler.Use.self)
             let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(
-                EventStreamHandler(gate: gate, logger: logger, use: use), position: .before(try pipeline.handler(type: HTTPConnectionStateHandler.self)))
+            let routerSide = try pipeline.handler(type: HTTPConnectionStateHandler.self)
+            let use = channel.eventLoop.makePromise(of: EventStreamHandler.Use.self)
+            try pipeline.addHandler(EventStreamHandler(gate: gate, logger: logger, use: use), position: .before(routerSide))
             return Value(http: http, use: use.futureResult)
         }
     }
