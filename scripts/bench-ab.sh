@@ -7,7 +7,10 @@
 # A_DB/B_DB: database files already migrated by their own binary (copied, not changed).
 # PATH: the page to load as the seeded user2 (default /dashboard).
 # A_VIEWS/B_VIEWS (environment): a templates folder for that side, for a binary copied away
-# from its build folder (its bundled templates are found by the build's path).
+# from its build folder (its bundled templates are found by the build's path). A binary copied
+# next to another build's FocusQuest_WebApp.resources folder renders that build's templates:
+# copy each binary into a folder of its own with its own resources folder (the bytes printed
+# first tell the two pages apart).
 set -euo pipefail
 A_BIN=$1 A_DB=$2 B_BIN=$3 B_DB=$4 PAGE=${5:-/dashboard} ROUNDS=${6:-6}
 WORK=$(mktemp -d /tmp/fq-ab-XXXXXX)
