@@ -21,7 +21,7 @@ import Testing
             defer { close(socket) }
             RawHTTP.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n", on: socket)
             #expect(try await RawHTTP.read(until: #"{"status":"ok"}"#, on: socket).hasPrefix("HTTP/1.1 200"))
-            RawHTTP.send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(ada.access)\r\n\r\n", on: socket)
+            RawHTTP.send(Self.events(ada.access), on: socket)
             let opened = try await RawHTTP.read(until: "event: sync", on: socket)
             #expect(opened.hasPrefix("HTTP/1.1 200"))
             #expect(opened.contains("Content-Type: text/event-stream") && opened.contains("Cache-Control: no-store"))
@@ -36,20 +36,23 @@ import Testing
     }
 
     /// A stream asked for right behind another request (pipelined) starts after that
-    /// request's whole answer, never inside it.
+    /// request's whole answer, never inside it. The request ahead is a sign-in with the
+    /// production password cost, so the stream is admitted while that answer is still
+    /// being made.
     @Test func aStreamBehindAnUnfinishedAnswerWaitsForIt() async throws {
-        let app = try await TestApp.make()
+        let app = try await TestApp.make { $0.argon2 = .standard }
         try await app.test(.live) { client in
             let ada = try await client.apiSignup("ada")
             let socket = try RawHTTP.connection(port: try #require(client.port))
             defer { close(socket) }
+            let login = #"{"username":"ada","password":"correct horse battery"}"#
             RawHTTP.send(
-                "GET /api/v1/tasks HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(ada.access)\r\n\r\n"
-                    + "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(ada.access)\r\n\r\n", on: socket)
+                "POST /api/v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(login.utf8.count)\r\n\r\n\(login)"
+                    + Self.events(ada.access), on: socket)
             let answers = try await RawHTTP.read(until: "event: sync", on: socket)
-            let list = try #require(answers.range(of: "HTTP/1.1 200"))
-            let stream = try #require(answers.range(of: "HTTP/1.1 200", range: list.upperBound..<answers.endIndex))
-            #expect(answers[list.upperBound..<stream.lowerBound].contains(#""items""#), "the list's answer, whole, first")
+            let signIn = try #require(answers.range(of: "HTTP/1.1 200"))
+            let stream = try #require(answers.range(of: "HTTP/1.1 200", range: signIn.upperBound..<answers.endIndex))
+            #expect(answers[signIn.upperBound..<stream.lowerBound].contains(#""access_token""#), "the sign-in's answer, whole, first")
             #expect(answers[stream.lowerBound...].contains("text/event-stream"))
         }
     }
@@ -59,7 +62,7 @@ import Testing
         try await app.test(.live) { client in
             let socket = try RawHTTP.connection(port: try #require(client.port))
             defer { close(socket) }
-            RawHTTP.send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer not-a-token\r\n\r\n", on: socket)
+            RawHTTP.send(Self.events("not-a-token"), on: socket)
             let refused = try await RawHTTP.read(until: "}}", on: socket)
             #expect(refused.hasPrefix("HTTP/1.1 401"))
             #expect(refused.contains("not_authenticated") && refused.contains("X-Request-ID"), "the router's usual answer")
@@ -88,7 +91,7 @@ import Testing
         let socket = try await app.test(.live) { client in
             let ada = try await client.apiSignup("ada")
             let socket = try RawHTTP.connection(port: try #require(client.port))
-            RawHTTP.send("GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(ada.access)\r\n\r\n", on: socket)
+            RawHTTP.send(Self.events(ada.access), on: socket)
             _ = try await RawHTTP.read(until: "event: sync", on: socket)
             return socket
         }
@@ -121,6 +124,13 @@ import Testing
         #expect(result.order.count == 40 && result.order.sorted() == Array(0..<40))
         #expect(result.order.prefix(3).sorted() == [0, 1, 2] && Array(result.order.dropFirst(3)) == Array(3..<40), "waiting jobs start in arrival order")
         #expect(line.waiting == 0)
+    }
+}
+
+extension EventStreamChannelTests {
+    /// `GET /api/v1/events` with a Bearer token, as written on the wire.
+    static func events(_ token: String) -> String {
+        "GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(token)\r\n\r\n"
     }
 }
 

@@ -13,8 +13,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let header = request.headers[.authorization], header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " {
-            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        if let token = Self.token(in: request.headers) {
             if token.hasPrefix(AccessTokenService.prefix) {
                 if let (user, scopes) = try await accessTokens.authenticate(token) {
                     guard RouteScope.required(method: request.method.rawValue, path: request.uri.path).allows(scopes) else { throw RouteScope.insufficient }
@@ -26,5 +25,11 @@ struct BearerAuthMiddleware: RouterMiddleware {
             }
         }
         return try await next(request, context)
+    }
+
+    /// The token of an `Authorization: Bearer <token>` header (the scheme in any case).
+    static func token(in headers: HTTPFields) -> String? {
+        guard let header = headers[.authorization], header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
     }
 }

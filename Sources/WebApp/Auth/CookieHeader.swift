@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// One cookie's value from the request's `Cookie` headers, found by scanning the bytes
@@ -6,7 +7,11 @@ import Hummingbird
 /// wins; a value in double quotes loses them; an empty value is no cookie.
 enum CookieHeader {
     static func value(_ name: String, in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
+        value(name, in: request.headers)
+    }
+
+    static func value(_ name: String, in headers: HTTPFields) -> String? {
+        for header in headers[values: .cookie] {
             if let value = value(name, in: header) { return value }
         }
         return nil

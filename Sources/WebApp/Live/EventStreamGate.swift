@@ -20,9 +20,10 @@ final class EventStreamGate: Sendable {
     enum Door: Sendable {
         case page, api
 
+        /// Every request is asked, so nothing is allocated to answer.
         init?(_ head: HTTPRequest) {
-            guard head.method == .get, let path = head.path?.split(separator: "?", maxSplits: 1).first else { return nil }
-            switch path {
+            guard head.method == .get, let target = head.path else { return nil }
+            switch target[..<(target.firstIndex(of: "?") ?? target.endIndex)] {
             case "/events": self = .page
             case "/api/v1/events": self = .api
             default: return nil
@@ -79,12 +80,10 @@ final class EventStreamGate: Sendable {
     private func admit(_ door: Door, headers: HTTPFields) async throws -> (UserRecord, Credential)? {
         switch door {
         case .page:
-            let token = headers[values: .cookie].lazy.compactMap { CookieHeader.value(WebSessionMiddleware.sessionCookie, in: $0) }.first
-            guard let token else { return nil }
+            guard let token = CookieHeader.value(WebSessionMiddleware.sessionCookie, in: headers) else { return nil }
             return try await loginToken(token)
         case .api:
-            guard let header = headers[.authorization], header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            guard let token = BearerAuthMiddleware.token(in: headers) else { return nil }
             guard token.hasPrefix(AccessTokenService.prefix) else { return try await loginToken(token) }
             guard let (user, scopes) = try await accessTokens.authenticate(token),
                 RouteScope.required(method: "GET", path: "/api/v1/events").allows(scopes)

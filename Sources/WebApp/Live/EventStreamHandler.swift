@@ -252,14 +252,14 @@ final class EventStreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    /// Leaves the hub, once.
+    /// Leaves the hub, once; a connection that was the router's stays the router's.
     private func leave() {
         switch state {
         case .admitted(let opening): opening.connection.close()
         case .streaming(let stream): stream.connection.close()
-        case .router, .admitting, .ended: break
+        case .admitting: break
+        case .router, .ended: return
         }
-        if case .router = state { return }
         state = .ended
     }
 }

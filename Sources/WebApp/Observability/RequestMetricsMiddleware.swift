@@ -14,9 +14,9 @@ import Synchronization
 /// is written, wrapping every response body in a closure, which costs each request an
 /// extra hop between tasks (a fifth of a small request's CPU, measured on `/health`).
 /// Here a request is timed and counted as active until its answer is ready to be written:
-/// for the pages and the API that is the whole answer; a streamed one (an export, an
-/// event stream) counts until its head, so a stream open for hours does not fill the
-/// histogram's last bucket or the active gauge.
+/// for the pages and the API that is the whole answer; a streamed one (an export) counts
+/// until its head. (An admitted event stream never reaches the router: it is served on
+/// its connection, ``EventStreamHandler``, and counted by `focusquest_event_streams`.)
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let series = RequestSeries()
 
