@@ -4,7 +4,8 @@
 //
 // Attributes: hx-get/post/put/patch/delete, hx-target ("this", "closest SEL", "find SEL",
 // or a CSS selector), hx-swap (innerHTML, outerHTML, beforebegin, afterbegin, beforeend,
-// afterend, delete, none), hx-trigger ("click", "submit", "change", "load",
+// afterend, delete, none) — both inherited as in htmx: an element without one takes its
+// closest ancestor's, and an inherited hx-target="this" names that ancestor — hx-trigger ("click", "submit", "change", "load",
 // "input changed delay:300ms", comma-separated), hx-confirm, hx-swap-oob, hx-push-url.
 // Headers sent: HX-Request, X-CSRF-Token (from <meta name="csrf-token">), HX-Current-URL.
 // Headers honoured: HX-Redirect, HX-Trigger (JSON object or event names), HX-Retarget,
@@ -41,11 +42,26 @@
     return null;
   }
 
-  function resolveTarget(el, spec) {
-    if (!spec || spec === "this") return el;
+  /// htmx's attribute inheritance: the closest element (this one or an ancestor) with the attribute.
+  function inherited(el, name) {
+    return el.closest("[" + name + "]");
+  }
+
+  /// The element a request from `el` swaps: its own or inherited hx-target ("this" is the
+  /// element that says it; "closest"/"find" look from `el`), else `el` itself.
+  function targetOf(el) {
+    var owner = inherited(el, "hx-target");
+    if (!owner) return el;
+    var spec = owner.getAttribute("hx-target");
+    if (spec === "this") return owner;
     if (spec.indexOf("closest ") === 0) return el.closest(spec.slice(8));
     if (spec.indexOf("find ") === 0) return el.querySelector(spec.slice(5));
     return document.querySelector(spec);
+  }
+
+  function swapStyleOf(el) {
+    var owner = inherited(el, "hx-swap");
+    return owner ? owner.getAttribute("hx-swap") : null;
   }
 
   function defaultTrigger(el) {
@@ -227,8 +243,8 @@
       var redirect = response.headers.get("HX-Redirect");
       if (redirect) { window.location.href = redirect; return; }
       var retarget = response.headers.get("HX-Retarget");
-      var target = retarget ? document.querySelector(retarget) : resolveTarget(el, el.getAttribute("hx-target"));
-      var style = (response.headers.get("HX-Reswap") || (retarget ? "innerHTML" : el.getAttribute("hx-swap")) || "innerHTML").split(" ")[0];
+      var target = retarget ? document.querySelector(retarget) : targetOf(el);
+      var style = (response.headers.get("HX-Reswap") || (retarget ? "innerHTML" : swapStyleOf(el)) || "innerHTML").split(" ")[0];
       if (live && (!response.ok || unchanged(target, result.text))) return;
       if (response.ok || retarget || (response.status >= 400 && result.text)) {
         swap(target, result.text, style, verb.method === "GET");
@@ -297,7 +313,7 @@
   var LIVE_EVENTS = ["sync", "timer", "tasks", "progress", "friends"];
 
   function typingIn(el) {
-    var target = resolveTarget(el, el.getAttribute("hx-target"));
+    var target = targetOf(el);
     var active = document.activeElement;
     return !!(target && active && active !== document.body && target.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName));
   }

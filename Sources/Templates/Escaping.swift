@@ -62,21 +62,6 @@ enum Escaping {
         return found != 0
     }
 
-    /// The decimal digits of `number` (and its sign), without making a string first.
-    static func appendDecimal(_ number: Int, to out: inout RenderBuffer) {
-        if number < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = number.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(UnsafeBufferPointer(rebasing: digits[start...]))
-        }
-    }
-
     /// What an unsafe URL becomes: a harmless fragment link.
     static let blockedURL = "#blocked-url"
 

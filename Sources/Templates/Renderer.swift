@@ -134,7 +134,7 @@ struct Renderer: ~Copyable {
         case (.string(let string), .markup), (.string(let string), .escaped):
             Escaping.appendHTML(string, to: &out)
         case (.int(let number), .markup), (.int(let number), .escaped):
-            Escaping.appendDecimal(number, to: &out)
+            out.appendDecimal(number)
         case (.html(let html), .markup):
             out.append(html.html)
         case (_, .url):

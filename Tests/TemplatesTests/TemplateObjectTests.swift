@@ -19,10 +19,17 @@ import Testing
 }
 
 @Suite struct DecimalTests {
-    @Test(arguments: [Int.min, -1_000, -9, -1, 0, 1, 9, 10, 99, 100, 12_345, Int.max])
+    /// Every digit count, at both ends (the digits are counted first, then written in place).
+    static let numbers: [Int] = [Int.min, Int.min + 1, -1_000, -9, -1, 0, 12_345, Int.max]
+        + (0...18).flatMap { exponent -> [Int] in
+            let power = (0..<exponent).reduce(1) { value, _ in value * 10 }
+            return [power - 1, power, -power]
+        }
+
+    @Test(arguments: numbers)
     func integersPrintLikeString(number: Int) {
         var out = RenderBuffer(from: RenderBufferPool(initialCapacity: 1))
-        Escaping.appendDecimal(number, to: &out)
+        out.appendDecimal(number)
         #expect(String(decoding: out.bytes, as: UTF8.self) == String(number))
     }
 }

@@ -60,7 +60,7 @@ import Testing
             let id = try #require(try await app.services.database.tasks(userID: 1, TaskQuery()).items.first?.taskID)
             let done = try await browser.post("/tasks/\(id)/status", ["status": "done"], hx: true)
             #expect(done.status == .ok)
-            #expect(done.text.contains(#"<li id="task-\#(id)" class="task status-done">"#))
+            #expect(done.text.contains(#"<li id="task-\#(id)" class="task status-done" hx-target="this" hx-swap="outerHTML">"#))
             #expect(done.text.contains(#"id="user-stats""#) && done.text.contains("10 XP"))
             #expect(done.text.contains(#"id="progress-panel" class="card progress-panel" aria-labelledby="progress-heading" hx-swap-oob="true""#), "the level bar follows")
             let again = try await browser.post("/tasks/\(id)/status", ["status": "todo"], hx: true)

@@ -81,6 +81,8 @@ def test_the_heatmap_shows_rest_break_and_frozen_days_with_a_legend(site, size):
         assert "2027-03-03: 0 min · planned break" in by_state["break"]
         assert "2027-03-09: 0 min · a freeze kept the streak" in by_state["frozen"], "the milestone on March 2nd earned the freeze used on the 9th"
         assert "2027-03-12: 40 min · goal met" in by_state["qualified"]
+        width, height = driver.execute_script("const r = document.querySelector('svg.heatmap rect').getBoundingClientRect(); return [r.width, r.height];")
+        assert width >= 10 and abs(width - height) < 0.5, f"the style sheet sizes the cells ({width}×{height})"
         stats = driver.find_element(By.ID, "progress-panel").text
         assert "0 freezes held" in stats and "next milestone at 14 days" in stats
         assert driver.find_element(By.ID, "current-streak").text.startswith("12")

@@ -7,6 +7,7 @@ import Templates
 /// the geometry is computed here, the markup lives in the template).
 enum ProgressView {
     static let heatmapWeeks = 12
+    /// A cell's size; the style sheet draws cells this size (`.heatmap rect`).
     static let cell = 14
     static let gap = 3
 
@@ -65,7 +66,6 @@ enum ProgressView {
         return [
             "cells": .array(cells),
             "width": .int(heatmapWeeks * (cell + gap)), "height": .int(7 * (cell + gap) + 14),
-            "cell": .int(cell),
             "summary": .string("Focus over the last 12 weeks: the goal was met on \(activeDays) day\(activeDays == 1 ? "" : "s")."),
         ]
     }
