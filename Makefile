@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libqrencode-dev pkg-config
 BROWSER_PACKAGES := chromium chromium-driver python3-venv zbar-tools
+POSTGRES_PACKAGES := postgresql postgresql-contrib
 ## Test tools live in a virtual environment of their own (a stock Debian's system Python
 ## refuses pip installs: PEP 668).
 VENV := .build/venv
@@ -9,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 TEST_PYTHON_PACKAGES := selenium pytest openapi-spec-validator schemathesis icalendar
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test build system-deps browser-deps apt-install e2e bench bench-growth bench-templates image-check
+.PHONY: run test build system-deps browser-deps postgres-deps apt-install e2e bench bench-growth bench-templates image-check
 
 ## Install the C libraries the build links against, when missing (Debian, as root).
 system-deps:
@@ -37,10 +38,18 @@ run: build
 	mkdir -p data
 	.build/release/focusquest serve
 
-## Every test: unit, property and HTTP tests (swift test), then the browser tests.
-test: system-deps browser-deps
-	swift test $(SWIFT_BUILD_FLAGS)
+## Every test: unit, property and HTTP tests (swift test), then the browser tests. The
+## PostgreSQL tests run against a throwaway server started here and stopped after.
+test: system-deps browser-deps postgres-deps
+	@folder=$$(mktemp -d /tmp/fq-postgres-XXXXXX); \
+	trap 'scripts/postgres-test-server.sh stop "$$folder"' EXIT; \
+	url=$$(scripts/postgres-test-server.sh start "$$folder") || exit 1; \
+	TEST_DATABASE_URL="$$url" swift test $(SWIFT_BUILD_FLAGS)
 	$(MAKE) --no-print-directory e2e
+
+## Debian's PostgreSQL server (with pg_trgm), for the tests' throwaway server (SPEC §14).
+postgres-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(POSTGRES_PACKAGES)"
 
 ## Browser flows in headless Chromium against a real server (screenshots in .build/e2e-screenshots),
 ## the OpenAPI document's validation and Schemathesis against a live server (output in .build/api-fuzz.txt).

@@ -22,6 +22,12 @@ import Testing
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
+    /// A server asked for PostgreSQL refuses to start rather than serve from SQLite.
+    @Test func databaseURLIsRefusedUntilPostgresStoresExist() {
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_URL": "postgres://fq@localhost/fq"]) }
+        #expect(throws: Never.self) { try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_URL": ""]) }
+    }
+
     @Test func readsSettingsAndRejectsBadValues() throws {
         let config = try AppConfig.fromEnvironment([
             "APP_ENV": "test", "PORT": "9000", "AUTH_FAILURES_PER_USERNAME": "3", "ARGON2_MEMORY_KIB": "4096", "LOG_LEVEL": "debug",

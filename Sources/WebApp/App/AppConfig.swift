@@ -73,6 +73,11 @@ struct AppConfig: Sendable {
         config.host = env["HOST"] ?? (config.isProduction ? "0.0.0.0" : "127.0.0.1")
         config.port = try integer(env, "PORT", default: 8080, in: 1...65535)
         config.databasePath = env["DATABASE_PATH"] ?? config.databasePath
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            // PostgreSQL's schema and migrations exist; its stores do not yet (issue 22). A
+            // server asked for PostgreSQL must not quietly serve from a SQLite file instead.
+            throw ConfigError(description: "DATABASE_URL: this version stores data in SQLite only (PostgreSQL is not finished); unset DATABASE_URL to use DATABASE_PATH")
+        }
         if let level = env["LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigError(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import WebApp
+
+/// The throwaway PostgreSQL server `make test` starts (`scripts/postgres-test-server.sh`),
+/// named by `TEST_DATABASE_URL`; tests that need it are skipped without it (a plain
+/// `swift test`). Each test gets a database of its own.
+enum TestPostgres {
+    static let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]
+    static var available: Bool { url != nil }
+    static let logger = Logger(label: "test-postgres")
+
+    /// `body` with a connection to a new, empty database on the server.
+    static func withFreshDatabase<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await withConnection(try await freshDatabaseConfiguration(), body)
+    }
+
+    /// `body` with a connection, closed after it whatever happens (PostgresNIO requires it).
+    @discardableResult
+    static func withConnection<Result>(
+        _ configuration: PostgresConnection.Configuration, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await connect(configuration)
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            // safe: the test already fails with `error`; a failure to close adds nothing
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// A new, empty database on the server: the settings to connect to it.
+    static func freshDatabaseConfiguration() async throws -> PostgresConnection.Configuration {
+        let server = try PostgresURL.configuration(try #require(url))
+        let name = "fq_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await withConnection(server) { admin in
+            _ = try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        var configuration = server
+        configuration.database = name
+        return configuration
+    }
+
+    private static func connect(_ configuration: PostgresConnection.Configuration) async throws -> PostgresConnection {
+        try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+    }
+
+    /// Every row's value.
+    static func values<Value: PostgresDecodable & Sendable>(_ rows: PostgresRowSequence, as type: Value.Type = Value.self) async throws -> [Value] {
+        var values: [Value] = []
+        for try await value in rows.decode(Value.self) { values.append(value) }
+        return values
+    }
+}
