@@ -4,9 +4,10 @@
 //
 // Attributes: hx-get/post/put/patch/delete, hx-target ("this", "closest SEL", "find SEL",
 // or a CSS selector), hx-swap (innerHTML, outerHTML, beforebegin, afterbegin, beforeend,
-// afterend, delete, none) — both inherited as in htmx: an element without one takes its
-// closest ancestor's, and an inherited hx-target="this" names that ancestor — hx-trigger ("click", "submit", "change", "load",
+// afterend, delete, none), hx-trigger ("click", "submit", "change", "load",
 // "input changed delay:300ms", comma-separated), hx-confirm, hx-swap-oob, hx-push-url.
+// hx-target and hx-swap are inherited as in htmx: an element without one takes its closest
+// ancestor's, and an inherited hx-target="this" names that ancestor.
 // Headers sent: HX-Request, X-CSRF-Token (from <meta name="csrf-token">), HX-Current-URL.
 // Headers honoured: HX-Redirect, HX-Trigger (JSON object or event names), HX-Retarget,
 // HX-Reswap. Responses swap when 2xx, and errors too: the server answers a form's error
