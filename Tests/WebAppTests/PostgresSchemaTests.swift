@@ -168,9 +168,14 @@ struct PostgresSchemaTests {
         #expect(configuration.tls.isEnforced)
         let plain = try PostgresURL.configuration("postgresql://fq@localhost/focus")
         #expect(plain.port == 5432 && plain.password == nil && !plain.tls.isAllowed)
+        #expect(try PostgresURL.configuration("postgres://fq:100%25@localhost/focus").password == "100%", "decoded once")
+        let preferred = try PostgresURL.configuration("postgres://fq@localhost/focus?sslmode=prefer").tls
+        #expect(preferred.isAllowed && !preferred.isEnforced)
     }
 
-    @Test(arguments: ["sqlite:///data/app.sqlite", "postgres:///focus", "postgres://localhost/focus", "not a url"])
+    @Test(arguments: [
+        "sqlite:///data/app.sqlite", "postgres:///focus", "postgres://localhost/focus", "not a url", "postgres://fq@localhost/focus?sslmode=maybe",
+    ])
     func refusesWhatIsNotAServer(text: String) {
         #expect(throws: PostgresURL.Invalid.self) { try PostgresURL.configuration(text) }
     }

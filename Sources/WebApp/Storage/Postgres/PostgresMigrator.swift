@@ -21,6 +21,7 @@ struct PostgresMigrator {
             try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
             return applied
         } catch {
+            // safe: the migration's error is the one to report; the lock also ends with the session
             _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
             throw error
         }
