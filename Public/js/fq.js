@@ -113,6 +113,13 @@
     card.setAttribute("role", "alert");
     card.textContent = message;
     panel.appendChild(card);
+    bringIntoView(panel);
+  }
+
+  /// An answer shown somewhere else than where the person acted (HX-Retarget: an error in
+  /// #flash at the top, while they changed a row far down on a phone) scrolls into view.
+  function bringIntoView(el) {
+    if (el) el.scrollIntoView({ block: "nearest" });
   }
 
   // Focus after a swap: the swapped-in element marked data-focus (an edit form's first
@@ -249,6 +256,7 @@
       if (live && (!response.ok || unchanged(target, result.text))) return;
       if (response.ok || retarget || (response.status >= 400 && result.text)) {
         swap(target, result.text, style, verb.method === "GET");
+        if (retarget) bringIntoView(document.querySelector(retarget));
         var push = el.getAttribute("hx-push-url");
         if (push && response.ok) history.pushState({ fq: true }, "", push === "true" ? url : push);
       } else {

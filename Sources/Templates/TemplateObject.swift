@@ -1,7 +1,7 @@
 /// The members of a dictionary value: key/value pairs in one array, looked up by
 /// comparing keys in order.
 ///
-/// View values are small (a task has ten members, a heatmap cell four) and a page
+/// View values are small (a task has ten members, a heatmap cell seven) and a page
 /// builds and reads thousands of them; comparing a handful of short keys costs less
 /// than hashing one, and building two arrays costs less than a hash table.
 public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {

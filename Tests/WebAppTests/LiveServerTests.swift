@@ -12,14 +12,7 @@ import Testing
 func withConnection<T: Sendable>(to client: any TestClientProtocol, _ body: (TestClient) async throws -> T) async throws -> T {
     let connection = TestClient(host: "127.0.0.1", port: try #require(client.port))
     connection.connect()
-    do {
-        let result = try await body(connection)
-        try await connection.shutdown()
-        return result
-    } catch {
-        try? await connection.shutdown()
-        throw error
-    }
+    return try await using(connection, closing: { try await $0.shutdown() }, body)
 }
 
 /// Against a real HTTP server on a loopback port.

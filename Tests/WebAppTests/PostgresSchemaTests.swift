@@ -120,16 +120,7 @@ struct PostgresSchemaTests {
                 WHERE user_id = users.id AND day >= (SELECT since FROM focus_7d_window)), 0)
             """, logger: log)
         try await db.query("DELETE FROM daily_totals WHERE day = '2026-11-25'", logger: log)
-        let drift = try await TestPostgres.values(db.query("""
-            SELECT username FROM users u WHERE
-                todo_count <> (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'todo')
-                OR in_progress_count <> (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'in_progress')
-                OR done_count <> (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'done')
-                OR abs(focus_seconds_total - COALESCE((SELECT SUM(seconds) FROM daily_totals WHERE user_id = u.id), 0)) > 0.001
-                OR abs(focus_7d_seconds - COALESCE((SELECT SUM(seconds) FROM daily_totals
-                    WHERE user_id = u.id AND day >= (SELECT since FROM focus_7d_window)), 0)) > 0.001
-            UNION ALL SELECT 'user_count' FROM user_count WHERE users <> (SELECT COUNT(*) FROM users)
-            """, logger: log), as: String.self)
+        let drift = try await TestPostgres.values(db.query(PostgresQuery(unsafeSQL: UserCounters.driftSQL), logger: log), as: String.self)
         #expect(drift == [])
         #expect(tasks.count > 20, "the walk made tasks")
 

@@ -83,6 +83,8 @@ def test_the_heatmap_shows_rest_break_and_frozen_days_with_a_legend(site, size):
         assert "2027-03-12: 40 min · goal met" in by_state["qualified"]
         width, height = driver.execute_script("const r = document.querySelector('svg.heatmap rect').getBoundingClientRect(); return [r.width, r.height];")
         assert width >= 10 and abs(width - height) < 0.5, f"the style sheet sizes the cells ({width}×{height})"
+        if size == "desktop":
+            assert round(width) == 14, "the style sheet's cell size is ProgressView.cell, which places the cells"
         stats = driver.find_element(By.ID, "progress-panel").text
         assert "0 freezes held" in stats and "next milestone at 14 days" in stats
         assert driver.find_element(By.ID, "current-streak").text.startswith("12")

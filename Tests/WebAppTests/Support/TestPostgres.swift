@@ -23,16 +23,7 @@ enum TestPostgres {
     static func withConnection<Result>(
         _ configuration: PostgresConnection.Configuration, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let connection = try await connect(configuration)
-        do {
-            let result = try await body(connection)
-            try await connection.close()
-            return result
-        } catch {
-            // safe: the test already fails with `error`; a failure to close adds nothing
-            try? await connection.close()
-            throw error
-        }
+        try await using(try await connect(configuration), closing: { try await $0.close() }, body)
     }
 
     /// A new, empty database on the server: the settings to connect to it.
