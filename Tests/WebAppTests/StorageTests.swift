@@ -54,7 +54,7 @@ import Testing
         let app = try await TestApp.make()
         let db = app.services.database
         _ = try await db.createUser(UserRecord(username: "Ada", passwordHash: "x", timezone: "UTC", createdAt: Date()))
-        await #expect(throws: AppDatabase.AccountConflict.self) {
+        await #expect(throws: AccountConflict.self) {
             try await db.createUser(UserRecord(username: "aDA", passwordHash: "x", timezone: "UTC", createdAt: Date()))
         }
         #expect(try await db.user(named: "ADA")?.username == "Ada")

@@ -41,7 +41,7 @@ struct AccountSecurityAPIController: Sendable {
             return Response(status: .noContent)
         }
         router.get("me/sessions") { _, context in
-            let items = try accounts.sessions(of: context.user).map {
+            let items = try await accounts.sessions(of: context.user).map {
                 SessionJSON(id: $0.id, device: $0.device, ip: $0.ip, createdAt: $0.createdAt, lastSeenAt: $0.lastSeenAt, current: $0.id == context.signInSessionID)
             }
             return try APIResponse.json(["items": items])

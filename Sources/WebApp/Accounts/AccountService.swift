@@ -13,7 +13,7 @@ struct TokenPair: Sendable {
 /// factor), sessions and their tokens, refresh rotation, password change and signing out
 /// everywhere.
 struct AccountService: Sendable {
-    private let database: AppDatabase
+    private let database: any AccountStorage & ProfileStorage
     let hasher: PasswordHasher
     let tokens: TokenService
     let clock: any WallClock
@@ -23,7 +23,7 @@ struct AccountService: Sendable {
     /// A day's focus goal: changing the day rules walks the streak again.
     let qualifySeconds: Double
 
-    init(database: AppDatabase, hasher: PasswordHasher, tokens: TokenService, twoFactor: TwoFactorService, clock: any WallClock, config: AppConfig) {
+    init(database: any AccountStorage & ProfileStorage, hasher: PasswordHasher, tokens: TokenService, twoFactor: TwoFactorService, clock: any WallClock, config: AppConfig) {
         self.database = database
         self.twoFactor = twoFactor
         self.hasher = hasher
@@ -53,7 +53,7 @@ struct AccountService: Sendable {
         let hash = try await hashing { try await hasher.hash(password) }
         do {
             return try await database.createUser(UserRecord(username: username.value, passwordHash: hash, timezone: timezone.identifier, createdAt: clock.now))
-        } catch AppDatabase.AccountConflict.usernameTaken {
+        } catch AccountConflict.usernameTaken {
             throw AppError.usernameTaken
         }
     }
@@ -162,8 +162,8 @@ struct AccountService: Sendable {
     }
 
     /// The user's sessions, most recently seen first.
-    func sessions(of user: UserRecord) throws -> [SignInSessionRecord] {
-        try database.signInSessions(userID: user.userID)
+    func sessions(of user: UserRecord) async throws -> [SignInSessionRecord] {
+        try await database.signInSessions(userID: user.userID)
     }
 
     /// Ends one of the user's sessions (logged as `session_revoked`); 404 for an id that is

@@ -3,9 +3,7 @@ import Foundation
 import GRDB
 
 /// Account use cases, each one transaction.
-extension AppDatabase {
-    enum AccountConflict: Error { case usernameTaken }
-
+extension AppDatabase: AccountStorage, ProfileStorage {
     func createUser(_ user: UserRecord) async throws -> UserRecord {
         do {
             return try await write { db in
@@ -56,7 +54,7 @@ extension AppDatabase {
     /// Ends every session of a user: deletes the sessions, bumps the token version (access
     /// tokens) and revokes every refresh token. With `passwordHash` it also changes the password, atomically.
     /// `logging`: the security-log entry of the change, written with it.
-    func endAllSessions(userID: Int64, newPasswordHash: String? = nil, logging event: SecurityEvent? = nil, at now: Date) async throws {
+    func endAllSessions(userID: Int64, newPasswordHash: String?, logging event: SecurityEvent?, at now: Date) async throws {
         try await write { db in
             if let event { try SecurityLog.record(db, userID: userID, event, at: now) }
             if let newPasswordHash {
@@ -90,14 +88,6 @@ extension AppDatabase {
 /// Refresh token use cases: rotate (detecting reuse) and revoke. A family is one API
 /// sign-in session (``startSession(userID:origin:refresh:now:)`` issues its first token).
 extension AppDatabase {
-    enum RefreshOutcome {
-        case rotated(UserRecord, session: Int64)
-        /// The token was unknown, expired or revoked, its session ended, or its user is disabled.
-        case invalid
-        /// An already-rotated token came back: its whole session was ended.
-        case reused
-    }
-
     /// Marks the presented token used and stores its successor in the same family, in one
     /// transaction, noting the session as seen. Presenting a used token ends the session
     /// (someone copied it): its refresh tokens and access tokens stop working.

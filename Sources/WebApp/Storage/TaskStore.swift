@@ -95,9 +95,7 @@ struct TaskChange: Sendable {
     var estimatePomodoros: Int??
 }
 
-/// Task use cases, each one transaction. Every query names the owner, so another user's
-/// task is simply not found.
-extension AppDatabase {
+extension AppDatabase: TaskStorage {
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
         try read { db in try Self.taskPage(db, userID: userID, query) }
     }

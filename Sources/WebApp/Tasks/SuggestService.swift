@@ -9,7 +9,7 @@ import Logging
 struct SuggestService: Sendable {
     enum Source: String, Sendable { case local, remote }
 
-    let database: AppDatabase
+    let database: any TaskStorage
     let remote: RemoteSuggester?
     let remoteCalls: RateLimiter
     let clock: any WallClock
@@ -32,7 +32,7 @@ struct SuggestService: Sendable {
                 logger.warning("remote suggester failed; the built-in one answers", metadata: ["error": .string(String(describing: error))])
             }
         }
-        let completed = try database.completedTasks(userID: user.userID, limit: Self.historyLimit)
+        let completed = try await database.completedTasks(userID: user.userID, limit: Self.historyLimit)
         return (TaskSuggester.suggest(title: content.title, description: notes, completed: completed), .local)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// The task rules of SPEC §4 between the controllers (API and pages) and storage:
 /// validation with field errors, cursor paging, and 404 for tasks that are not yours.
 struct TaskService: Sendable {
-    let database: AppDatabase
+    let database: any TaskStorage
     let clock: any WallClock
 
     static let maxPageSize = 100

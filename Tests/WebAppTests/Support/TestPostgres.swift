@@ -28,14 +28,19 @@ enum TestPostgres {
 
     /// A new, empty database on the server: the settings to connect to it.
     static func freshDatabaseConfiguration() async throws -> PostgresConnection.Configuration {
-        let server = try PostgresURL.configuration(try #require(url))
+        try PostgresURL.configuration(try await freshDatabaseURL())
+    }
+
+    /// A new, empty database on the server: its URL.
+    static func freshDatabaseURL() async throws -> String {
+        let serverURL = try #require(url)
         let name = "fq_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await withConnection(server) { admin in
+        try await withConnection(try PostgresURL.configuration(serverURL)) { admin in
             _ = try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
         }
-        var configuration = server
-        configuration.database = name
-        return configuration
+        var components = try #require(URLComponents(string: serverURL))
+        components.path = "/" + name
+        return try #require(components.string)
     }
 
     private static func connect(_ configuration: PostgresConnection.Configuration) async throws -> PostgresConnection {

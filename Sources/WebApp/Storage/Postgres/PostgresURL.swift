@@ -11,26 +11,64 @@ enum PostgresURL {
         let description: String
     }
 
+    /// One connection's settings (the migrator, tests).
     static func configuration(_ text: String) throws -> PostgresConnection.Configuration {
-        guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql" else {
-            throw Invalid(description: "DATABASE_URL must look like postgres://user:password@host:port/database")
-        }
-        // URLComponents hands out the user and password already percent-decoded.
-        guard let host = url.host, !host.isEmpty, let user = url.user, !user.isEmpty else {
-            throw Invalid(description: "DATABASE_URL needs a user and a host (postgres://user@host/database)")
-        }
-        let database = String(url.path.drop(while: { $0 == "/" }))
+        let parts = try Parts(text)
+        let tls: PostgresConnection.Configuration.TLS =
+            switch parts.tls {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
         return PostgresConnection.Configuration(
-            host: host, port: url.port ?? 5432, username: user, password: url.password,
-            database: database.isEmpty ? nil : database, tls: try tls(url.queryItems?.last { $0.name == "sslmode" }?.value))
+            host: parts.host, port: parts.port, username: parts.user, password: parts.password, database: parts.database, tls: tls)
     }
 
-    private static func tls(_ mode: String?) throws -> PostgresConnection.Configuration.TLS {
-        switch mode {
-        case nil, "disable": .disable
-        case "prefer": .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case "require", "verify-ca", "verify-full": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case let other?: throw Invalid(description: "DATABASE_URL's sslmode must be disable, prefer, require, verify-ca or verify-full, not '\(other)'")
+    /// The connection pool's settings (``PostgresStore``).
+    static func clientConfiguration(_ text: String) throws -> PostgresClient.Configuration {
+        let parts = try Parts(text)
+        let tls: PostgresClient.Configuration.TLS =
+            switch parts.tls {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+        return PostgresClient.Configuration(
+            host: parts.host, port: parts.port, username: parts.user, password: parts.password, database: parts.database, tls: tls)
+    }
+
+    private struct Parts {
+        enum TLSMode { case disable, prefer, require }
+
+        let host: String
+        let port: Int
+        let user: String
+        let password: String?
+        let database: String?
+        let tls: TLSMode
+
+        init(_ text: String) throws {
+            guard let url = URLComponents(string: text), url.scheme == "postgres" || url.scheme == "postgresql" else {
+                throw Invalid(description: "DATABASE_URL must look like postgres://user:password@host:port/database")
+            }
+            // URLComponents hands out the user and password already percent-decoded.
+            guard let host = url.host, !host.isEmpty, let user = url.user, !user.isEmpty else {
+                throw Invalid(description: "DATABASE_URL needs a user and a host (postgres://user@host/database)")
+            }
+            let database = String(url.path.drop(while: { $0 == "/" }))
+            self.host = host
+            port = url.port ?? 5432
+            self.user = user
+            password = url.password
+            self.database = database.isEmpty ? nil : database
+            tls =
+                switch url.queryItems?.last(where: { $0.name == "sslmode" })?.value {
+                case nil, "disable": .disable
+                case "prefer": .prefer
+                case "require", "verify-ca", "verify-full": .require
+                case let other?:
+                    throw Invalid(description: "DATABASE_URL's sslmode must be disable, prefer, require, verify-ca or verify-full, not '\(other)'")
+                }
         }
     }
 }

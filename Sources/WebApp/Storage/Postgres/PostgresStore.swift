@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The PostgreSQL backend (SPEC §14): a pool of connections to `DATABASE_URL`, migrated
+/// before the server accepts traffic. Each use case is one method in one transaction with
+/// SQL of its own (the extensions in this folder, one per store, answer the same storage
+/// protocols as SQLite's ``AppDatabase``); the statements every request runs are named
+/// prepared statements, prepared once per connection.
+final class PostgresStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+    /// Committed changes for the live streams (SPEC §12).
+    let liveChanges = LiveChangeFeed()
+
+    /// The pool does nothing until ``run()`` runs.
+    init(url: String, logger: Logger) throws {
+        client = PostgresClient(configuration: try PostgresURL.clientConfiguration(url), backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Keeps the pool's connections until the calling task is cancelled.
+    func run() async {
+        await client.run()
+    }
+
+    /// Applies every migration not yet applied (instances starting at once take turns);
+    /// returns the names of those it applied.
+    @discardableResult
+    func migrate() async throws -> [String] {
+        try await client.withConnection { connection in
+            try await PostgresMigrator(connection: connection, logger: logger).migrate()
+        }
+    }
+
+    /// One read on a pooled connection, outside a transaction: a use case that reads
+    /// several parts reads them in one statement, so they show the same moment.
+    func read<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in try await work(connection) }
+    }
+
+    /// One write transaction (rolled back when `work` throws, its error rethrown as it
+    /// was). The changes it noted for the live streams are published after the commit.
+    func write<T: Sendable>(_ work: (PostgresTransaction) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let transaction = PostgresTransaction(connection: connection, logger: logger)
+            try await connection.query("BEGIN", logger: logger)
+            let result: T
+            do {
+                result = try await work(transaction)
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                // safe: the use case's error is the one to report; after a failed COMMIT
+                // there is nothing to roll back, and a broken connection leaves the pool.
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+            let changes = transaction.changes
+            if !changes.isEmpty { liveChanges.publish(changes, origin: LiveOrigin.window) }
+            return result
+        }
+    }
+
+    /// Whether the database answers (for `/ready`).
+    func isReady() async -> Bool {
+        (try? await read { try await $0.first("SELECT 1", logger: logger)?.decode(Int.self) }) == 1
+    }
+}
+
+/// A write transaction's connection and the changes it noted for the live streams.
+final class PostgresTransaction: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+    private let noted = Mutex<[LiveChange]>([])
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    func note(userID: Int64, _ topic: LiveTopic, taskIDs: [Int64] = []) {
+        noted.withLock { $0.append(LiveChange(userID: userID, topic: topic, taskIDs: taskIDs)) }
+    }
+
+    var changes: [LiveChange] { noted.withLock { $0 } }
+
+    func execute(_ query: PostgresQuery) async throws {
+        try await connection.query(query, logger: logger)
+    }
+
+    func all(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.all(query, logger: logger)
+    }
+
+    func first(_ query: PostgresQuery) async throws -> PostgresRow? {
+        try await connection.first(query, logger: logger)
+    }
+}
+
+extension PostgresConnection {
+    func all(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+
+    func first(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRow? {
+        try await all(query, logger: logger).first
+    }
+}
+
+extension PSQLError {
+    /// A unique index refused the row (SQLSTATE 23505).
+    var isUniqueViolation: Bool { serverInfo?[.sqlState] == "23505" }
+}

@@ -1,0 +1,140 @@
+import Domain
+import Foundation
+import PostgresNIO
+
+/// Task use cases on PostgreSQL (``TaskStorage``). Search is `ILIKE`: case-insensitive
+/// for every alphabet (SQLite's `LIKE` folds ASCII letters only).
+extension PostgresStore: TaskStorage {
+    func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
+        try await read { connection in
+            var items: [TaskRecord] = []
+            for try await task in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) {
+                items.append(task)
+            }
+            let more = items.count > query.limit
+            if more { items.removeLast() }
+            return TaskPage(items: items, nextCursor: more ? items.last?.id : nil)
+        }
+    }
+
+    func completedTasks(userID: Int64, limit: Int) async throws -> [TaskSuggester.CompletedTask] {
+        try await read { connection in
+            try await connection.all(
+                "SELECT title, pomodoros FROM tasks WHERE user_id = \(userID) AND status = 'done' AND pomodoros > 0 ORDER BY id DESC LIMIT \(limit)",
+                logger: logger
+            ).map { row in
+                let (title, pomodoros) = try row.decode((String, Int).self)
+                return TaskSuggester.CompletedTask(title: title, pomodoros: pomodoros)
+            }
+        }
+    }
+
+    func task(id: Int64, userID: Int64) async throws -> TaskRecord? {
+        try await read { connection in
+            try await connection.first("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(id) AND user_id = \(userID)", logger: logger)
+                .map(TaskRecord.init(postgres:))
+        }
+    }
+
+    func createTask(userID: Int64, content: TaskContent, status: TaskStatus, now: Date) async throws -> TaskRecord {
+        try await write { tx in
+            var task = TaskRecord(
+                userId: userID, title: content.title, description: content.description, status: status,
+                estimatePomodoros: content.estimatePomodoros, focusSeconds: 0, pomodoros: 0, createdAt: now, updatedAt: now,
+                completedAt: status == .done ? now : nil)
+            let row = try await tx.first(
+                """
+                INSERT INTO tasks (user_id, title, description, status, estimate_pomodoros, created_at, updated_at, completed_at)
+                VALUES (\(userID), \(task.title), \(task.description), \(status.rawValue), \(task.estimatePomodoros), \(now), \(now), \(task.completedAt))
+                RETURNING id
+                """)
+            task.id = try row?.decode(Int64.self)
+            tx.note(userID: userID, .tasks, taskIDs: [task.taskID])
+            if status == .done { _ = try await Self.awardFirstCompletion(tx, task: task, now: now) }
+            return task
+        }
+    }
+
+    func updateTask(
+        id: Int64, userID: Int64, now: Date, change makeChange: @Sendable (TaskRecord) throws -> TaskChange
+    ) async throws -> (task: TaskRecord, xpEarned: Int)? {
+        try await write { tx in
+            // Locked until the commit: a change made on another instance at once waits, then
+            // sees this one (a task completed twice at once earns its XP once either way).
+            guard
+                let row = try await tx.first("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(id) AND user_id = \(userID) FOR UPDATE")
+            else { return nil }
+            var task = try TaskRecord(postgres: row)
+            let change = try makeChange(task)
+            let wasDone = task.status == .done
+            var xpEarned = 0
+            if let title = change.title { task.title = title }
+            if let description = change.description { task.description = description }
+            if let estimate = change.estimatePomodoros { task.estimatePomodoros = estimate }
+            if let status = change.status { task.status = status }
+            if task.status == .done && !wasDone {
+                task.completedAt = now
+                xpEarned = try await Self.awardFirstCompletion(tx, task: task, now: now)
+            } else if task.status != .done {
+                task.completedAt = nil
+            }
+            task.updatedAt = now
+            try await tx.execute(
+                """
+                UPDATE tasks SET title = \(task.title), description = \(task.description), status = \(task.status.rawValue),
+                    estimate_pomodoros = \(task.estimatePomodoros), updated_at = \(now), completed_at = \(task.completedAt)
+                WHERE id = \(id)
+                """)
+            tx.note(userID: userID, .tasks, taskIDs: [id])
+            return (task, xpEarned)
+        }
+    }
+
+    func deleteTask(id: Int64, userID: Int64) async throws -> Bool {
+        try await write { tx in
+            guard try await tx.first("DELETE FROM tasks WHERE id = \(id) AND user_id = \(userID) RETURNING id") != nil else { return false }
+            tx.note(userID: userID, .tasks, taskIDs: [id])
+            return true
+        }
+    }
+
+    /// +10 XP the first time a task is completed (once, by the ledger's unique index),
+    /// announced to the user's webhooks (`task.completed`).
+    private static func awardFirstCompletion(_ tx: PostgresTransaction, task: TaskRecord, now: Date) async throws -> Int {
+        let earned = try await PostgresLedgers.awardXP(
+            tx, userID: task.userId, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(task.taskID)", at: now)
+        if earned > 0 {
+            try await PostgresLedgers.emit(tx, userID: task.userId, event: .taskCompleted, data: WebhookOutbox.json(TaskAPIController.TaskJSON(task)), at: now)
+        }
+        return earned
+    }
+}
+
+/// A page of a user's tasks, newest first, one more than the limit (whether there is a
+/// next page): one statement whatever the filters, each unused filter bound as NULL.
+struct TaskPageStatement: PostgresPreparedStatement {
+    static let sql = """
+        SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = $1
+        AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR id < $3)
+        AND ($4::text IS NULL OR title ILIKE $4 ESCAPE '\\' OR description ILIKE $4 ESCAPE '\\')
+        ORDER BY id DESC LIMIT $5
+        """
+
+    let userID: Int64
+    let query: TaskQuery
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 5)
+        bindings.append(userID)
+        bindings.append(query.status?.rawValue)
+        bindings.append(query.before)
+        let search = query.search?.trimmingWhitespace ?? ""
+        bindings.append(search.isEmpty ? nil : LikePattern.containing(search))
+        bindings.append(query.limit + 1)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> TaskRecord {
+        try TaskRecord(postgres: row)
+    }
+}
