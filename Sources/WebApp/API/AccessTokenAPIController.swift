@@ -17,7 +17,7 @@ struct AccessTokenAPIController: Sendable {
             return try APIResponse.json(AccessTokenJSON(record, secret: secret), status: .created)
         }
         api.get("tokens") { _, context in
-            try APIResponse.json(["items": try tokens.list(for: context.user).map { AccessTokenJSON($0, secret: nil) }])
+            try APIResponse.json(["items": try await tokens.list(for: context.user).map { AccessTokenJSON($0, secret: nil) }])
         }
         api.delete("tokens/:id") { _, context in
             try await tokens.revoke(try PathID.parse(context, notFound: AccessTokenService.notFound), for: context.user, ip: context.clientIP)

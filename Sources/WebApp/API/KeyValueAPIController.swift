@@ -12,10 +12,10 @@ struct KeyValueAPIController: Sendable {
 
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("kv") { _, context in
-            try APIResponse.json(["keys": try store.keys(of: context.user)])
+            try APIResponse.json(["keys": try await store.keys(of: context.user)])
         }
         api.get("kv/:key") { request, context in
-            let value = try store.value(Self.key(context), of: context.user)
+            let value = try await store.value(Self.key(context), of: context.user)
             if ETagCondition(ifMatch: nil, ifNoneMatch: request.headers[.ifNoneMatch]).allows(current: value.etag) == false {
                 return Response(status: .notModified, headers: [.eTag: value.etag])
             }

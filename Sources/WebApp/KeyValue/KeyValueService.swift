@@ -8,7 +8,7 @@ import Foundation
 /// `If-None-Match` make a write conditional. Nobody reads or writes another user's keys:
 /// every query is by the signed-in user's id.
 struct KeyValueService: Sendable {
-    let database: AppDatabase
+    let database: any KeyValueStorage
     let clock: any WallClock
 
     static let maxValueBytes = 64 * 1024
@@ -20,12 +20,12 @@ struct KeyValueService: Sendable {
     static let preconditionFailed = AppError(
         .preconditionFailed, "precondition_failed", "The value's ETag does not match the request's If-Match or If-None-Match.")
 
-    func keys(of user: UserRecord) throws -> [String] {
-        try database.keys(userID: user.userID)
+    func keys(of user: UserRecord) async throws -> [String] {
+        try await database.keys(userID: user.userID)
     }
 
-    func value(_ key: String, of user: UserRecord) throws -> StoredValue {
-        guard let value = try database.value(userID: user.userID, key: try Self.checked(key)) else { throw Self.keyNotFound }
+    func value(_ key: String, of user: UserRecord) async throws -> StoredValue {
+        guard let value = try await database.value(userID: user.userID, key: try Self.checked(key)) else { throw Self.keyNotFound }
         return value
     }
 
@@ -40,7 +40,7 @@ struct KeyValueService: Sendable {
             let created = try await database.put(
                 userID: user.userID, key: key, value: value, keyLimit: Self.maxKeys, condition: condition, now: clock.now)
             return (value, created)
-        } catch let conflict as AppDatabase.KeyValueConflict {
+        } catch let conflict as KeyValueConflict {
             throw conflict == .tooManyKeys ? Self.tooManyKeys : Self.preconditionFailed
         }
     }
@@ -48,7 +48,7 @@ struct KeyValueService: Sendable {
     func delete(_ key: String, condition: ETagCondition, of user: UserRecord) async throws {
         do {
             guard try await database.delete(userID: user.userID, key: try Self.checked(key), condition: condition) else { throw Self.keyNotFound }
-        } catch AppDatabase.KeyValueConflict.preconditionFailed {
+        } catch KeyValueConflict.preconditionFailed {
             throw Self.preconditionFailed
         }
     }

@@ -88,7 +88,7 @@ final class EventStreamGate: Sendable {
             guard let (user, scopes) = try await accessTokens.authenticate(token),
                 RouteScope.required(method: "GET", path: "/api/v1/events").allows(scopes)
             else { return nil }
-            return (user, Credential(token: token, isPersonal: true, expires: try accessTokens.expiry(of: token)))
+            return (user, Credential(token: token, isPersonal: true, expires: try await accessTokens.expiry(of: token)))
         }
     }
 

@@ -3,6 +3,7 @@ import GRDB
 
 /// A row of `access_tokens`: a personal access token, kept as the SHA-256 of its secret.
 struct AccessTokenRecord: Sendable, Equatable, FetchableRecord {
+    static let maxPerUser = 20
     static let columns = "id, user_id, name, scopes, created_at, expires_at, last_used_at"
 
     var id: Int64
@@ -28,18 +29,13 @@ struct AccessTokenRecord: Sendable, Equatable, FetchableRecord {
     }
 }
 
-/// Personal access tokens (SPEC §11), each use case one transaction.
-extension AppDatabase {
-    enum AccessTokenConflict: Error { case tooMany }
-
-    static let maxAccessTokens = 20
-
+extension AppDatabase: AccessTokenStorage {
     func createAccessToken(
         userID: Int64, name: String, scopes: [AccessScope], tokenHash: String, expiresAt: Date?, logging event: SecurityEvent, now: Date
     ) async throws -> AccessTokenRecord {
         try await write { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM access_tokens WHERE user_id = ?", arguments: [userID]) ?? 0
-            guard count < Self.maxAccessTokens else { throw AccessTokenConflict.tooMany }
+            guard count < AccessTokenRecord.maxPerUser else { throw AccessTokenConflict.tooMany }
             try db.execute(
                 sql: "INSERT INTO access_tokens (user_id, name, scopes, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [userID, name, scopes.map(\.rawValue).joined(separator: " "), tokenHash, now, expiresAt])

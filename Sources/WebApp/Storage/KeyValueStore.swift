@@ -7,11 +7,7 @@ struct StoredValue: Sendable, Equatable {
     let etag: String
 }
 
-/// The key-value store, each use case one transaction (so a condition on the current
-/// ETag is checked and acted on atomically).
-extension AppDatabase {
-    enum KeyValueConflict: Error, Equatable { case tooManyKeys, preconditionFailed }
-
+extension AppDatabase: KeyValueStorage {
     /// The user's keys, in byte order.
     func keys(userID: Int64) throws -> [String] {
         try read { db in

@@ -6,7 +6,7 @@ import Foundation
 /// it expires or is deleted, or while its account is disabled; password changes and
 /// "sign out everywhere" leave it alone (settings list and revoke tokens one by one).
 struct AccessTokenService: Sendable {
-    let database: AppDatabase
+    let database: any AccessTokenStorage
     let clock: any WallClock
 
     static let prefix = "fqp_"
@@ -15,7 +15,7 @@ struct AccessTokenService: Sendable {
     /// `last_used_at` is written at most this often per token.
     static let useInterval: TimeInterval = 60
 
-    static let tooMany = AppError(.conflict, "too_many_tokens", "You already have \(AppDatabase.maxAccessTokens) tokens; delete one first.")
+    static let tooMany = AppError(.conflict, "too_many_tokens", "You already have \(AccessTokenRecord.maxPerUser) tokens; delete one first.")
     static let notFound = AppError(.notFound, "token_not_found", "There is no such token.")
 
     /// A new token and its secret (the only time the secret exists outside the caller).
@@ -38,13 +38,13 @@ struct AccessTokenService: Sendable {
                 userID: user.userID, name: name, scopes: scopes, tokenHash: SecureRandom.sha256Hex(secret),
                 expiresAt: expiresInDays.map { now.addingTimeInterval(Double($0) * 86_400) }, logging: SecurityEvent(.tokenCreated, ip: ip, detail: name), now: now)
             return (record, secret)
-        } catch AppDatabase.AccessTokenConflict.tooMany {
+        } catch AccessTokenConflict.tooMany {
             throw Self.tooMany
         }
     }
 
-    func list(for user: UserRecord) throws -> [AccessTokenRecord] {
-        try database.accessTokens(userID: user.userID)
+    func list(for user: UserRecord) async throws -> [AccessTokenRecord] {
+        try await database.accessTokens(userID: user.userID)
     }
 
     func revoke(_ id: Int64, for user: UserRecord, ip: String) async throws {
@@ -52,14 +52,14 @@ struct AccessTokenService: Sendable {
     }
 
     /// When the token `secret` expires (nil: never, or no such token).
-    func expiry(of secret: String) throws -> Date? {
-        try database.accessToken(hash: SecureRandom.sha256Hex(secret))?.0.expiresAt
+    func expiry(of secret: String) async throws -> Date? {
+        try await database.accessToken(hash: SecureRandom.sha256Hex(secret))?.0.expiresAt
     }
 
     /// The user and scopes behind a token; nil when it is unknown, expired, or its account
     /// is disabled.
     func authenticate(_ secret: String) async throws -> (user: UserRecord, scopes: [AccessScope])? {
-        guard secret.hasPrefix(Self.prefix), let (token, user) = try database.accessToken(hash: SecureRandom.sha256Hex(secret)), !user.disabled else {
+        guard secret.hasPrefix(Self.prefix), let (token, user) = try await database.accessToken(hash: SecureRandom.sha256Hex(secret)), !user.disabled else {
             return nil
         }
         let now = clock.now

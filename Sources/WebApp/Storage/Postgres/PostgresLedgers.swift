@@ -44,3 +44,13 @@ enum PostgresLedgers {
             "INSERT INTO security_log (user_id, at, event, ip, detail) VALUES (\(userID), \(now), \(event.kind.rawValue), \(event.ip), \(event.detail))")
     }
 }
+
+extension PostgresLedgers {
+    /// Holds the user's row until the commit, so the user's use cases that check a count or
+    /// a condition before they write (a key limit, an ETag) take turns across instances, as
+    /// SQLite's one writer makes them. `NO KEY UPDATE`: rows that only reference the user
+    /// (a new task, a session) are not held up by it.
+    static func lockUser(_ tx: PostgresTransaction, _ userID: Int64) async throws {
+        try await tx.execute("SELECT 1 FROM users WHERE id = \(userID) FOR NO KEY UPDATE")
+    }
+}
