@@ -21,15 +21,3 @@ struct RotateDataKey: AsyncParsableCommand {
         print("re-sealed \(count) two-factor secret(s) with key \(new.id)")
     }
 }
-
-extension AppDatabase {
-    /// Every secret sealed with `old` (or already with `new`) sealed with `new`; a
-    /// secret under any other key stops the whole rotation.
-    func resealTwoFactorSecrets(from old: DataKey, to new: DataKey) async throws -> Int {
-        try await resealTwoFactorSecrets { userID, sealed, keyID in
-            if keyID == new.id { return (sealed, keyID) }
-            guard keyID == old.id else { throw ValidationError("A secret (user \(userID)) is sealed with key \(keyID), neither OLD_DATA_KEY nor DATA_KEY.") }
-            return (try new.seal(try old.open(sealed, userID: userID), userID: userID), new.id)
-        }
-    }
-}

@@ -11,14 +11,14 @@ struct TwoFactorService: Sendable {
     static let failureLimit = 5
     static let failureWindow: TimeInterval = 15 * 60
 
-    private let database: AppDatabase
+    private let database: any TwoFactorStorage & AccountStorage
     private let hasher: PasswordHasher
     let clock: any WallClock
     /// Nil in production until `DATA_KEY` is set: enrolment then answers 503.
     let dataKey: DataKey?
     private let failures = RateLimiter(limit: failureLimit, window: failureWindow)
 
-    init(database: AppDatabase, hasher: PasswordHasher, clock: any WallClock, dataKey: DataKey?) {
+    init(database: any TwoFactorStorage & AccountStorage, hasher: PasswordHasher, clock: any WallClock, dataKey: DataKey?) {
         self.database = database
         self.hasher = hasher
         self.clock = clock
@@ -27,8 +27,8 @@ struct TwoFactorService: Sendable {
 
     /// Refuses to start when secrets are stored that the configured key cannot open: no
     /// `DATA_KEY` at all, or another one than sealed them (`rotate-data-key` moves them).
-    static func checkSealedSecrets(in database: AppDatabase, key: DataKey?) throws {
-        let sealed = try database.twoFactorKeyIDs()
+    static func checkSealedSecrets(in database: any TwoFactorStorage, key: DataKey?) async throws {
+        let sealed = try await database.twoFactorKeyIDs()
         guard !sealed.isEmpty else { return }
         let accounts = sealed.values.reduce(0, +)
         guard let key else {
@@ -68,14 +68,14 @@ struct TwoFactorService: Sendable {
     }
 
     /// The enrolment waiting for its first code, if any (the settings page shows it again).
-    func pending(for user: UserRecord) throws -> Enrolment? {
-        guard let stored = try database.twoFactorSecret(userID: user.userID), !stored.enabled else { return nil }
+    func pending(for user: UserRecord) async throws -> Enrolment? {
+        guard let stored = try await database.twoFactorSecret(userID: user.userID), !stored.enabled else { return nil }
         return Enrolment(secret: try open(stored, userID: user.userID), username: user.username)
     }
 
     /// Turns 2FA on with a first right code; the ten recovery codes, shown this once.
     func confirm(for user: UserRecord, code: String?, ip: String) async throws -> [String] {
-        guard let stored = try database.twoFactorSecret(userID: user.userID) else { throw AppError.twoFactorNotStarted }
+        guard let stored = try await database.twoFactorSecret(userID: user.userID) else { throw AppError.twoFactorNotStarted }
         if stored.enabled { throw AppError.twoFactorAlreadyEnabled }
         try admitCode(user.userID)
         let totp = TOTP(secret: try open(stored, userID: user.userID))
@@ -89,7 +89,7 @@ struct TwoFactorService: Sendable {
     /// Turns 2FA off: the password first (403), then a code or a recovery code (422).
     func disable(for user: UserRecord, password: String?, code: String?, ip: String) async throws {
         guard case .match = try await hashing({ try await hasher.verify(password ?? "", against: user.passwordHash) }) else { throw AppError.wrongPassword }
-        guard let stored = try database.twoFactorSecret(userID: user.userID), stored.enabled else { throw AppError.twoFactorNotEnabled }
+        guard let stored = try await database.twoFactorSecret(userID: user.userID), stored.enabled else { throw AppError.twoFactorNotEnabled }
         try admitCode(user.userID)
         guard let use = try use(code, stored: stored, userID: user.userID),
             try await database.disableTwoFactor(userID: user.userID, spending: use, ip: ip, now: clock.now)
@@ -100,7 +100,7 @@ struct TwoFactorService: Sendable {
     /// for a wrong, replayed or used code (logged and counted), 429 past the limit.
     func completeSignIn(_ user: UserRecord, code: String, ip: String) async throws {
         try admitCode(user.userID)
-        if let stored = try database.twoFactorSecret(userID: user.userID), stored.enabled, let use = try use(code, stored: stored, userID: user.userID),
+        if let stored = try await database.twoFactorSecret(userID: user.userID), stored.enabled, let use = try use(code, stored: stored, userID: user.userID),
             try await database.signIn(userID: user.userID, spending: use, ip: ip, now: clock.now)
         {
             failures.reset(key(user.userID))
@@ -116,8 +116,8 @@ struct TwoFactorService: Sendable {
         failures.record(key(userID), now: clock.now)
     }
 
-    func recoveryCodesLeft(for user: UserRecord) throws -> Int {
-        try database.recoveryCodesLeft(userID: user.userID)
+    func recoveryCodesLeft(for user: UserRecord) async throws -> Int {
+        try await database.recoveryCodesLeft(userID: user.userID)
     }
 
     /// What a typed code would spend: a TOTP step of now (±1) not yet used, or a recovery

@@ -46,7 +46,7 @@ struct AppServices: Sendable {
         let hasher = try PasswordHasher(parameters: config.argon2, queueLimit: config.hashQueueLimit)
         let tokens = await TokenService(
             secret: config.jwtSecret, accessLifetime: config.accessTokenLifetime, refreshLifetime: config.refreshTokenLifetime, clock: clock)
-        try TwoFactorService.checkSealedSecrets(in: database, key: config.dataKey)
+        try await TwoFactorService.checkSealedSecrets(in: database, key: config.dataKey)
         let twoFactor = TwoFactorService(database: database, hasher: hasher, clock: clock, dataKey: config.dataKey)
         let accounts = AccountService(database: database, hasher: hasher, tokens: tokens, twoFactor: twoFactor, clock: clock, config: config)
         let views = try Views(

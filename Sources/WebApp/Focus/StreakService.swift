@@ -50,15 +50,19 @@ struct StreakService: Sendable {
     /// What `/settings` shows of the user as they are now.
     /// `session`: the request's sign-in session, marked "this device" in the list.
     func settingsPage(for user: UserRecord, session: Int64?) async throws -> SettingsPage {
-        SettingsPage(
+        let twoFactorState: TwoFactorState =
+            if user.twoFactor {
+                .on(recoveryCodesLeft: try await twoFactor.recoveryCodesLeft(for: user))
+            } else {
+                (try? await twoFactor.pending(for: user)).flatMap { $0 }.map(TwoFactorState.pending) ?? .off(available: twoFactor.dataKey != nil)
+            }
+        return SettingsPage(
             user: user, today: user.today(at: clock.now), breaks: try await breaks(for: user), feedCreated: try database.calendarFeedCreated(userID: user.userID),
             accessTokens: try database.accessTokens(userID: user.userID),
             webhooks: try database.webhooks(userID: user.userID).map { ($0, try database.webhookAttempts(userID: user.userID, id: $0.id) ?? []) },
             securityLog: try database.securityLog(userID: user.userID, limit: 20),
             signInSessions: try database.signInSessions(userID: user.userID), currentSession: session,
-            twoFactor: user.twoFactor
-                ? .on(recoveryCodesLeft: try twoFactor.recoveryCodesLeft(for: user))
-                : (try? twoFactor.pending(for: user)).flatMap { $0 }.map(TwoFactorState.pending) ?? .off(available: twoFactor.dataKey != nil))
+            twoFactor: twoFactorState)
     }
 
     /// Each day from `from` to `to` (not after today) with its minutes and state.

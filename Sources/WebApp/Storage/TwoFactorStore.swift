@@ -17,9 +17,7 @@ enum SecondFactorUse: Sendable, Equatable {
     case recoveryCode(hash: String)
 }
 
-/// Two-factor use cases, one transaction each. Spending a factor is a conditional write
-/// (`last_step < ?`, `used_at IS NULL`), so two requests racing with one code spend it once.
-extension AppDatabase {
+extension AppDatabase: TwoFactorStorage {
     func twoFactorSecret(userID: Int64) throws -> TwoFactorSecretRecord? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT sealed_secret, key_id, enabled_at IS NOT NULL, last_step FROM two_factor_secrets WHERE user_id = ?", arguments: [userID])
