@@ -17,14 +17,14 @@ struct WebhookAPIController: Sendable {
             return try APIResponse.json(WebhookJSON(record, showSecret: true), status: .created)
         }
         api.get("webhooks") { _, context in
-            try APIResponse.json(["items": try webhooks.list(for: context.user).map { WebhookJSON($0, showSecret: false) }])
+            try APIResponse.json(["items": try await webhooks.list(for: context.user).map { WebhookJSON($0, showSecret: false) }])
         }
         api.delete("webhooks/:id") { _, context in
             try await webhooks.delete(try PathID.parse(context, notFound: WebhookService.notFound), for: context.user, ip: context.clientIP)
             return Response(status: .noContent)
         }
         api.get("webhooks/:id/deliveries") { _, context in
-            let attempts = try webhooks.attempts(of: try PathID.parse(context, notFound: WebhookService.notFound), for: context.user)
+            let attempts = try await webhooks.attempts(of: try PathID.parse(context, notFound: WebhookService.notFound), for: context.user)
             return try APIResponse.json(["items": attempts.map(AttemptJSON.init)])
         }
     }

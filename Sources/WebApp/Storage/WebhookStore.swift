@@ -4,6 +4,9 @@ import GRDB
 /// A row of `webhooks`.
 struct WebhookRecord: Sendable, Equatable {
     static let columns = "id, user_id, url, events, format, secret, disabled, consecutive_failures, created_at"
+    static let maxPerUser = 10
+    /// Attempts kept in each webhook's delivery log.
+    static let loggedAttempts = 50
 
     var id: Int64
     var userID: Int64
@@ -59,18 +62,13 @@ enum DeliveryOutcome: String, Sendable {
     case delivered, retrying, failed
 }
 
-extension AppDatabase {
-    enum WebhookConflict: Error { case tooMany }
-
-    static let maxWebhooks = 10
-    static let loggedAttempts = 50
-
+extension AppDatabase: WebhookStorage {
     func createWebhook(
         userID: Int64, url: String, events: [WebhookEvent], format: WebhookFormat, secret: String, logging event: SecurityEvent, now: Date
     ) async throws -> WebhookRecord {
         try await write { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhooks WHERE user_id = ?", arguments: [userID]) ?? 0
-            guard count < Self.maxWebhooks else { throw WebhookConflict.tooMany }
+            guard count < WebhookRecord.maxPerUser else { throw WebhookConflict.tooMany }
             try db.execute(
                 sql: "INSERT INTO webhooks (user_id, url, events, format, secret, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [userID, url, events.map(\.rawValue).joined(separator: " "), format.rawValue, secret, now])
@@ -106,7 +104,7 @@ extension AppDatabase {
                 db,
                 sql: """
                     SELECT id, event, status, attempt, response_code, duration_ms, created_at FROM webhook_deliveries
-                    WHERE webhook_id = ? ORDER BY id DESC LIMIT \(Self.loggedAttempts)
+                    WHERE webhook_id = ? ORDER BY id DESC LIMIT \(WebhookRecord.loggedAttempts)
                     """, arguments: [id]
             ).map { WebhookAttempt(id: $0[0], event: $0[1], status: $0[2], attempt: $0[3], responseCode: $0[4], durationMS: $0[5], createdAt: $0.storedDate(6) ?? .distantPast) }
         }
@@ -141,7 +139,7 @@ extension AppDatabase {
     ) async throws -> DeliveryOutcome {
         try await write { db in
             let attempt = item.attempts + 1
-            let outcome: DeliveryOutcome = succeeded ? .delivered : (attempt <= schedule.count ? .retrying : .failed)
+            let outcome = DeliveryOutcome(succeeded: succeeded, attempt: attempt, retries: schedule.count)
             let next = outcome == .retrying ? now.addingTimeInterval(schedule[attempt - 1]) : now
             try db.execute(
                 sql: "UPDATE webhook_outbox SET status = ?, attempts = ?, next_attempt_at = ? WHERE id = ?",
@@ -161,7 +159,7 @@ extension AppDatabase {
             try db.execute(
                 sql: """
                     DELETE FROM webhook_deliveries WHERE webhook_id = ?1 AND id <= (
-                        SELECT id FROM webhook_deliveries WHERE webhook_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET \(Self.loggedAttempts))
+                        SELECT id FROM webhook_deliveries WHERE webhook_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET \(WebhookRecord.loggedAttempts))
                     """, arguments: [item.webhook.id])
             return outcome
         }

@@ -26,7 +26,7 @@ struct WebhookSettings: Sendable {
 /// timeout, several at once), and their outcome recorded. Nothing a receiver does can
 /// slow the request that produced the event: that request only wrote the outbox row.
 struct WebhookDispatcher: Service {
-    let database: AppDatabase
+    let database: any WebhookStorage
     let clock: any WallClock
     let urls: WebhookURLGuard
     let settings: WebhookSettings
@@ -61,7 +61,7 @@ struct WebhookDispatcher: Service {
                 group.addTask { await deliver(item, using: client) }
             }
         }
-        Gauge(label: "focusquest_webhook_outbox_backlog").record(try database.outboxBacklog())
+        Gauge(label: "focusquest_webhook_outbox_backlog").record(try await database.outboxBacklog())
         return due.count
     }
 

@@ -12,7 +12,7 @@ extension PostgresStore: AccountStorage {
         do {
             return try await write { tx in
                 var user = user
-                let row = try await tx.first(
+                let row = try await tx.one(
                     """
                     INSERT INTO users (username, password_hash, timezone, is_admin, disabled, token_version, focus_minutes, short_break_minutes,
                         long_break_minutes, long_break_every, xp, created_at, day_starts_at, rest_days, earlier_day_starts_at, two_factor)
@@ -21,7 +21,7 @@ extension PostgresStore: AccountStorage {
                         \(user.createdAt), \(user.dayStartsAt), \(user.restDays), \(user.earlierDayStartsAt), \(user.twoFactor))
                     RETURNING id
                     """)
-                user.id = try row?.decode(Int64.self)
+                user.id = try row.decode(Int64.self)
                 return user
             }
         } catch let error as PSQLError where error.isUniqueViolation {
@@ -70,9 +70,9 @@ extension PostgresStore: AccountStorage {
                 return (user, false)
             }
             var user = UserRecord(username: username, passwordHash: passwordHash, timezone: "UTC", createdAt: now, isAdmin: true)
-            let row = try await tx.first(
+            let row = try await tx.one(
                 "INSERT INTO users (username, password_hash, timezone, is_admin, created_at) VALUES (\(username), \(passwordHash), 'UTC', TRUE, \(now)) RETURNING id")
-            user.id = try row?.decode(Int64.self)
+            user.id = try row.decode(Int64.self)
             return (user, true)
         }
     }

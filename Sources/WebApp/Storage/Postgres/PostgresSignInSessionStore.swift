@@ -6,9 +6,9 @@ import PostgresNIO
 extension PostgresStore {
     func startSession(userID: Int64, origin: SignInOrigin, refresh: (hash: String, expires: Date)?, now: Date) async throws -> Int64 {
         try await write { tx in
-            let row = try await tx.first(
+            let row = try await tx.one(
                 "INSERT INTO sign_in_sessions (user_id, device, ip, created_at, last_seen_at) VALUES (\(userID), \(origin.device), \(origin.ip), \(now), \(now)) RETURNING id")
-            let session = try row?.decode(Int64.self) ?? 0
+            let session = try row.decode(Int64.self)
             if let refresh {
                 try await tx.execute(
                     """

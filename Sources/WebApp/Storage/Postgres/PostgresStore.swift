@@ -96,6 +96,14 @@ final class PostgresTransaction: Sendable {
     func first(_ query: PostgresQuery) async throws -> PostgresRow? {
         try await connection.first(query, logger: logger)
     }
+
+    /// The row a statement always returns (an `INSERT … RETURNING`).
+    func one(_ query: PostgresQuery) async throws -> PostgresRow {
+        guard let row = try await first(query) else { throw NoRow() }
+        return row
+    }
+
+    struct NoRow: Error {}
 }
 
 extension PostgresConnection {

@@ -42,13 +42,13 @@ extension PostgresStore: TaskStorage {
                 userId: userID, title: content.title, description: content.description, status: status,
                 estimatePomodoros: content.estimatePomodoros, focusSeconds: 0, pomodoros: 0, createdAt: now, updatedAt: now,
                 completedAt: status == .done ? now : nil)
-            let row = try await tx.first(
+            let row = try await tx.one(
                 """
                 INSERT INTO tasks (user_id, title, description, status, estimate_pomodoros, created_at, updated_at, completed_at)
                 VALUES (\(userID), \(task.title), \(task.description), \(status.rawValue), \(task.estimatePomodoros), \(now), \(now), \(task.completedAt))
                 RETURNING id
                 """)
-            task.id = try row?.decode(Int64.self)
+            task.id = try row.decode(Int64.self)
             tx.note(userID: userID, .tasks, taskIDs: [task.taskID])
             if status == .done { _ = try await Self.awardFirstCompletion(tx, task: task, now: now) }
             return task

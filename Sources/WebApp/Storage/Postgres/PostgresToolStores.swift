@@ -66,14 +66,14 @@ extension PostgresStore: AccessTokenStorage {
             try await PostgresLedgers.lockUser(tx, userID)
             let count = try await tx.first("SELECT count(*) FROM access_tokens WHERE user_id = \(userID)")?.decode(Int.self) ?? 0
             guard count < AccessTokenRecord.maxPerUser else { throw AccessTokenConflict.tooMany }
-            let row = try await tx.first(
+            let row = try await tx.one(
                 """
                 INSERT INTO access_tokens (user_id, name, scopes, token_hash, created_at, expires_at)
                 VALUES (\(userID), \(name), \(scopes.map(\.rawValue).joined(separator: " ")), \(tokenHash), \(now), \(expiresAt)) RETURNING id
                 """)
             try await PostgresLedgers.recordSecurityEvent(tx, userID: userID, event, at: now)
             return AccessTokenRecord(
-                id: try row?.decode(Int64.self) ?? 0, userID: userID, name: name, scopes: scopes, createdAt: now, expiresAt: expiresAt, lastUsedAt: nil)
+                id: try row.decode(Int64.self), userID: userID, name: name, scopes: scopes, createdAt: now, expiresAt: expiresAt, lastUsedAt: nil)
         }
     }
 
