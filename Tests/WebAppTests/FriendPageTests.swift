@@ -29,7 +29,7 @@ import Testing
             #expect(page.text.contains(#"Friends <span class="badge" title="Friend requests waiting for you">1<span class="visually-hidden"> waiting</span></span>"#), "the navigation counts it")
             #expect(!(try await ada.get("/dashboard").text.contains(#"class="badge" title="Friend requests"#)), "not for the sender")
             let bobRecord = try #require(try await app.services.database.user(named: "bob"))
-            let requestID = try #require(try app.services.friends.overview(for: bobRecord).incoming.first?.id)
+            let requestID = try #require(try await app.services.friends.overview(for: bobRecord).incoming.first?.id)
             let accepted = try await bob.post("/friends/requests/\(requestID)/accept")
             #expect(accepted.status == .seeOther && accepted.headers[.location] == "/friends", "without the script: back to the page")
             let after = try await bob.get("/friends")

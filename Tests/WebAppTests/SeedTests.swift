@@ -91,7 +91,7 @@ import Testing
         #expect(counts.count == 40, "everyone has friends")
         #expect(Double(pairs.count) / 40 >= 3, "a few each on average")
         let user = try #require(try await db.user(id: 3))
-        let board = try app.services.friends.leaderboard(for: user)
+        let board = try await app.services.friends.leaderboard(for: user)
         #expect(board.count == (counts[3] ?? 0) + 1)
         for row in board {
             let member = try #require(try await db.user(id: row.entry.userID))

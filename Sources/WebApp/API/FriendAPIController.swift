@@ -9,7 +9,7 @@ struct FriendAPIController: Sendable {
 
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("friends") { _, context in
-            let overview = try friends.overview(for: context.user)
+            let overview = try await friends.overview(for: context.user)
             return try APIResponse.json(FriendsJSON(
                 friends: overview.friends.map(FriendJSON.init), incoming: overview.incoming.map(FriendRequestJSON.init),
                 outgoing: overview.outgoing.map(FriendRequestJSON.init)))
@@ -34,7 +34,7 @@ struct FriendAPIController: Sendable {
             return Response(status: .noContent)
         }
         api.get("leaderboard") { _, context in
-            let ranked = try friends.leaderboard(for: context.user)
+            let ranked = try await friends.leaderboard(for: context.user)
             return try APIResponse.json(["items": ranked.map(LeaderboardItemJSON.init)])
         }
         api.get("users/:id/streak") { _, context in

@@ -12,7 +12,7 @@ import Foundation
 /// nobody has) and its streak is hidden from all but admins; its friendships and requests
 /// are kept, so enabling it again brings them back.
 struct FriendService: Sendable {
-    let database: AppDatabase
+    let database: any FriendStorage & AccountStorage
     let clock: any WallClock
 
     static let unknownUser = AppError(.notFound, "user_not_found", "No one has that username.", fields: ["username": "matches no one"])
@@ -22,8 +22,8 @@ struct FriendService: Sendable {
     static let requestNotFound = AppError(.notFound, "friend_request_not_found", "There is no such friend request.")
     static let friendNotFound = AppError(.notFound, "friend_not_found", "That person is not your friend.")
 
-    func overview(for user: UserRecord) throws -> FriendsOverview {
-        try database.friendsOverview(userID: user.userID)
+    func overview(for user: UserRecord) async throws -> FriendsOverview {
+        try await database.friendsOverview(userID: user.userID)
     }
 
     func request(from user: UserRecord, username rawName: String?) async throws -> FriendRequestItem {
@@ -33,7 +33,7 @@ struct FriendService: Sendable {
         guard !username.isEmpty else { throw AppError.validation("username", "is required") }
         do {
             return try await database.sendFriendRequest(from: user.userID, to: username, now: clock.now)
-        } catch let conflict as AppDatabase.FriendConflict {
+        } catch let conflict as FriendConflict {
             switch conflict {
             case .unknownUser: throw Self.unknownUser
             case .ownself: throw AppError.validation("username", "is you; ask someone else")
@@ -47,7 +47,7 @@ struct FriendService: Sendable {
     func accept(_ requestID: Int64, by user: UserRecord) async throws -> FriendItem {
         do {
             return try await database.acceptFriendRequest(id: requestID, by: user.userID, now: clock.now)
-        } catch AppDatabase.FriendConflict.requestMissing {
+        } catch FriendConflict.requestMissing {
             throw Self.requestNotFound
         }
     }
@@ -61,13 +61,13 @@ struct FriendService: Sendable {
     }
 
     /// The user and their friends, ranked (SPEC §4, rules in ``Leaderboard``).
-    func leaderboard(for user: UserRecord) throws -> [Leaderboard.Ranked] {
-        ranked(try database.leaderboardMembers(userID: user.userID, since: windowStart))
+    func leaderboard(for user: UserRecord) async throws -> [Leaderboard.Ranked] {
+        ranked(try await database.leaderboardMembers(userID: user.userID, since: windowStart))
     }
 
     /// The friends page: the overview and the leaderboard, read from one snapshot.
-    func page(for user: UserRecord) throws -> (overview: FriendsOverview, leaderboard: [Leaderboard.Ranked]) {
-        let read = try database.friendsPage(userID: user.userID, since: windowStart)
+    func page(for user: UserRecord) async throws -> (overview: FriendsOverview, leaderboard: [Leaderboard.Ranked]) {
+        let read = try await database.friendsPage(userID: user.userID, since: windowStart)
         return (read.overview, ranked(read.members))
     }
 
@@ -92,7 +92,7 @@ struct FriendService: Sendable {
     /// Anyone else is "not found", so the answer does not tell who exists.
     func streakOwner(_ userID: Int64, viewer: UserRecord) async throws -> UserRecord {
         if userID == viewer.userID { return viewer }
-        let allowed = try viewer.isAdmin || database.areFriends(viewer.userID, userID)
+        let allowed = viewer.isAdmin ? true : try await database.areFriends(viewer.userID, userID)
         guard allowed, let owner = try await database.user(id: userID), viewer.isAdmin || !owner.disabled else { throw AppError.notFound }
         return owner
     }

@@ -35,10 +35,7 @@ struct LeaderboardMember: Sendable {
     var secondsByDay: [LocalDate: Double]
 }
 
-/// Friend requests and friendships, each use case one transaction.
-extension AppDatabase {
-    enum FriendConflict: Error, Equatable { case unknownUser, ownself, alreadyFriends, requestPending, requestMissing }
-
+extension AppDatabase: FriendStorage {
     /// Asks `username` to be friends. Usernames match without regard to case.
     func sendFriendRequest(from userID: Int64, to username: String, now: Date) async throws -> FriendRequestItem {
         try await write { db in
@@ -138,10 +135,7 @@ extension AppDatabase {
             default: outgoing.append(FriendRequestItem(id: row[1], otherID: row[2], otherUsername: row[3], createdAt: at))
             }
         }
-        friends.sort { $0.username.localizedCaseInsensitiveCompare($1.username) == .orderedAscending }
-        incoming.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-        outgoing.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-        return FriendsOverview(friends: friends, incoming: incoming, outgoing: outgoing)
+        return FriendsOverview(sorting: friends, incoming: incoming, outgoing: outgoing)
     }
 
     /// Friends, incoming and outgoing requests of user `?1`; a disabled account's are left

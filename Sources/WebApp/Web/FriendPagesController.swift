@@ -13,43 +13,43 @@ struct FriendPagesController: Sendable {
 
     func addRoutes(to router: RouterGroup<AuthenticatedContext>) {
         router.get("friends") { _, context in
-            try panel(context, status: .ok)
+            try await panel(context, status: .ok)
         }
         router.post("friends/requests") { request, context in
             let form = try await FormData.read(request, context: context)
             do {
                 let sent = try await friends.request(from: context.user, username: form["username"])
-                return try done(context, notice: "Request sent to \(sent.otherUsername).")
+                return try await done(context, notice: "Request sent to \(sent.otherUsername).")
             } catch let error as AppError where error.fields?["username"] != nil {
                 let reason = error.fields?["username"] ?? error.message
                 // 422 whatever the API would say (404, 409): the page's form-error status,
                 // which the script swaps in place.
-                return try panel(context, status: .unprocessableContent, typed: form["username"] ?? "", error: "That username \(reason).")
+                return try await panel(context, status: .unprocessableContent, typed: form["username"] ?? "", error: "That username \(reason).")
             }
         }
         router.post("friends/requests/:id/accept") { _, context in
             let friend = try await friends.accept(try PathID.parse(context, notFound: FriendService.requestNotFound), by: context.user)
-            return try done(context, notice: "You and \(friend.username) are friends now.")
+            return try await done(context, notice: "You and \(friend.username) are friends now.")
         }
         router.post("friends/requests/:id/decline") { _, context in
             try await friends.drop(try PathID.parse(context, notFound: FriendService.requestNotFound), by: context.user)
-            return try done(context, notice: nil)
+            return try await done(context, notice: nil)
         }
         router.post("friends/:id/remove") { _, context in
             try await friends.remove(try PathID.parse(context, notFound: FriendService.friendNotFound), of: context.user)
-            return try done(context, notice: nil)
+            return try await done(context, notice: nil)
         }
     }
 
     /// After an action: the fresh panel for the page's script, a redirect otherwise.
-    private func done(_ context: AuthenticatedContext, notice: String?) throws -> Response {
+    private func done(_ context: AuthenticatedContext, notice: String?) async throws -> Response {
         guard context.isHXRequest else { return WebResponse.redirect(to: "/friends", context: context) }
-        return try panel(context, status: .ok, notice: notice)
+        return try await panel(context, status: .ok, notice: notice)
     }
 
-    private func panel(_ context: AuthenticatedContext, status: HTTPResponse.Status, typed: String = "", error: String? = nil, notice: String? = nil) throws -> Response {
+    private func panel(_ context: AuthenticatedContext, status: HTTPResponse.Status, typed: String = "", error: String? = nil, notice: String? = nil) async throws -> Response {
         let user = context.user
-        let (overview, ranked) = try friends.page(for: user)
+        let (overview, ranked) = try await friends.page(for: user)
         let values: [String: TemplateValue] = [
             "leaderboard": .array(ranked.map { row in
                 [
