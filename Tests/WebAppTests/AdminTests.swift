@@ -143,7 +143,7 @@ final class StatementLog: Sendable {
             #expect(try await client.api(.patch, "/api/v1/admin/users/99", json: #"{"is_admin":true}"#, token: token).status == .notFound)
         }
         try await app.services.database.pool.write { db in try db.execute(sql: "UPDATE users SET is_admin = 1 WHERE id = 2") }
-        await #expect(throws: AppDatabase.AdminConflict.self) {
+        await #expect(throws: AdminConflict.self) {
             try await app.services.database.pool.write { db in try db.execute(sql: "UPDATE users SET disabled = 1 WHERE id = 1") }
             _ = try await app.services.database.adminUpdate(userID: 2, by: 3, isAdmin: false, disabled: nil, resetTwoFactor: false, logging: SecurityEvent(.adminChangedAccount, ip: nil), now: Date())
         }

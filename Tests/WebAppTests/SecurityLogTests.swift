@@ -61,7 +61,7 @@ import Testing
             try await app.services.database.recordSecurityEvent(userID: Int64(signup.id), SecurityEvent(.loginSucceeded, ip: "old"), at: now.addingTimeInterval(-181 * 86_400))
             try await app.services.database.recordSecurityEvent(userID: Int64(signup.id), SecurityEvent(.loginSucceeded, ip: "recent"), at: now.addingTimeInterval(-179 * 86_400))
             #expect(try await app.services.database.pruneSecurityLog(before: now.addingTimeInterval(-Double(SecurityLog.keptDays) * 86_400)) == 1)
-            #expect(try app.services.database.securityLog(userID: Int64(signup.id)).map(\.ip) == ["recent"])
+            #expect(try await app.services.database.securityLog(userID: Int64(signup.id)).map(\.ip) == ["recent"])
         }
     }
 }

@@ -34,7 +34,7 @@ import Testing
             #expect(try await client.api(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(laptopRefresh)"}"#).status == .unauthorized)
             #expect(try await client.api(.get, "/api/v1/me", token: ada.access).status == .ok, "the other session goes on")
             #expect(try await client.api(.delete, "/api/v1/me/sessions/\(id)", token: ada.access).status == .notFound)
-            let entry = try #require(try app.services.database.securityLog(userID: 1).first)
+            let entry = try #require(try await app.services.database.securityLog(userID: 1).first)
             #expect(entry.event == "session_revoked" && entry.detail == "Firefox on Linux")
 
             let bob = try await client.apiSignup("bob")

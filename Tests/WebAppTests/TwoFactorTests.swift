@@ -139,7 +139,7 @@ import Testing
             #expect(try await Self.login(client, "ada", otp: recovery.uppercased()).status == .ok, "a recovery code, in any case")
             let reused = try await Self.login(client, "ada", otp: recovery)
             #expect(reused.status == .unauthorized && reused.errorCode == "invalid_otp", "a recovery code counts once")
-            let log = try app.services.database.securityLog(userID: 1).map(\.event)
+            let log = try await app.services.database.securityLog(userID: 1).map(\.event)
             #expect(log.prefix(5) == ["login_failed", "login_succeeded", "recovery_code_used", "login_succeeded", "login_failed"])
             #expect(log.contains("2fa_enabled"))
         }
@@ -179,7 +179,7 @@ import Testing
             #expect(try await Self.login(client, "ada").status == .ok)
             let off = try await disable(Self.password, ada.recoveryCodes[2])
             #expect(off.status == .conflict && off.errorCode == "2fa_not_enabled")
-            let log = try app.services.database.securityLog(userID: 1).map(\.event)
+            let log = try await app.services.database.securityLog(userID: 1).map(\.event)
             #expect(log.contains("2fa_disabled") && log.contains("recovery_code_used"))
             #expect(try app.services.database.twoFactorSecret(userID: 1) == nil && (try app.services.database.recoveryCodesLeft(userID: 1)) == 0)
         }
@@ -195,7 +195,7 @@ import Testing
             let resetTwoFactor = try reset.json()["two_factor"] as? Bool
             #expect(reset.status == .ok && resetTwoFactor == false)
             #expect(try await Self.login(client, "ada").status == .ok, "the password alone signs in again")
-            let entry = try #require(try app.services.database.securityLog(userID: 2).first { $0.event == "admin_changed_account" })
+            let entry = try #require(try await app.services.database.securityLog(userID: 2).first { $0.event == "admin_changed_account" })
             #expect(entry.detail == "two-factor sign-in reset by root")
         }
     }

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// Deletes security-log entries older than 180 days: a minute after start (not in the
 /// middle of start-up's own work), then once an hour.
 struct SecurityLogPruner: Service {
-    let database: AppDatabase
+    let database: any SecurityLogStorage
     let clock: any WallClock
     let logger: Logger
 

@@ -5,7 +5,7 @@ import Synchronization
 
 /// The admin overview's rules: query validation, the 7-day window, row values.
 struct AdminService: Sendable {
-    let database: AppDatabase
+    let database: any AdminStorage
     let clock: any WallClock
     /// Site-wide totals scan every task and daily total, so they are computed at most once
     /// per ``totalsLifetime`` and shared between requests.
@@ -97,9 +97,9 @@ struct AdminService: Sendable {
                 let row = try await database.adminRow(userID: userID, since7d: since7d)
             else { throw AppError.notFound }
             return row
-        } catch AppDatabase.AdminConflict.selfProtection {
+        } catch AdminConflict.selfProtection {
             throw AppError(.conflict, "self_protection", "You cannot demote or disable yourself.")
-        } catch AppDatabase.AdminConflict.lastAdmin {
+        } catch AdminConflict.lastAdmin {
             throw AppError(.conflict, "last_admin", "The last admin cannot lose the role.")
         }
     }

@@ -78,11 +78,9 @@ struct AdminOrder {
 /// The admin overview in two statements whatever the page size or user count (the
 /// signed-in admin's own row is the request's third), and admin changes as one
 /// transaction each. (A day's first sort by 7-day focus writes once more first.)
-extension AppDatabase {
+extension AppDatabase: AdminStorage {
     /// The user record's columns of the page's subquery `u`.
     private static let adminUserColumns = UserRecord.columns(of: "u")
-
-    enum AdminConflict: Error { case selfProtection, lastAdmin }
 
     /// The page of users; the site-wide totals only when `totalsSince` is given (the
     /// service caches them for a few seconds). `approximateUsers`: the user count of

@@ -50,14 +50,14 @@ enum SecurityLog {
     }
 }
 
-extension AppDatabase {
+extension AppDatabase: SecurityLogStorage {
     /// An event that is a write of its own (a sign-in, a failed one).
     func recordSecurityEvent(userID: Int64, _ event: SecurityEvent, at now: Date) async throws {
         try await write { db in try SecurityLog.record(db, userID: userID, event, at: now) }
     }
 
     /// The user's last entries, newest first.
-    func securityLog(userID: Int64, limit: Int = SecurityLog.listed) throws -> [SecurityLogEntry] {
+    func securityLog(userID: Int64, limit: Int) throws -> [SecurityLogEntry] {
         try read { db in
             try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT at, event, ip, detail FROM security_log WHERE user_id = ? ORDER BY id DESC LIMIT ?"),

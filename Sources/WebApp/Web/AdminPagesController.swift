@@ -10,7 +10,7 @@ import Templates
 /// sort and page it was on (the row's form carries them).
 struct AdminPagesController: Sendable {
     let admin: AdminService
-    let database: AppDatabase
+    let database: any SecurityLogStorage & AccountStorage
     let views: Views
 
     func addRoutes(to router: RouterGroup<AdminContext>) {
@@ -25,7 +25,7 @@ struct AdminPagesController: Sendable {
             guard let user = try await database.user(id: id) else { throw AppError.notFound }
             return try views.page(
                 "pages/admin_security_log",
-                ["username": .string(user.username), "two_factor": .bool(user.twoFactor), "security_log": .array(try database.securityLog(userID: id).map(\.templateValue))],
+                ["username": .string(user.username), "two_factor": .bool(user.twoFactor), "security_log": .array(try await database.securityLog(userID: id).map(\.templateValue))],
                 context: context)
         }
         router.post("admin/users/:id") { request, context in

@@ -192,7 +192,10 @@ extension StreakRecord {
     /// The projection from ``postgresColumns(of:)``; an absent row (NULLs, as a LEFT JOIN
     /// gives) is the empty projection.
     static func projection(_ columns: inout PostgresColumns) throws -> StreakProjection {
-        guard let run = try columns.next(Int?.self) else { return .empty }
+        guard let run = try columns.next(Int?.self) else {
+            columns.skip(columnCount - 1)
+            return .empty
+        }
         var walk = StreakWalk()
         walk.run = run
         walk.longest = try columns.next()

@@ -74,6 +74,7 @@ enum PostgresMigrations {
         CREATE INDEX users_search ON users USING gin (lower(username) gin_trgm_ops);
         CREATE INDEX users_by_created ON users (created_at, id);
         CREATE INDEX users_by_last_active ON users (last_active_at, id);
+        CREATE INDEX users_by_last_active_desc ON users (last_active_at DESC NULLS LAST, id DESC);
         CREATE INDEX users_by_xp ON users (xp, id);
         CREATE INDEX users_by_focus_7d ON users (focus_7d_seconds, id);
 

@@ -18,6 +18,11 @@ struct PostgresColumns {
         return try cell.decode(Value.self)
     }
 
+    /// Passes over `count` columns (the rest of an absent LEFT JOIN row).
+    mutating func skip(_ count: Int) {
+        for _ in 0..<count { _ = cells.next() }
+    }
+
     /// A value stored as its raw text (a status, a kind).
     mutating func named<Value: RawRepresentable>(_: Value.Type = Value.self) throws -> Value where Value.RawValue == String {
         let text = try next(String.self)
