@@ -42,6 +42,19 @@ struct TestStore: Sendable {
         }
     }
 
+    /// `body` with `count` PostgreSQL stores on one new database, as that many instances
+    /// of the server would have: each its own pool and listener.
+    static func withInstances<Result: Sendable>(_ count: Int, _ body: ([PostgresStore]) async throws -> Result) async throws -> Result {
+        let url = try await TestPostgres.freshDatabaseURL()
+        let stores = try (0..<count).map { _ in try PostgresStore(url: url, logger: TestPostgres.logger) }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for store in stores { group.addTask { await store.run() } }
+            defer { group.cancelAll() }
+            try await stores[0].migrate()
+            return try await body(stores)
+        }
+    }
+
     func execute(_ sql: String) async throws {
         if let sqlite { try await sqlite.pool.write { try $0.execute(sql: sql) } }
         if let postgres { try await postgres.read { _ = try await $0.query(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.logger) } }

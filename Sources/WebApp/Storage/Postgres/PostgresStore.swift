@@ -11,8 +11,10 @@ import Synchronization
 final class PostgresStore: Sendable {
     let client: PostgresClient
     let logger: Logger
-    /// Committed changes for the live streams (SPEC §12).
+    /// Committed changes for the live streams (SPEC §12): this instance's, published after
+    /// their commit, and other instances', as ``listenForLiveChanges()`` hears them.
     let liveChanges = LiveChangeFeed()
+    let live = PostgresLiveChannel()
 
     /// The pool does nothing until ``run()`` runs.
     init(url: String, logger: Logger) throws {
@@ -20,9 +22,13 @@ final class PostgresStore: Sendable {
         self.logger = logger
     }
 
-    /// Keeps the pool's connections until the calling task is cancelled.
+    /// Keeps the pool's connections and listens for other instances' live changes until the
+    /// calling task is cancelled.
     func run() async {
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask { await self.listenForLiveChanges() }
+        }
     }
 
     /// Applies every migration not yet applied (instances starting at once take turns);
@@ -41,7 +47,8 @@ final class PostgresStore: Sendable {
     }
 
     /// One write transaction (rolled back when `work` throws, its error rethrown as it
-    /// was). The changes it noted for the live streams are published after the commit.
+    /// was). The changes it noted for the live streams are published after the commit,
+    /// here at once and to the other instances by `pg_notify` (delivered on commit).
     func write<T: Sendable>(_ work: (PostgresTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let transaction = PostgresTransaction(connection: connection, logger: logger)
@@ -49,6 +56,9 @@ final class PostgresStore: Sendable {
             let result: T
             do {
                 result = try await work(transaction)
+                for message in live.messages(transaction.changes, origin: LiveOrigin.window) {
+                    try await connection.query("SELECT pg_notify(\(PostgresLiveChannel.name), \(message))", logger: logger)
+                }
                 try await connection.query("COMMIT", logger: logger)
             } catch {
                 // safe: the use case's error is the one to report; after a failed COMMIT
