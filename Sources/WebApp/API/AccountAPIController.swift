@@ -16,7 +16,7 @@ struct AccountAPIController: Sendable {
 
     func addRoutes(public api: RouterGroup<AppRequestContext>, authenticated: RouterGroup<AuthenticatedContext>) {
         api.post("auth/signup") { request, context in
-            try accounts.admit(ip: context.clientIP)
+            try await accounts.admit(ip: context.clientIP)
             var body = try await JSONBody.read(request, context: context)
             let (username, password, timezone) = (body.string("username", required: true), body.string("password", required: true), body.string("timezone"))
             try body.checked()
@@ -24,7 +24,7 @@ struct AccountAPIController: Sendable {
             return try tokenResponse(try await accounts.issueTokens(for: user, origin: SignInOrigin(request, ip: context.clientIP)), status: .created)
         }
         api.post("auth/login") { request, context in
-            try accounts.admit(ip: context.clientIP)
+            try await accounts.admit(ip: context.clientIP)
             var body = try await JSONBody.read(request, context: context)
             let (username, password, otp) = (body.string("username", required: true), body.string("password", required: true), body.string("otp"))
             try body.checked()

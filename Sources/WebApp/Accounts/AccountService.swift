@@ -13,30 +13,31 @@ struct TokenPair: Sendable {
 /// factor), sessions and their tokens, refresh rotation, password change and signing out
 /// everywhere.
 struct AccountService: Sendable {
-    private let database: any AccountStorage & ProfileStorage
+    private let database: any AccountStorage & ProfileStorage & RateLimitStorage
     let hasher: PasswordHasher
     let tokens: TokenService
     let clock: any WallClock
-    let requestsPerIP: RateLimiter
-    let failuresPerUsername: RateLimiter
+    let requestsPerIP: any RateLimitCounter
+    let failuresPerUsername: any RateLimitCounter
     let twoFactor: TwoFactorService
     /// A day's focus goal: changing the day rules walks the streak again.
     let qualifySeconds: Double
 
-    init(database: any AccountStorage & ProfileStorage, hasher: PasswordHasher, tokens: TokenService, twoFactor: TwoFactorService, clock: any WallClock, config: AppConfig) {
+    init(database: any AccountStorage & ProfileStorage & RateLimitStorage, hasher: PasswordHasher, tokens: TokenService, twoFactor: TwoFactorService, clock: any WallClock, config: AppConfig) {
         self.database = database
         self.twoFactor = twoFactor
         self.hasher = hasher
         self.tokens = tokens
         self.clock = clock
-        requestsPerIP = RateLimiter(limit: config.authRequestsPerIP, window: 60)
-        failuresPerUsername = RateLimiter(limit: config.authFailuresPerUsername, window: config.authFailureWindow)
+        requestsPerIP = database.rateLimitCounter(scope: "auth_requests_per_ip", limit: config.authRequestsPerIP, window: 60)
+        failuresPerUsername = database.rateLimitCounter(
+            scope: "auth_failures_per_username", limit: config.authFailuresPerUsername, window: config.authFailureWindow)
         qualifySeconds = Double(config.qualifyMinutes * 60)
     }
 
     /// Counts a login or signup request against the client's address.
-    func admit(ip: String) throws(AppError) {
-        if let wait = requestsPerIP.record(ip, now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
+    func admit(ip: String) async throws {
+        if let wait = try await requestsPerIP.record(ip, now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
     }
 
     func signup(username rawUsername: String, password: String, timezone rawTimezone: String?) async throws -> UserRecord {
@@ -65,11 +66,11 @@ struct AccountService: Sendable {
     /// the second step.
     func checkPassword(username: String, password: String, ip: String) async throws -> UserRecord {
         let key = username.trimmingWhitespace.lowercased()
-        if let wait = failuresPerUsername.retryAfter(key, now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
+        if let wait = try await failuresPerUsername.retryAfter(key, now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
         let user = try await database.user(named: username.trimmingWhitespace)
         let verification = try await hashing { try await hasher.verify(password, against: user?.passwordHash) }
         guard case .match(let needsRehash) = verification, let user else {
-            failuresPerUsername.record(key, now: clock.now)
+            try await failuresPerUsername.record(key, now: clock.now)
             if let user { try await database.recordSecurityEvent(userID: user.userID, SecurityEvent(.loginFailed, ip: ip, detail: "wrong password"), at: clock.now) }
             throw AppError.invalidCredentials
         }
@@ -77,7 +78,7 @@ struct AccountService: Sendable {
             try await database.recordSecurityEvent(userID: user.userID, SecurityEvent(.loginFailed, ip: ip, detail: "account disabled"), at: clock.now)
             throw AppError.accountDisabled
         }
-        failuresPerUsername.reset(key)
+        try await failuresPerUsername.reset(key)
         if needsRehash {
             let fresh = try await hashing { try await hasher.hash(password) }
             try await database.updatePasswordHash(userID: user.userID, hash: fresh)
@@ -114,7 +115,7 @@ struct AccountService: Sendable {
             }
             return user
         case .expired(let userID):
-            twoFactor.countFailure(userID: userID)
+            try await twoFactor.countFailure(userID: userID)
             throw AppError.staleSignIn
         case .invalid:
             throw AppError.staleSignIn

@@ -11,15 +11,16 @@ struct TwoFactorService: Sendable {
     static let failureLimit = 5
     static let failureWindow: TimeInterval = 15 * 60
 
-    private let database: any TwoFactorStorage & AccountStorage
+    private let database: any TwoFactorStorage & AccountStorage & RateLimitStorage
     private let hasher: PasswordHasher
     let clock: any WallClock
     /// Nil in production until `DATA_KEY` is set: enrolment then answers 503.
     let dataKey: DataKey?
-    private let failures = RateLimiter(limit: failureLimit, window: failureWindow)
+    private let failures: any RateLimitCounter
 
-    init(database: any TwoFactorStorage & AccountStorage, hasher: PasswordHasher, clock: any WallClock, dataKey: DataKey?) {
+    init(database: any TwoFactorStorage & AccountStorage & RateLimitStorage, hasher: PasswordHasher, clock: any WallClock, dataKey: DataKey?) {
         self.database = database
+        failures = database.rateLimitCounter(scope: "two_factor_failures", limit: Self.failureLimit, window: Self.failureWindow)
         self.hasher = hasher
         self.clock = clock
         self.dataKey = dataKey
@@ -77,12 +78,12 @@ struct TwoFactorService: Sendable {
     func confirm(for user: UserRecord, code: String?, ip: String) async throws -> [String] {
         guard let stored = try await database.twoFactorSecret(userID: user.userID) else { throw AppError.twoFactorNotStarted }
         if stored.enabled { throw AppError.twoFactorAlreadyEnabled }
-        try admitCode(user.userID)
+        try await admitCode(user.userID)
         let totp = TOTP(secret: try open(stored, userID: user.userID))
         let codes = RecoveryCodes.generate()
         guard let typed = code.flatMap({ TOTP.normalized($0) }), let step = totp.matchingStep(typed, at: clock.now, after: stored.lastStep),
             try await database.enableTwoFactor(userID: user.userID, step: step, recoveryHashes: codes.compactMap(RecoveryCodes.normalized).map(RecoveryCodes.hash), ip: ip, now: clock.now)
-        else { throw wrongCode(user.userID) }
+        else { throw try await wrongCode(user.userID) }
         return codes
     }
 
@@ -90,30 +91,30 @@ struct TwoFactorService: Sendable {
     func disable(for user: UserRecord, password: String?, code: String?, ip: String) async throws {
         guard case .match = try await hashing({ try await hasher.verify(password ?? "", against: user.passwordHash) }) else { throw AppError.wrongPassword }
         guard let stored = try await database.twoFactorSecret(userID: user.userID), stored.enabled else { throw AppError.twoFactorNotEnabled }
-        try admitCode(user.userID)
+        try await admitCode(user.userID)
         guard let use = try use(code, stored: stored, userID: user.userID),
             try await database.disableTwoFactor(userID: user.userID, spending: use, ip: ip, now: clock.now)
-        else { throw wrongCode(user.userID) }
+        else { throw try await wrongCode(user.userID) }
     }
 
     /// A sign-in's second step for a user whose password was right: 401 `invalid_otp`
     /// for a wrong, replayed or used code (logged and counted), 429 past the limit.
     func completeSignIn(_ user: UserRecord, code: String, ip: String) async throws {
-        try admitCode(user.userID)
+        try await admitCode(user.userID)
         if let stored = try await database.twoFactorSecret(userID: user.userID), stored.enabled, let use = try use(code, stored: stored, userID: user.userID),
             try await database.signIn(userID: user.userID, spending: use, ip: ip, now: clock.now)
         {
-            failures.reset(key(user.userID))
+            try await failures.reset(key(user.userID))
             return
         }
         try await database.recordSecurityEvent(userID: user.userID, SecurityEvent(.loginFailed, ip: ip, detail: "wrong two-factor code"), at: clock.now)
-        failures.record(key(user.userID), now: clock.now)
+        try await failures.record(key(user.userID), now: clock.now)
         throw AppError.invalidOTP
     }
 
     /// Counts a failure that was not a wrong code as such (a stale second-step proof).
-    func countFailure(userID: Int64) {
-        failures.record(key(userID), now: clock.now)
+    func countFailure(userID: Int64) async throws {
+        try await failures.record(key(userID), now: clock.now)
     }
 
     func recoveryCodesLeft(for user: UserRecord) async throws -> Int {
@@ -135,12 +136,12 @@ struct TwoFactorService: Sendable {
         return try dataKey.open(stored.sealed, userID: userID)
     }
 
-    private func admitCode(_ userID: Int64) throws(AppError) {
-        if let wait = failures.retryAfter(key(userID), now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
+    private func admitCode(_ userID: Int64) async throws {
+        if let wait = try await failures.retryAfter(key(userID), now: clock.now) { throw AppError.rateLimited(retryAfter: wait) }
     }
 
-    private func wrongCode(_ userID: Int64) -> AppError {
-        failures.record(key(userID), now: clock.now)
+    private func wrongCode(_ userID: Int64) async throws -> AppError {
+        try await failures.record(key(userID), now: clock.now)
         return AppError.validation("code", "is not right, or was already used")
     }
 

@@ -25,7 +25,7 @@ struct AuthPagesController: Sendable {
             let form = try await FormData.read(request, context: context)
             var step = LoginStep(username: form["username"] ?? "", next: ReturnPath.validated(form["next"]))
             do {
-                try accounts.admit(ip: context.clientIP)
+                try await accounts.admit(ip: context.clientIP)
                 let user = try await accounts.checkPassword(username: step.username, password: form["password"] ?? "", ip: context.clientIP)
                 guard user.twoFactor else {
                     try await accounts.recordSignIn(user, ip: context.clientIP)
@@ -42,7 +42,7 @@ struct AuthPagesController: Sendable {
             let proof = form["proof"] ?? ""
             var step = LoginStep(next: ReturnPath.validated(form["next"]), proof: proof)
             do {
-                try accounts.admit(ip: context.clientIP)
+                try await accounts.admit(ip: context.clientIP)
                 let user = try await accounts.userAtSecondStep(proof: proof)
                 step.username = user.username
                 try await accounts.twoFactor.completeSignIn(user, code: form["code"] ?? "", ip: context.clientIP)
@@ -63,7 +63,7 @@ struct AuthPagesController: Sendable {
             let typedZone = (form["timezone"] ?? "").trimmingWhitespace
             let timezone = typedZone.isEmpty ? "UTC" : typedZone
             do {
-                try accounts.admit(ip: context.clientIP)
+                try await accounts.admit(ip: context.clientIP)
                 let user = try await accounts.signup(username: username, password: form["password"] ?? "", timezone: timezone)
                 return try await signedIn(user, to: ReturnPath.fallback, request: request, context: context)
             } catch let error as AppError where error.fields != nil || [429, 503].contains(error.status.code) {

@@ -17,7 +17,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// A freshly migrated store of one backend, with raw SQL for what a test sets up or checks
 /// outside the use cases (the statements must read the same on both backends).
 struct TestStore: Sendable {
-    typealias Storage = AccountStorage & TaskStorage & KeyValueStorage & AccessTokenStorage & TwoFactorStorage & WebhookStorage & FriendStorage & AdminStorage & SecurityLogStorage
+    typealias Storage = AccountStorage & TaskStorage & KeyValueStorage & AccessTokenStorage & TwoFactorStorage & WebhookStorage & FriendStorage & AdminStorage & SecurityLogStorage & RateLimitStorage
 
     let storage: any Storage
     let liveChanges: LiveChangeFeed

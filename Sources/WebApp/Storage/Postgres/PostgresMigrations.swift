@@ -39,7 +39,23 @@ enum PostgresMigrations {
     }
 
     /// Run in order, each once, each in its own transaction (``PostgresMigrator``).
-    static let all: [Migration] = [Migration(name: "pg-v1-schema", sql: schemaV1)]
+    static let all: [Migration] = [Migration(name: "pg-v1-schema", sql: schemaV1), Migration(name: "pg-v2-rate-limits", sql: rateLimitsV2)]
+
+    /// Tables only PostgreSQL has: what instances must share that SQLite's one process
+    /// keeps in memory.
+    static let postgresOnlyTables: Set<String> = ["rate_limits"]
+
+    /// The sign-in limits' windows, shared by every instance (``PostgresRateLimiter``).
+    private static let rateLimitsV2 = """
+        CREATE TABLE rate_limits (
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            window_start TIMESTAMPTZ NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (scope, key)
+        );
+        CREATE INDEX rate_limits_by_start ON rate_limits (scope, window_start);
+        """
 
     private static let schemaV1 = """
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
