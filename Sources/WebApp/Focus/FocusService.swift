@@ -5,11 +5,11 @@ import Foundation
 /// the user's settings, sessions from API clients, the streak and daily stats, all in
 /// the user's current time zone for "today".
 struct FocusService: Sendable {
-    private let database: AppDatabase
+    private let database: any FocusStorage & AccountStorage
     let clock: any WallClock
     let qualifyMinutes: Int
 
-    init(database: AppDatabase, clock: any WallClock, qualifyMinutes: Int) {
+    init(database: any FocusStorage & AccountStorage, clock: any WallClock, qualifyMinutes: Int) {
         self.database = database
         self.clock = clock
         self.qualifyMinutes = qualifyMinutes
@@ -46,7 +46,7 @@ struct FocusService: Sendable {
     private static func namingOpenTasks<T>(_ work: () async throws -> T) async throws -> T {
         do {
             return try await work()
-        } catch AppDatabase.FocusConflict.taskNotOpen {
+        } catch FocusConflict.taskNotOpen {
             throw AppError.validation("task_id", "must be one of your open tasks")
         }
     }
@@ -100,7 +100,7 @@ struct FocusService: Sendable {
     }
 
     /// Validates and stores a session from an API client (idempotent by `session_id`).
-    func submit(for user: UserRecord, sessionID: String, start: Date, end: Date, timezone: String?, taskID: Int64?) async throws -> AppDatabase.SessionOutcome {
+    func submit(for user: UserRecord, sessionID: String, start: Date, end: Date, timezone: String?, taskID: Int64?) async throws -> SessionOutcome {
         var errors = SessionRules.problems(sessionID: sessionID, start: start, end: end, now: clock.now)
         let trimmedID = sessionID.trimmingWhitespace
         var zone = user.timezone

@@ -36,9 +36,9 @@ struct StreakService: Sendable {
     func cancelBreak(for user: UserRecord, id: Int64) async throws {
         do {
             try await database.cancelBreak(userID: user.userID, id: id, qualifySeconds: qualifySeconds, now: clock.now)
-        } catch AppDatabase.BreakConflict.notFound {
+        } catch BreakConflict.notFound {
             throw AppError.notFound
-        } catch AppDatabase.BreakConflict.started {
+        } catch BreakConflict.started {
             throw AppError(.conflict, "break_started", "This break has started; it can no longer be cancelled.")
         }
     }

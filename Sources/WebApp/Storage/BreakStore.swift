@@ -4,11 +4,6 @@ import GRDB
 
 /// Planned breaks (SPEC §9), each change one transaction with the streak recomputed.
 extension AppDatabase {
-    enum BreakConflict: Error, Equatable {
-        case notFound
-        case started
-    }
-
     /// Validates against the user's today and other breaks, stores (the note trimmed; an
     /// empty one is none), recomputes.
     func planBreak(userID: Int64, from: LocalDate?, to: LocalDate?, note: String?, qualifySeconds: Double, now: Date) async throws -> BreakRecord {

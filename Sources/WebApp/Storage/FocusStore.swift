@@ -16,21 +16,7 @@ struct SessionSubmission: Sendable {
     let taskID: Int64?
 }
 
-/// Focus use cases, each one transaction: timers (with lazy completion), sessions
-/// (idempotent by client id), and the reads for streak and daily stats.
-extension AppDatabase {
-    enum FocusConflict: Error, Equatable {
-        case timerAlreadyRunning
-        case sessionIDReused
-        /// The named task is missing, not the user's, or done (one answer for all three).
-        case taskNotOpen
-    }
-
-    enum SessionOutcome: Sendable {
-        case created(FocusSessionRecord)
-        case replayed(FocusSessionRecord)
-    }
-
+extension AppDatabase: FocusStorage {
     /// The live timer (completing an expired one first) and recent finished timers,
     /// newest first, for suggesting what comes next.
     func timerState(userID: Int64, timezone: String, qualifySeconds: Double, now: Date) async throws -> (live: TimerRecord?, recent: [TimerRecord]) {

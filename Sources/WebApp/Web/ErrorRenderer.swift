@@ -67,9 +67,9 @@ struct ErrorRenderer: Sendable {
             return AppError(.conflict, "no_active_timer", "There is no running or paused timer.")
         case TimerError.invalidTransition(let from, let action):
             return AppError(.conflict, "invalid_transition", "A \(from.rawValue) timer cannot \(action).")
-        case AppDatabase.FocusConflict.timerAlreadyRunning:
+        case FocusConflict.timerAlreadyRunning:
             return AppError(.conflict, "timer_already_running", "A timer is already running; finish or cancel it first.")
-        case AppDatabase.FocusConflict.sessionIDReused:
+        case FocusConflict.sessionIDReused:
             return AppError(.conflict, "session_conflict", "This session_id was already used for a different session.")
         case is NIOTooManyBytesError:
             // A body read with `collect(upTo:)` that went past its limit (a chunked body

@@ -96,22 +96,13 @@ extension PostgresStore: FriendStorage {
         try await read { connection in try await Self.friendsOverview(connection, userID: userID, logger: logger) }
     }
 
-    /// The overview and the members read in one REPEATABLE READ transaction: one snapshot.
+    /// The overview and the members from one snapshot.
     func friendsPage(userID: Int64, since: LocalDate) async throws -> (overview: FriendsOverview, members: [LeaderboardMember]) {
-        try await read { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                let page = (
-                    overview: try await Self.friendsOverview(connection, userID: userID, logger: logger),
-                    members: try await Self.leaderboardMembers(connection, userID: userID, since: since, logger: logger)
-                )
-                try await connection.query("COMMIT", logger: logger)
-                return page
-            } catch {
-                // safe: the read's error is the one to report; a read-only transaction has nothing to undo
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
+        try await snapshot { connection in
+            (
+                overview: try await Self.friendsOverview(connection, userID: userID, logger: logger),
+                members: try await Self.leaderboardMembers(connection, userID: userID, since: since, logger: logger)
+            )
         }
     }
 

@@ -40,10 +40,26 @@ final class PostgresStore: Sendable {
         }
     }
 
-    /// One read on a pooled connection, outside a transaction: a use case that reads
-    /// several parts reads them in one statement, so they show the same moment.
+    /// One read on a pooled connection, outside a transaction (one statement, or parts
+    /// that need not show one moment; see ``snapshot(_:)``).
     func read<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in try await work(connection) }
+    }
+
+    /// Several reads that must show one moment: a read-only REPEATABLE READ transaction.
+    func snapshot<T: Sendable>(_ work: (PostgresConnection) async throws -> T) async throws -> T {
+        try await read { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let result = try await work(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                // safe: the read's error is the one to report; a read-only transaction has nothing to undo
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
     }
 
     /// One write transaction (rolled back when `work` throws, its error rethrown as it
