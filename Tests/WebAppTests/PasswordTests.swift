@@ -1,9 +1,20 @@
 import Foundation
+import Glibc
 import Testing
 
 @testable import WebApp
 
 @Suite struct PasswordTests {
+    /// Hashing runs off the event loops and yields the CPU to them (a login storm cannot
+    /// stall or slow every page); the thread that asks keeps its own priority.
+    @Test func hashingRunsOffTheEventLoopsAtALowerPriority() async throws {
+        let hasher = try PasswordHasher(parameters: TestApp.fastArgon2, threads: 1, queueLimit: 4)
+        _ = try await hasher.hash("correct horse battery")
+        let thread = try await hasher.hashingThread()
+        #expect(thread.niceness == PasswordHasher.niceness && !thread.onEventLoop)
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) < PasswordHasher.niceness)
+    }
+
     @Test func argon2idHashesVerifyAndRecordTheirParameters() throws {
         let parameters = Argon2Parameters(memoryKiB: 2048, iterations: 2, parallelism: 1)
         let hash = try Argon2.hash("correct horse battery", parameters: parameters)

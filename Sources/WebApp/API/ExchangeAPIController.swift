@@ -50,7 +50,7 @@ struct CalendarFeedController: Sendable {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("cal/:file") { _, context in
             let file = context.parameters.get("file") ?? ""
-            guard file.hasSuffix(".ics"), let text = try calendar.feed(token: String(file.dropLast(4))) else { throw AppError.notFound }
+            guard file.hasSuffix(".ics"), let text = try await calendar.feed(token: String(file.dropLast(4))) else { throw AppError.notFound }
             return Response(
                 status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -13,7 +13,7 @@ struct AccountExport: Sendable {
     static let format = "focusquest-export"
     static let version = 1
 
-    let database: AppDatabase
+    let database: any ExchangeStorage
     let userID: Int64
     let now: Date
 
@@ -21,7 +21,7 @@ struct AccountExport: Sendable {
 
     /// Calls `emit` with each chunk of the document in order.
     func write(_ emit: (_ bytes: [UInt8]) async throws -> Void) async throws {
-        guard let extras = try database.exportAccount(userID: userID) else { throw ExportError.noSuchUser }
+        guard let extras = try await database.exportAccount(userID: userID) else { throw ExportError.noSuchUser }
         var head = JSONWriter(capacity: 4096)
         head.raw("{")
         head.key("format")
@@ -56,7 +56,7 @@ struct AccountExport: Sendable {
         var after: Int64 = 0
         var first = true
         while true {
-            let page = try database.exportTasks(userID: userID, after: after)
+            let page = try await database.exportTasks(userID: userID, after: after)
             guard let last = page.last else { break }
             var chunk = JSONWriter(capacity: page.count * 300)
             for task in page {
@@ -76,7 +76,7 @@ struct AccountExport: Sendable {
         after = 0
         first = true
         while true {
-            let page = try database.exportSessions(userID: userID, after: after)
+            let page = try await database.exportSessions(userID: userID, after: after)
             guard let last = page.last else { break }
             var chunk = JSONWriter(capacity: page.count * 300)
             for (session, title) in page {

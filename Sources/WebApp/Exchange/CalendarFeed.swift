@@ -8,7 +8,7 @@ import Foundation
 /// a break's `break-<row id>@focusquest`, so a calendar app updates rather than duplicates
 /// them. Sessions are UTC date-times; breaks are all-day events (DTEND the day after).
 struct CalendarFeedService: Sendable {
-    let database: AppDatabase
+    let database: any CalendarFeedStorage
     let clock: any WallClock
 
     static let days = 90
@@ -25,15 +25,15 @@ struct CalendarFeedService: Sendable {
         try await database.deleteCalendarFeed(userID: user.userID)
     }
 
-    func created(for user: UserRecord) throws -> Date? {
-        try database.calendarFeedCreated(userID: user.userID)
+    func created(for user: UserRecord) async throws -> Date? {
+        try await database.calendarFeedCreated(userID: user.userID)
     }
 
     /// The feed for `token`; nil when no feed has it.
-    func feed(token: String) throws -> String? {
+    func feed(token: String) async throws -> String? {
         let now = clock.now
         guard token.nilIfInvalidToken != nil,
-            let content = try database.calendarFeed(tokenHash: SecureRandom.sha256Hex(token), since: now.addingTimeInterval(-Double(Self.days) * 86_400))
+            let content = try await database.calendarFeed(tokenHash: SecureRandom.sha256Hex(token), since: now.addingTimeInterval(-Double(Self.days) * 86_400))
         else { return nil }
         let today = content.user.today(at: now)
         var calendar = ICalendar()

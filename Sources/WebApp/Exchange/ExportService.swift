@@ -8,7 +8,7 @@ import Hummingbird
 /// Sessions CSV: without `from`/`to` every session; with them, the range rules of
 /// `GET /sessions` (both dates, at most 366 days, sessions with time on those local days).
 struct ExportService: Sendable {
-    let database: AppDatabase
+    let database: any ExchangeStorage
     let clock: any WallClock
 
     func json(for user: UserRecord) -> Response {
@@ -30,7 +30,7 @@ struct ExportService: Sendable {
             try await emit(Array(CSV.record(Self.taskColumns).utf8))
             var after: Int64 = 0
             while true {
-                let page = try database.exportTasks(userID: userID, after: after)
+                let page = try await database.exportTasks(userID: userID, after: after)
                 guard let last = page.last else { break }
                 let text = page.map { task in
                     CSV.record([
@@ -57,7 +57,7 @@ struct ExportService: Sendable {
             try await emit(Array(CSV.record(Self.sessionColumns).utf8))
             var after: Int64 = 0
             while true {
-                let page = try database.exportSessions(userID: userID, after: after, from: earliest, to: latest)
+                let page = try await database.exportSessions(userID: userID, after: after, from: earliest, to: latest)
                 guard let last = page.last else { break }
                 let text = page.filter { session, _ in
                     guard let days else { return true }
@@ -89,12 +89,5 @@ struct ExportService: Sendable {
                 try await produce { bytes in try await writer.write(ByteBuffer(bytes: bytes)) }
                 try await writer.finish(nil)
             })
-    }
-}
-
-extension AppDatabase {
-    /// The user's day-rules history.
-    func dayRules(userID: Int64) async throws -> DayRuleHistory {
-        try read { db in try StreakLedger.dayRules(db, userID: userID) }
     }
 }

@@ -2,7 +2,7 @@ import Domain
 import Foundation
 
 /// What an import file holds, every row validated: the input of one import transaction
-/// (``AppDatabase/applyImport(_:userID:dryRun:qualifySeconds:now:)``).
+/// (``ExchangeStorage/applyImport(_:userID:dryRun:qualifySeconds:now:progress:)``).
 struct ImportPlan: Sendable {
     struct Task: Sendable {
         /// The task's id in the file (a FocusQuest export), which its sessions name.

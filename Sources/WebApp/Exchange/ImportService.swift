@@ -6,7 +6,7 @@ import NIOCore
 /// Imports of SPEC §10: a FocusQuest export or a Toggl Track detailed CSV, read and
 /// checked whole, then applied in one transaction (``AppDatabase/applyImport``).
 struct ImportService: Sendable {
-    let database: AppDatabase
+    let database: any ExchangeStorage
     let clock: any WallClock
     let qualifyMinutes: Int
 

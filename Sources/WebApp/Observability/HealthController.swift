@@ -6,7 +6,7 @@ import Hummingbird
 /// `/metrics`: Prometheus text — requests, latency, site totals, memory — open, or only
 /// for `Authorization: Bearer $METRICS_TOKEN` when that is set.
 struct HealthController: Sendable {
-    let database: AppDatabase
+    let database: any HealthStorage
     let metricsToken: String?
     let started: Date
     /// The server's clock (the test clock with `APP_ENV=test`): "active in the last 7 days".
@@ -40,7 +40,7 @@ struct HealthController: Sendable {
                     return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer", .cacheControl: "no-store"])
                 }
             }
-            try readGauges()
+            try await readGauges()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: PrometheusMetrics.registry.emitToBuffer())))
@@ -48,8 +48,8 @@ struct HealthController: Sendable {
     }
 
     /// Site totals (one statement over `users`), memory and uptime, read at scrape time.
-    private func readGauges() throws {
-        let totals = try database.siteTotals(activeSince: clock.now.addingTimeInterval(-7 * 86_400))
+    private func readGauges() async throws {
+        let totals = try await database.siteTotals(activeSince: clock.now.addingTimeInterval(-7 * 86_400))
         gauges.users.set(Int64(totals.users))
         gauges.activeUsers.set(Int64(totals.active7d))
         gauges.tasks.set(Int64(totals.tasks))

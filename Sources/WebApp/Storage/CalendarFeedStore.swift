@@ -2,8 +2,7 @@ import Domain
 import Foundation
 import GRDB
 
-/// Calendar feeds (SPEC §10): a user's one secret feed URL, stored as the hash of its token.
-extension AppDatabase {
+extension AppDatabase: CalendarFeedStorage {
     /// Stores the hash of a new token for the user (replacing any earlier one).
     func replaceCalendarFeed(userID: Int64, tokenHash: String, now: Date) async throws {
         try await write { db in

@@ -2,28 +2,25 @@ import Domain
 import Foundation
 import GRDB
 
-/// Reads for exports: everything of one user, the long lists in pages by id (keyset),
-/// so an export holds one page in memory however big the account is.
-extension AppDatabase {
-    static let exportPageSize = 500
+extension AppDatabase: ExchangeStorage {
 
     /// Up to a page of the user's tasks with an id above `after`, by id.
     func exportTasks(userID: Int64, after: Int64) throws -> [TaskRecord] {
         try read { db in
             try TaskRecord.fetchAll(
-                db.cachedStatement(sql: "SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = ? AND id > ? ORDER BY id LIMIT \(Self.exportPageSize)"),
+                db.cachedStatement(sql: "SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = ? AND id > ? ORDER BY id LIMIT \(exportPageSize)"),
                 arguments: [userID, after])
         }
     }
 
     /// Up to a page of the user's sessions with a row id above `after`, by id, each with
     /// its task's title (nil without a task).
-    func exportSessions(userID: Int64, after: Int64, from: Date? = nil, to: Date? = nil) throws -> [(session: FocusSessionRecord, taskTitle: String?)] {
+    func exportSessions(userID: Int64, after: Int64, from: Date?, to: Date?) throws -> [(session: FocusSessionRecord, taskTitle: String?)] {
         try read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: """
                     SELECT s.*, t.title AS task_title FROM focus_sessions s LEFT JOIN tasks t ON t.id = s.task_id
-                    WHERE s.user_id = ? AND s.id > ? AND s.start_time >= ? AND s.start_time < ? ORDER BY s.id LIMIT \(Self.exportPageSize)
+                    WHERE s.user_id = ? AND s.id > ? AND s.start_time >= ? AND s.start_time < ? ORDER BY s.id LIMIT \(exportPageSize)
                     """),
                 arguments: [userID, after, from ?? Date(timeIntervalSince1970: -1e10), to ?? Date(timeIntervalSince1970: 1e11)])
             return try rows.map { (try FocusSessionRecord(row: $0), $0["task_title"]) }
@@ -46,11 +43,7 @@ extension AppDatabase {
         }
     }
 
-    struct AccountExtras: Sendable {
-        let user: UserRecord
-        let history: DayRuleHistory
-        let breaks: [BreakRecord]
-        let keyValues: [(key: String, json: Data)]
-        let friends: [String]
+    func dayRules(userID: Int64) async throws -> DayRuleHistory {
+        try read { db in try StreakLedger.dayRules(db, userID: userID) }
     }
 }

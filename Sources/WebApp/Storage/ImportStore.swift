@@ -2,12 +2,9 @@ import Domain
 import Foundation
 import GRDB
 
-/// Applying an import (SPEC §10): one transaction, all or nothing; a dry run does all of
-/// it and rolls back, so its report is exactly what the import would do.
 extension AppDatabase {
-    /// `progress` hears how far the sessions are, every thousand (for the operator CLI).
     func applyImport(
-        _ plan: ImportPlan, userID: Int64, dryRun: Bool, qualifySeconds: Double, now: Date, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil
+        _ plan: ImportPlan, userID: Int64, dryRun: Bool, qualifySeconds: Double, now: Date, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
     ) async throws -> ImportReport {
         let (report, changes) = try await pool.writeWithoutTransaction { db in
             try LiveChangeLog.collecting(db) {

@@ -18,7 +18,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// outside the use cases (the statements must read the same on both backends).
 struct TestStore: Sendable {
     typealias Storage = AccountStorage & TaskStorage & KeyValueStorage & AccessTokenStorage & TwoFactorStorage & WebhookStorage & FriendStorage & AdminStorage & SecurityLogStorage & RateLimitStorage
-        & FocusStorage & ProfileStorage
+        & FocusStorage & ProfileStorage & ExchangeStorage & CalendarFeedStorage & HealthStorage
 
     let storage: any Storage
     let liveChanges: LiveChangeFeed

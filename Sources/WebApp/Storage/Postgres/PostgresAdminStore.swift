@@ -75,7 +75,7 @@ extension PostgresStore: AdminStorage {
         }
     }
 
-    private static func siteTotals(_ connection: PostgresConnection, activeSince: Date, logger: Logger) async throws -> AdminTotals {
+    static func siteTotals(_ connection: PostgresConnection, activeSince: Date, logger: Logger) async throws -> AdminTotals {
         let row = try await connection.first(
             """
             SELECT count(*), count(*) FILTER (WHERE last_active_at >= \(activeSince)),

@@ -65,13 +65,18 @@ final class PostgresStore: Sendable {
     /// One write transaction (rolled back when `work` throws, its error rethrown as it
     /// was). The changes it noted for the live streams are published after the commit,
     /// here at once and to the other instances by `pg_notify` (delivered on commit).
-    func write<T: Sendable>(_ work: (PostgresTransaction) async throws -> T) async throws -> T {
+    /// `rollingBack`: run it all and roll back (a dry run), publishing nothing.
+    func write<T: Sendable>(rollingBack: Bool = false, _ work: (PostgresTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let transaction = PostgresTransaction(connection: connection, logger: logger)
             try await connection.query("BEGIN", logger: logger)
             let result: T
             do {
                 result = try await work(transaction)
+                if rollingBack {
+                    try await connection.query("ROLLBACK", logger: logger)
+                    return result
+                }
                 for message in live.messages(transaction.changes, origin: LiveOrigin.window) {
                     try await connection.query("SELECT pg_notify(\(PostgresLiveChannel.name), \(message))", logger: logger)
                 }
@@ -88,10 +93,6 @@ final class PostgresStore: Sendable {
         }
     }
 
-    /// Whether the database answers (for `/ready`).
-    func isReady() async -> Bool {
-        (try? await read { try await $0.first("SELECT 1", logger: logger)?.decode(Int.self) }) == 1
-    }
 }
 
 /// A write transaction's connection and the changes it noted for the live streams.

@@ -198,6 +198,10 @@ extension FocusSessionRecord {
 
     init(postgres row: PostgresRow) throws {
         var columns = PostgresColumns(row)
+        try self.init(&columns)
+    }
+
+    init(_ columns: inout PostgresColumns) throws {
         id = try columns.next()
         userId = try columns.next()
         sessionId = try columns.next()
