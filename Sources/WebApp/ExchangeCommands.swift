@@ -11,9 +11,19 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Where to write it (a new file); standard output when left out.") var output: String?
 
     func run() async throws {
-        let (config, _) = try bootstrap()
-        let database = try AppDatabase(path: config.databasePath)
-        defer { try? database.close() }  // safe: closing after the export; its own error is the one reported
+        let (config, logger) = try bootstrap()
+        let database = try await StorageOpener.open(config, logger: logger)
+        do {
+            try await export(from: database)
+            try await database.shutdown()
+        } catch {
+            // safe: the export's error is the one to report
+            try? await database.shutdown()
+            throw error
+        }
+    }
+
+    private func export(from database: any AppStorage) async throws {
         guard let record = try await database.user(named: user) else { throw ValidationError("There is no user named \(user).") }
         let handle: FileHandle
         if let output {
@@ -41,10 +51,19 @@ struct Import: AsyncParsableCommand {
     @Flag(help: "Check the file and report what would change, storing nothing.") var dryRun = false
 
     func run() async throws {
-        let (config, _) = try bootstrap()
-        let database = try AppDatabase(path: config.databasePath)
-        defer { try? database.close() }  // safe: closing after the import; its own error is the one reported
-        try database.migrate()
+        let (config, logger) = try bootstrap()
+        let database = try await StorageOpener.open(config, logger: logger)
+        do {
+            try await importFile(into: database, config: config)
+            try await database.shutdown()
+        } catch {
+            // safe: the import's error is the one to report
+            try? await database.shutdown()
+            throw error
+        }
+    }
+
+    private func importFile(into database: any AppStorage, config: AppConfig) async throws {
         guard let record = try await database.user(named: user) else { throw ValidationError("There is no user named \(user).") }
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("Cannot read \(file).") }
         let options: ImportService.Options

@@ -34,7 +34,7 @@ struct Serve: AsyncParsableCommand {
         logger.info("starting", metadata: config.redactedSummary.mapValues { .string($0) }.merging(["tasks_on_event_loops": .string(String(onEventLoops))]) { own, _ in own })
         let services = try await AppServices.make(config: config, logger: logger)
         try await AppRouter.application(services).runService()
-        try services.database.close()
+        try await services.database.shutdown()
         logger.info("stopped")
     }
 }
@@ -44,11 +44,10 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let (config, logger) = try bootstrap()
-        let database = try AppDatabase(path: config.databasePath)
-        try database.migrate()
+        let database = try await StorageOpener.open(config, logger: logger)
         let walked = try await database.rewalkStaleStreaks(qualifySeconds: Double(config.qualifyMinutes * 60), now: Date())
-        try database.close()
-        logger.info("migrated", metadata: ["database_path": .string(config.databasePath), "streaks_walked_again": .stringConvertible(walked)])
+        try await database.shutdown()
+        logger.info("migrated", metadata: ["database": .string(config.databaseSummary), "streaks_walked_again": .stringConvertible(walked)])
     }
 }
 
@@ -66,11 +65,10 @@ struct CreateAdmin: AsyncParsableCommand {
             throw ValidationError("pipe the password on standard input, e.g. echo \"$PASSWORD\" | focusquest create-admin --username \(name)")
         }
         try PasswordPolicy.validate(password, username: name)
-        let database = try AppDatabase(path: config.databasePath)
-        try database.migrate()
+        let database = try await StorageOpener.open(config, logger: logger)
         let hasher = try PasswordHasher(parameters: config.argon2, threads: 1, queueLimit: 1)
         let (user, created) = try await database.upsertAdmin(username: name, passwordHash: try await hasher.hash(password), at: Date())
-        try database.close()
+        try await database.shutdown()
         logger.info(created ? "admin created" : "user promoted to admin", metadata: ["user_id": .stringConvertible(user.userID)])
     }
 }
@@ -89,6 +87,7 @@ struct Seed: AsyncParsableCommand {
     func run() async throws {
         let (config, logger) = try bootstrap()
         guard !config.isProduction else { throw ValidationError("seed refuses to run with APP_ENV=production") }
+        guard config.databaseURL == nil else { throw ValidationError("seed fills a SQLite file (DATABASE_PATH); unset DATABASE_URL") }
         let database = try AppDatabase(path: config.databasePath)
         try database.migrate()
         guard try await database.pool.read({ db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") }) == 0 else {
@@ -115,6 +114,9 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let (config, logger) = try bootstrap()
+        guard config.databaseURL == nil else {
+            throw ValidationError("backup copies the SQLite file; back up PostgreSQL with its own tools (pg_dump), then unset DATABASE_URL to use this")
+        }
         guard FileManager.default.fileExists(atPath: config.databasePath) else {
             throw ValidationError(DatabaseBackup.Failure.sourceMissing(config.databasePath).description)
         }

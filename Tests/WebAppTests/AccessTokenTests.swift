@@ -66,7 +66,7 @@ import Testing
             #expect(body["scopes"] as? [String] == ["read", "write"] && body["name"] as? String == "script")
             let listed = try #require(try await client.api(.get, "/api/v1/tokens", token: session).json()["items"] as? [[String: Any]])
             #expect(listed.count == 1 && listed[0]["token"] == nil && listed[0]["last_used_at"] is NSNull)
-            let stored = try app.services.database.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM access_tokens") }
+            let stored = try app.sqlite.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM access_tokens") }
             #expect(stored == [SecureRandom.sha256Hex(secret)], "only the hash is kept")
 
             #expect(try await client.api(.post, "/api/v1/tasks", json: #"{"title":"by script"}"#, token: secret).status == .created)
@@ -139,7 +139,7 @@ import Testing
             #expect(try await client.api(.post, "/api/v1/tasks", json: #"{"title":"from a shortcut"}"#, token: String(secret)).status == .created)
             let page = try await browser.get("/settings")
             #expect(page.text.contains("<strong>Shortcuts</strong> · read and write") && !page.text.contains(String(secret)), "listed, the secret never again")
-            let id = try #require(try app.services.database.accessTokens(userID: 1).first?.id)
+            let id = try #require(try await app.services.database.accessTokens(userID: 1).first?.id)
             let revoked = try await browser.post("/settings/tokens/\(id)/revoke", hx: true)
             #expect(revoked.status == .ok && revoked.text.contains("Token revoked") && revoked.text.contains("No access tokens."))
             #expect(try await client.api(.get, "/api/v1/tasks", token: String(secret)).status == .unauthorized)

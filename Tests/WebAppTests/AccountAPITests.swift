@@ -40,7 +40,7 @@ import Testing
             let missing = try await client.api(.post, "/api/v1/auth/signup", json: #"{"username":"bob"}"#)
             #expect(missing.errorFields?["password"] == "is required")
         }
-        let count = try await app.services.database.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") }
+        let count = try await app.sqlite.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") }
         #expect(count == 1, "bad input changes nothing")
     }
 

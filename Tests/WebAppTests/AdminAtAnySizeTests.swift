@@ -15,7 +15,7 @@ import Testing
         let app = try await TestApp.make()
         try await app.addAdmin()
         let today = LocalDate(app.clock.now, in: .gmt)
-        try await app.services.database.pool.write { db in
+        try await app.sqlite.pool.write { db in
             for index in 1..<170 {
                 let name = index % 17 == 0 ? "Zoe_\(index).x" : "user\(index)"
                 let active: Date? = index % 3 == 0 ? nil : app.clock.now.addingTimeInterval(-Double(index * 600))
@@ -46,7 +46,7 @@ import Testing
                         ? "COALESCE((SELECT SUM(seconds) FROM daily_totals d WHERE d.user_id = users.id AND d.day >= '\(since)'), 0)" : sort.column
                     let direction = descending ? "DESC" : "ASC"
                     let nulls = sort == .lastActive && !descending ? " NULLS LAST" : ""
-                    let expected = try await app.services.database.pool.read { db in
+                    let expected = try await app.sqlite.pool.read { db in
                         try String.fetchAll(db, sql: "SELECT username FROM users ORDER BY \(key) \(direction)\(nulls), id \(direction)")
                     }
                     var seen: [String] = []
@@ -76,7 +76,7 @@ import Testing
             }
             func expected() async throws -> [String] {
                 let since = LocalDate(app.clock.now, in: .gmt).adding(days: -6).description
-                return try await app.services.database.pool.read { db in
+                return try await app.sqlite.pool.read { db in
                     try String.fetchAll(db, sql: """
                         SELECT username FROM users ORDER BY
                         COALESCE((SELECT SUM(seconds) FROM daily_totals d WHERE d.user_id = users.id AND d.day >= ?), 0) DESC, id DESC LIMIT 50
@@ -93,7 +93,7 @@ import Testing
                 app.clock.advance(by: days * 86_400)
                 token = try await client.apiLogin("root")
                 #expect(try await order() == (try await expected()), "after moving \(days) days")
-                #expect(try await UserCounters.drift(in: app.services.database).isEmpty)
+                #expect(try await UserCounters.drift(in: app.sqlite).isEmpty)
             }
         }
     }
@@ -104,7 +104,7 @@ import Testing
     @Test func searchByTrigramsFindsWhatComparingEveryNameFinds() async throws {
         let (app, token) = try await seeded()
         try await app.test { client in
-            let names = try await app.services.database.pool.read { db in try String.fetchAll(db, sql: "SELECT username FROM users") }
+            let names = try await app.sqlite.pool.read { db in try String.fetchAll(db, sql: "SELECT username FROM users") }
             for query in ["user1", "USER1", "oe_", "_1", ".x", "e", "r16", "zoe_34.X", "\"", "user\"1", "%", "no such one"] {
                 var found: [String] = []
                 for page in 1...4 {

@@ -33,7 +33,7 @@ final class StatementLog: Sendable {
         if let log { trace = { log.record($0) } }
         let app = try await TestApp.make(trace: trace)
         try await app.addAdmin()
-        try await app.services.database.pool.write { db in
+        try await app.sqlite.pool.write { db in
             for index in 1..<count {
                 try db.execute(sql: "INSERT INTO users (username, password_hash, created_at, xp) VALUES (?, 'x', ?, ?)", arguments: ["user\(index)", app.clock.now.addingTimeInterval(Double(index)), index * 7 % 500])
                 let id = db.lastInsertedRowID
@@ -142,9 +142,9 @@ final class StatementLog: Sendable {
             #expect(try await client.api(.patch, "/api/v1/admin/users/2", json: #"{"is_admin":false}"#, token: token).status == .ok)
             #expect(try await client.api(.patch, "/api/v1/admin/users/99", json: #"{"is_admin":true}"#, token: token).status == .notFound)
         }
-        try await app.services.database.pool.write { db in try db.execute(sql: "UPDATE users SET is_admin = 1 WHERE id = 2") }
+        try await app.sqlite.pool.write { db in try db.execute(sql: "UPDATE users SET is_admin = 1 WHERE id = 2") }
         await #expect(throws: AdminConflict.self) {
-            try await app.services.database.pool.write { db in try db.execute(sql: "UPDATE users SET disabled = 1 WHERE id = 1") }
+            try await app.sqlite.pool.write { db in try db.execute(sql: "UPDATE users SET disabled = 1 WHERE id = 1") }
             _ = try await app.services.database.adminUpdate(userID: 2, by: 3, isAdmin: false, disabled: nil, resetTwoFactor: false, logging: SecurityEvent(.adminChangedAccount, ip: nil), now: Date())
         }
     }

@@ -24,13 +24,13 @@ import Testing
         let app = try await seeded()
         let destination = app.folder.appendingPathComponent("backup.sqlite").path
         let steps = Mutex<[(Int, Int)]>([])
-        let report = try DatabaseBackup.copy(app.services.database, to: destination) { done, total in steps.withLock { $0.append((done, total)) } }
+        let report = try DatabaseBackup.copy(app.sqlite, to: destination) { done, total in steps.withLock { $0.append((done, total)) } }
         #expect(report.users == 30 && report.bytes > 0)
         let last = try #require(steps.withLock { $0.last })
         #expect(last.0 == last.1 && last.1 > 0, "progress ends at the total")
         #expect(!FileManager.default.fileExists(atPath: destination + "-wal"))
         let copy = try DatabaseQueue(path: destination)
-        #expect(try await fingerprint(copy) == (try await fingerprint(app.services.database.pool)))
+        #expect(try await fingerprint(copy) == (try await fingerprint(app.sqlite.pool)))
         #expect(try await copy.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "delete")
         #expect(try await copy.read { db in try Migrations.migrator.hasCompletedMigrations(db) }, "the schema version travels along")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: app.folder.path).filter { $0.contains("partial") }
@@ -41,7 +41,7 @@ import Testing
     /// counters kept by triggers agree with a recount inside the copy.
     @Test func aCopyTakenDuringWritesIsConsistent() async throws {
         let app = try await seeded()
-        let database = app.services.database
+        let database = app.sqlite
         let writer = Task {
             var round = 0
             while !Task.isCancelled {
@@ -75,10 +75,10 @@ import Testing
         let app = try await seeded()
         let existing = app.folder.appendingPathComponent("keep.sqlite")
         try Data("precious".utf8).write(to: existing)
-        #expect(throws: DatabaseBackup.Failure.self) { try DatabaseBackup.copy(app.services.database, to: existing.path) { _, _ in } }
+        #expect(throws: DatabaseBackup.Failure.self) { try DatabaseBackup.copy(app.sqlite, to: existing.path) { _, _ in } }
         #expect(try String(contentsOf: existing, encoding: .utf8) == "precious", "never overwritten")
         let nowhere = app.folder.appendingPathComponent("missing/backup.sqlite").path
-        #expect(throws: DatabaseBackup.Failure.self) { try DatabaseBackup.copy(app.services.database, to: nowhere) { _, _ in } }
+        #expect(throws: DatabaseBackup.Failure.self) { try DatabaseBackup.copy(app.sqlite, to: nowhere) { _, _ in } }
         let names = try FileManager.default.contentsOfDirectory(atPath: app.folder.path)
         #expect(!names.contains { $0.contains("partial") } && !names.contains("missing"))
     }

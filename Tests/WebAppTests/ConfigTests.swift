@@ -22,10 +22,16 @@ import Testing
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
-    /// A server asked for PostgreSQL refuses to start rather than serve from SQLite.
-    @Test func databaseURLIsRefusedUntilPostgresStoresExist() {
-        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_URL": "postgres://fq@localhost/fq"]) }
-        #expect(throws: Never.self) { try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_URL": ""]) }
+    /// `DATABASE_URL` selects PostgreSQL; a malformed one stops the start with its reason, and
+    /// the summary the server logs names the database without its credentials.
+    @Test func databaseURLSelectsPostgresWithoutLoggingItsPassword() throws {
+        let config = try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_URL": "postgres://fq:s3cret@db.example:5433/focus"])
+        #expect(config.databaseURL == "postgres://fq:s3cret@db.example:5433/focus")
+        #expect(config.redactedSummary["database"] == "postgresql db.example:5433/focus")
+        #expect(!config.redactedSummary.values.contains { $0.contains("s3cret") })
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_URL": "mysql://fq@localhost/fq"]) }
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_URL": ""]).databaseURL == nil, "empty: SQLite")
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test"]).redactedSummary["database"]?.hasPrefix("sqlite ") == true)
     }
 
     @Test func readsSettingsAndRejectsBadValues() throws {

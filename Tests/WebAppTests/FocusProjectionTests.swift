@@ -25,7 +25,7 @@ import Testing
         var random = SeededRandom(seed: seed)
         let clock = ManualClock()
         let app = try await TestApp.make(clock: clock)
-        let database = app.services.database
+        let database = app.sqlite
         for round in 0..<(FairStreakHistories.count / 4) {
             // Tests run no WAL checkpointer (the server does): keep the log from growing
             // without bound on long runs.

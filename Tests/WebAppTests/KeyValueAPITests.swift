@@ -114,7 +114,7 @@ import Testing
         let app = try await TestApp.make()
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
-            try await app.services.database.pool.write { db in
+            try await app.sqlite.pool.write { db in
                 for index in 0..<(KeyValueService.maxKeys - 1) {
                     try db.execute(
                         sql: "INSERT INTO key_values (user_id, key, value, etag, updated_at) VALUES (?, ?, '1', '\"e\"', ?)",

@@ -23,7 +23,7 @@ import Testing
 
     @Test func everyWritePathNotesWhatItChangedForWhom() async throws {
         let app = try await TestApp.make()
-        let published = Published(app.services.database)
+        let published = Published(app.sqlite)
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             let bob = try await client.apiSignup("bob")
@@ -49,7 +49,7 @@ import Testing
 
     @Test func aPageWindowsChangesCarryItsNameBack() async throws {
         let app = try await TestApp.make()
-        let published = Published(app.services.database)
+        let published = Published(app.sqlite)
         try await app.test { client in
             let browser = Browser(client)
             try await browser.signup("ada")
@@ -67,7 +67,7 @@ import Testing
 
     @Test func aRolledBackWritePublishesNothing() async throws {
         let app = try await TestApp.make()
-        let published = Published(app.services.database)
+        let published = Published(app.sqlite)
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             published.clear()
@@ -75,7 +75,7 @@ import Testing
             #expect(refused.status.code >= 400)
             struct Abort: Error {}
             await #expect(throws: Abort.self) {
-                try await app.services.database.write { db in
+                try await app.sqlite.write { db in
                     LiveChangeLog.note(db, userID: 1, .tasks, taskIDs: [1])
                     throw Abort()
                 }

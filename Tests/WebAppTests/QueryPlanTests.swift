@@ -32,7 +32,7 @@ import Testing
         let log = StatementLog()
         let app = try await TestApp.make(trace: { log.record($0) })
         let seeder = Seeder(
-            database: app.services.database, plan: .init(users: 30, tasksPerUser: 20, sessionsPerUser: 40, days: 60), passwordHash: "x",
+            database: app.sqlite, plan: .init(users: 30, tasksPerUser: 20, sessionsPerUser: 40, days: 60), passwordHash: "x",
             qualifySeconds: 1800, now: app.clock.now)
         try await seeder.run { _ in }
         try await app.addAdmin()
@@ -47,7 +47,7 @@ import Testing
         #expect(statements.count > 60, "the walk ran the app's statements")
         var plans: [String: String] = [:]
         for sql in Set(statements) {
-            plans[sql] = try await app.services.database.pool.read { db in
+            plans[sql] = try await app.sqlite.pool.read { db in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ")
             }
         }

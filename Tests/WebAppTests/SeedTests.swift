@@ -16,7 +16,7 @@ import Testing
         for userID in Int64(1)...40 where userID % 3 == 1 {
             try await expectDerivedFactsMatchTheLog(app, userID: userID)
         }
-        let db = app.services.database
+        let db = app.sqlite
         let admin = try await db.user(named: "user1")
         #expect(admin?.isAdmin == true)
         #expect(try await UserCounters.drift(in: db).isEmpty)
@@ -24,7 +24,7 @@ import Testing
 
     /// Daily totals, streak, XP and task minutes of `userID` equal a recomputation from its sessions.
     func expectDerivedFactsMatchTheLog(_ app: TestApp, userID: Int64) async throws {
-        let db = app.services.database
+        let db = app.sqlite
         let sessions = try await db.pool.read { db in
             try FocusSessionRecord.fetchAll(db, sql: "SELECT * FROM focus_sessions WHERE user_id = ?", arguments: [userID])
         }
@@ -59,7 +59,7 @@ import Testing
         plan.heavyUser = true
         let app = try await TestApp.seeded(plan)
         let heavy = try #require(try await app.services.database.user(named: "heavy"))
-        let (sessions, zones, oldest, tasks) = try await app.services.database.pool.read { db in
+        let (sessions, zones, oldest, tasks) = try await app.sqlite.pool.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM focus_sessions WHERE user_id = ?", arguments: [heavy.userID]) ?? 0,
                 try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT timezone) FROM focus_sessions WHERE user_id = ?", arguments: [heavy.userID]) ?? 0,
@@ -76,7 +76,7 @@ import Testing
     /// leaderboard that adds up.
     @Test func everyoneHasAFewFriends() async throws {
         let app = try await seeded()
-        let db = app.services.database
+        let db = app.sqlite
         let (pairs, requests) = try await db.pool.read { db in
             (
                 try Row.fetchAll(db, sql: "SELECT user_id, friend_id FROM friendships").map { ($0[0] as Int64, $0[1] as Int64) },
@@ -104,7 +104,7 @@ import Testing
 
     @Test func seedingIsDeterministic() async throws {
         func fingerprint(_ app: TestApp) async throws -> [String] {
-            try await app.services.database.pool.read { db in
+            try await app.sqlite.pool.read { db in
                 try String.fetchAll(db, sql: "SELECT title || '|' || status FROM tasks ORDER BY id LIMIT 200")
                     + String.fetchAll(db, sql: "SELECT username || '|' || timezone || '|' || xp FROM users ORDER BY id")
                     + String.fetchAll(db, sql: "SELECT user_id || '-' || friend_id || '@' || since FROM friendships ORDER BY user_id, friend_id")

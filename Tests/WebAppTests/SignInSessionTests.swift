@@ -38,7 +38,7 @@ import Testing
             #expect(entry.event == "session_revoked" && entry.detail == "Firefox on Linux")
 
             let bob = try await client.apiSignup("bob")
-            let adaSession = try #require(try app.services.database.signInSessions(userID: 1).first?.id)
+            let adaSession = try #require(try await app.services.database.signInSessions(userID: 1).first?.id)
             #expect(try await client.api(.delete, "/api/v1/me/sessions/\(adaSession)", token: bob.access).status == .notFound, "another user's session")
             #expect(try await client.api(.get, "/api/v1/me", token: ada.access).status == .ok)
         }
@@ -51,11 +51,11 @@ import Testing
             app.clock.advance(by: 600)
             let rotated = try await client.api(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(ada.refresh)"}"#).json()
             let access = try #require(rotated["access_token"] as? String)
-            let sessions = try app.services.database.signInSessions(userID: 1)
+            let sessions = try await app.services.database.signInSessions(userID: 1)
             #expect(sessions.count == 1 && sessions[0].lastSeenAt == app.clock.now, "a refresh is the session seen")
             #expect(try await client.api(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(ada.refresh)"}"#).status == .unauthorized)
             #expect(try await client.api(.get, "/api/v1/me", token: access).status == .unauthorized, "reuse of a used refresh token ends the session")
-            #expect(try app.services.database.signInSessions(userID: 1).isEmpty)
+            #expect(try await app.services.database.signInSessions(userID: 1).isEmpty)
         }
     }
 
@@ -69,16 +69,16 @@ import Testing
             #expect(try await laptop.post("/login", ["username": "ada", "password": "correct horse battery"], headers: Self.firefox).status == .seeOther)
             let page = try await phone.get("/settings")
             #expect(page.text.contains("Firefox on Linux") && page.text.contains(#"<span class="badge">this device</span>"#))
-            let laptopSession = try #require(try app.services.database.signInSessions(userID: 1).first { $0.device == "Firefox on Linux" }?.id)
+            let laptopSession = try #require(try await app.services.database.signInSessions(userID: 1).first { $0.device == "Firefox on Linux" }?.id)
             let revoked = try await phone.post("/settings/sessions/\(laptopSession)/revoke", hx: true)
             #expect(revoked.status == .ok && revoked.text.trimmingWhitespace.hasPrefix(#"<div id="sessions-section">"#) && !revoked.text.contains("Firefox on Linux"), "\(revoked.text.prefix(300))")
             #expect(try await laptop.get("/settings").headers[.location]?.hasPrefix("/login") == true, "its cookie stops at the next request")
             let gone = try await phone.post("/settings/sessions/\(laptopSession)/revoke")
             #expect(gone.status == .notFound && gone.text.contains("That session has already ended."), "shown in the section without JavaScript too")
-            let own = try #require(try app.services.database.signInSessions(userID: 1).first?.id)
+            let own = try #require(try await app.services.database.signInSessions(userID: 1).first?.id)
             let out = try await phone.post("/settings/sessions/\(own)/revoke")
             #expect(out.headers[.location] == "/login?signed_out=1" && phone.cookies["fq_session"] == nil, "signing out this device signs out")
-            #expect(try app.services.database.signInSessions(userID: 1).isEmpty)
+            #expect(try await app.services.database.signInSessions(userID: 1).isEmpty)
         }
     }
 
@@ -111,7 +111,7 @@ import Testing
         }
         try database.close()
         let app = try await TestApp.make(folder: folder, clock: ManualClock(Date()))
-        #expect(try app.services.database.signInSessions(userID: 1).map(\.device) == ["API client"], "one session per live family")
+        #expect(try await app.services.database.signInSessions(userID: 1).map(\.device) == ["API client"], "one session per live family")
         try await app.test { client in
             let rotated = try await client.api(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(presented)"}"#)
             #expect(rotated.status == .ok)

@@ -88,7 +88,7 @@ import Testing
         let stored = try await app.services.database.streak(userID: 1, day: first.adding(days: 15)).0
         #expect(stored == StreakProjection(totals: Dictionary(uniqueKeysWithValues: days.map { ($0, 1800) }), goalSeconds: 1800, bridges: .none))
         #expect(stored.walk.run == 14 && stored.walk.milestones == 2 && stored.walk.freezesUsed == 1)
-        let (xp, stale) = try await app.services.database.pool.read { db in
+        let (xp, stale) = try await app.sqlite.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT xp FROM users WHERE id = 1"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM streaks WHERE stale = 1"))
         }
         #expect(xp == 100, "the second milestone is awarded once; the first is not awarded again")

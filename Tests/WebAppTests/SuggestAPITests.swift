@@ -28,7 +28,7 @@ import Testing
             #expect((fresh["description"] as? String)?.contains("Write the Q3 report") == true)
 
             let now = app.clock.now
-            try await app.services.database.pool.write { db in
+            try await app.sqlite.pool.write { db in
                 for (title, status, pomodoros) in [
                     ("Write the Q2 report", "done", 4), ("Write the Q1 report", "done", 6), ("Write Q4 report", "done", 5),
                     ("Call the bank", "done", 1), ("Plan the trip", "done", 2), ("Write the Q3 report draft", "todo", 9),

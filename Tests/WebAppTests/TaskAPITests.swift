@@ -132,7 +132,7 @@ import Testing
             _ = try await client.api(.post, "/api/v1/tasks", json: #"{"title":"born done","status":"done"}"#, token: ada.access)
             #expect(try await client.api(.get, "/api/v1/me", token: ada.access).json()["xp"] as? Int == 20)
         }
-        let (ledger, cached) = try await app.services.database.pool.read { db in
+        let (ledger, cached) = try await app.sqlite.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT SUM(amount) FROM xp_ledger"), try Int.fetchOne(db, sql: "SELECT xp FROM users"))
         }
         #expect(ledger == 20 && cached == 20)

@@ -43,7 +43,7 @@ import Testing
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             let bob = try await client.apiSignup("bob")
-            try await app.services.database.pool.write { db in
+            try await app.sqlite.pool.write { db in
                 try db.execute(sql: "UPDATE users SET disabled = 1 WHERE username = 'ada'")
                 try db.execute(sql: "UPDATE users SET token_version = token_version + 1 WHERE username = 'bob'")
             }
@@ -77,7 +77,7 @@ import Testing
             let successor = try await client.api(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(second)"}"#)
             #expect(successor.status == .unauthorized, "reuse must revoke the whole family")
         }
-        let stored = try await app.services.database.pool.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM refresh_tokens") }
+        let stored = try await app.sqlite.pool.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM refresh_tokens") }
         #expect(stored.allSatisfy { $0.count == 64 }, "only SHA-256 hex is stored")
     }
 

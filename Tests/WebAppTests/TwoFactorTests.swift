@@ -112,9 +112,9 @@ import Testing
             #expect(try await client.api(.get, "/api/v1/me", token: ada.access).json()["two_factor"] as? Bool == true)
             let again = try await client.api(.post, "/api/v1/me/2fa", token: ada.access)
             #expect(again.status == .conflict && again.errorCode == "2fa_already_enabled")
-            let stored = try #require(try app.services.database.twoFactorSecret(userID: 1))
+            let stored = try #require(try await app.services.database.twoFactorSecret(userID: 1))
             #expect(!stored.sealed.isEmpty && stored.sealed != totp.secret, "the secret is sealed at rest")
-            let hashes = try await app.services.database.pool.read { db in try String.fetchAll(db, sql: "SELECT code_hash FROM recovery_codes") }
+            let hashes = try await app.sqlite.pool.read { db in try String.fetchAll(db, sql: "SELECT code_hash FROM recovery_codes") }
             #expect(hashes.count == 10 && !hashes.contains { hash in codes.contains { hash.contains($0) } }, "recovery codes are stored hashed")
         }
     }
@@ -181,7 +181,8 @@ import Testing
             #expect(off.status == .conflict && off.errorCode == "2fa_not_enabled")
             let log = try await app.services.database.securityLog(userID: 1).map(\.event)
             #expect(log.contains("2fa_disabled") && log.contains("recovery_code_used"))
-            #expect(try app.services.database.twoFactorSecret(userID: 1) == nil && (try app.services.database.recoveryCodesLeft(userID: 1)) == 0)
+            #expect(try await app.services.database.twoFactorSecret(userID: 1) == nil)
+            #expect(try await app.services.database.recoveryCodesLeft(userID: 1) == 0)
         }
     }
 
@@ -212,14 +213,14 @@ import Testing
             let refused = try await client.api(.post, "/api/v1/me/2fa", token: ada.access)
             #expect(refused.status == .serviceUnavailable && refused.errorCode == "2fa_unavailable")
         }
-        try unkeyed.services.database.close()
+        try unkeyed.sqlite.close()
         let first = DataKey(secret: Array("the first production data key, 32+ bytes".utf8))
         let keyed = try await TestApp.make({ $0.dataKey = first }, folder: folder)
         try await keyed.test { client in
             let access = try await client.apiLogin("ada")
             #expect(try await client.api(.post, "/api/v1/me/2fa", token: access).status == .created)
         }
-        try keyed.services.database.close()
+        try keyed.sqlite.close()
         await #expect(throws: AppConfig.ConfigError.self, "a stored secret and no key") { _ = try await TestApp.make(production, folder: folder) }
         let second = DataKey(secret: Array("the second production data key, also long".utf8))
         await #expect(throws: AppConfig.ConfigError.self, "a stored secret and another key") { _ = try await TestApp.make({ $0.dataKey = second }, folder: folder) }

@@ -38,7 +38,7 @@ enum UserCounters {
             let bob = try await client.apiSignup("bob")
             var random = SeededRandom(seed: seed)
             var ids: [Int64: [Int64]] = [:]  // each owner's tasks: every change below must succeed
-            let database = app.services.database
+            let database = app.sqlite
             for step in 0..<120 {
                 let owner = Bool.random(using: &random) ? ada : bob
                 let userID = Int64(owner.id)

@@ -4,11 +4,12 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Everything a running server is made of, built once at start-up.
 struct AppServices: Sendable {
     let config: AppConfig
-    let database: AppDatabase
+    let database: any AppStorage
     let accounts: AccountService
     let tasks: TaskService
     let focus: FocusService
@@ -40,8 +41,7 @@ struct AppServices: Sendable {
     ) async throws -> AppServices {
         let testClock = config.environment == .test ? TestClock(base: baseClock) : nil
         let clock: any WallClock = testClock ?? baseClock
-        let database = try AppDatabase(path: config.databasePath, trace: trace, checkpointsInBackground: true)
-        try database.migrate()
+        let database = try await StorageOpener.open(config, logger: logger, trace: trace, server: true)
         try await database.rewalkStaleStreaks(qualifySeconds: Double(config.qualifyMinutes * 60), now: clock.now)
         let hasher = try PasswordHasher(parameters: config.argon2, queueLimit: config.hashQueueLimit)
         let tokens = await TokenService(
@@ -85,6 +85,18 @@ extension AppServices {
     /// The background delivery of the webhook outbox.
     var webhookDispatcher: WebhookDispatcher {
         WebhookDispatcher(database: database, clock: focus.clock, urls: config.webhookURLGuard, settings: config.webhooks, logger: logger)
+    }
+}
+
+extension AppServices {
+    /// What runs beside the server: the webhook outbox's delivery, the security log's
+    /// pruning, and on SQLite the WAL checkpoints (PostgreSQL checkpoints itself).
+    var backgroundServices: [any Service] {
+        var services: [any Service] = [webhookDispatcher, SecurityLogPruner(database: database, clock: focus.clock, logger: logger)]
+        if let sqlite = database as? AppDatabase {
+            services.append(WALCheckpointer(path: sqlite.path, interval: .milliseconds(250), logger: logger))
+        }
+        return services
     }
 }
 
@@ -163,11 +175,7 @@ enum AppRouter {
                     gate: services.eventStreamGate)
             },
             configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "FocusQuest"),
-            services: [
-                WALCheckpointer(path: services.database.path, interval: .milliseconds(250), logger: services.logger),
-                services.webhookDispatcher,
-                SecurityLogPruner(database: services.database, clock: services.focus.clock, logger: services.logger),
-            ],
+            services: services.backgroundServices,
             logger: services.logger)
     }
 }

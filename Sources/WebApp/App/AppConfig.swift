@@ -15,6 +15,8 @@ struct AppConfig: Sendable {
     var host = "127.0.0.1"
     var port = 8080
     var databasePath = "./data/focusquest.sqlite"
+    /// `DATABASE_URL`: PostgreSQL instead of the SQLite file (SPEC §14).
+    var databaseURL: String?
     var jwtSecret: [UInt8] = []
     var logLevel: Logger.Level = .info
     var publicDirectory = "Public"
@@ -74,9 +76,12 @@ struct AppConfig: Sendable {
         config.port = try integer(env, "PORT", default: 8080, in: 1...65535)
         config.databasePath = env["DATABASE_PATH"] ?? config.databasePath
         if let url = env["DATABASE_URL"], !url.isEmpty {
-            // PostgreSQL's schema and migrations exist; its stores do not yet (issue 22). A
-            // server asked for PostgreSQL must not quietly serve from a SQLite file instead.
-            throw ConfigError(description: "DATABASE_URL: this version stores data in SQLite only (PostgreSQL is not finished); unset DATABASE_URL to use DATABASE_PATH")
+            do {
+                _ = try PostgresURL.configuration(url)
+            } catch let invalid as PostgresURL.Invalid {
+                throw ConfigError(description: invalid.description)
+            }
+            config.databaseURL = url
         }
         if let level = env["LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
@@ -184,9 +189,15 @@ struct AppConfig: Sendable {
     }
 
     /// The effective configuration for the start-up log line, secrets redacted.
+    /// The database in use, without credentials.
+    var databaseSummary: String {
+        guard let databaseURL, let url = URLComponents(string: databaseURL) else { return "sqlite \(databasePath)" }
+        return "postgresql \(url.host ?? "?"):\(url.port ?? 5432)\(url.path)"
+    }
+
     var redactedSummary: [String: String] {
         [
-            "env": environment.rawValue, "host": host, "port": String(port), "database_path": databasePath,
+            "env": environment.rawValue, "host": host, "port": String(port), "database": databaseSummary,
             "jwt_secret": "<redacted \(jwtSecret.count) bytes>", "data_key": dataKey.map { "<redacted, id \($0.id)>" } ?? "unset", "log_level": logLevel.rawValue,
             "public_dir": publicDirectory, "views_dir": viewsDirectory ?? "bundled",
             "argon2": "m=\(argon2.memoryKiB),t=\(argon2.iterations),p=\(argon2.parallelism)",

@@ -4,13 +4,13 @@ import Foundation
 /// The fair-streak use cases of SPEC §9 beside the streak itself: planned breaks and
 /// the day-by-day calendar, each in the user's own today.
 struct StreakService: Sendable {
-    private let database: AppDatabase
+    private let database: any AppStorage
     let clock: any WallClock
     let qualifySeconds: Double
     /// For the settings page's two-factor section (an enrolment waiting for its code).
     private let twoFactor: TwoFactorService
 
-    init(database: AppDatabase, clock: any WallClock, qualifyMinutes: Int, twoFactor: TwoFactorService) {
+    init(database: any AppStorage, clock: any WallClock, qualifyMinutes: Int, twoFactor: TwoFactorService) {
         self.database = database
         self.clock = clock
         self.twoFactor = twoFactor
@@ -56,13 +56,15 @@ struct StreakService: Sendable {
             } else {
                 (try? await twoFactor.pending(for: user)).flatMap { $0 }.map(TwoFactorState.pending) ?? .off(available: twoFactor.dataKey != nil)
             }
+        var webhooks: [(WebhookRecord, [WebhookAttempt])] = []
+        for webhook in try await database.webhooks(userID: user.userID) {
+            webhooks.append((webhook, try await database.webhookAttempts(userID: user.userID, id: webhook.id) ?? []))
+        }
         return SettingsPage(
-            user: user, today: user.today(at: clock.now), breaks: try await breaks(for: user), feedCreated: try database.calendarFeedCreated(userID: user.userID),
-            accessTokens: try database.accessTokens(userID: user.userID),
-            webhooks: try database.webhooks(userID: user.userID).map { ($0, try database.webhookAttempts(userID: user.userID, id: $0.id) ?? []) },
-            securityLog: try database.securityLog(userID: user.userID, limit: 20),
-            signInSessions: try database.signInSessions(userID: user.userID), currentSession: session,
-            twoFactor: twoFactorState)
+            user: user, today: user.today(at: clock.now), breaks: try await breaks(for: user),
+            feedCreated: try await database.calendarFeedCreated(userID: user.userID), accessTokens: try await database.accessTokens(userID: user.userID),
+            webhooks: webhooks, securityLog: try await database.securityLog(userID: user.userID, limit: 20),
+            signInSessions: try await database.signInSessions(userID: user.userID), currentSession: session, twoFactor: twoFactorState)
     }
 
     /// Each day from `from` to `to` (not after today) with its minutes and state.

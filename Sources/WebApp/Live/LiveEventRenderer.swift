@@ -7,7 +7,7 @@ import Logging
 /// An event caused by a page window's request also names it (`by`, an extra field).
 struct LiveEventRenderer: Sendable {
     let focus: FocusService
-    let database: AppDatabase
+    let database: any AccountStorage
     let logger: Logger
 
     struct ProgressJSON: Encodable {

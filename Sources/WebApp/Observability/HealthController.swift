@@ -15,7 +15,7 @@ struct HealthController: Sendable {
     let liveEvents: any EventHub
     private let gauges = SiteGauges()
 
-    init(database: AppDatabase, metricsToken: String?, started: Date, clock: any WallClock, liveEvents: any EventHub) {
+    init(database: any HealthStorage, metricsToken: String?, started: Date, clock: any WallClock, liveEvents: any EventHub) {
         self.clock = clock
         self.liveEvents = liveEvents
         self.database = database

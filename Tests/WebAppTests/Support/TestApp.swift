@@ -41,12 +41,29 @@ struct TestApp {
         return TestApp(folder: folder, clock: clock, services: services)
     }
 
+    /// `body` with a test app on `backend`: SQLite's file, or a new PostgreSQL database
+    /// (`DATABASE_URL`) whose connections close after it.
+    static func with<Result: Sendable>(_ backend: Backend, _ adjust: (inout AppConfig) -> Void = { _ in }, _ body: (TestApp) async throws -> Result) async throws -> Result {
+        let url = backend == .postgres ? try await TestPostgres.freshDatabaseURL() : nil
+        let app = try await make { config in
+            config.databaseURL = url
+            adjust(&config)
+        }
+        return try await using(app, closing: { try await $0.services.database.shutdown() }, body)
+    }
+
     /// A test app over a database the seeder filled (password hashes are placeholders).
     static func seeded(_ plan: Seeder.Plan) async throws -> TestApp {
         let app = try await make()
-        let seeder = Seeder(database: app.services.database, plan: plan, passwordHash: "x", qualifySeconds: 1800, now: app.clock.now)
+        let seeder = Seeder(database: app.sqlite, plan: plan, passwordHash: "x", qualifySeconds: 1800, now: app.clock.now)
         try await seeder.run { _ in }
         return app
+    }
+
+    /// The SQLite database behind the app, for tests that look at its rows directly.
+    var sqlite: AppDatabase {
+        // safe: make() builds on the SQLite file of `config.databasePath`; no test here sets DATABASE_URL
+        services.database as! AppDatabase
     }
 
     /// An admin account `root` with the tests' usual password (as `make run` creates one).

@@ -22,6 +22,22 @@ final class PostgresStore: Sendable {
         self.logger = logger
     }
 
+    private let running = Mutex<Task<Void, Never>?>(nil)
+
+    /// Runs the pool (``run()``) in a task of its own until ``shutdown()``.
+    func start() {
+        running.withLock { task in
+            if task == nil { task = Task { await self.run() } }
+        }
+    }
+
+    /// Closes the pool's connections (after ``start()``).
+    func shutdown() async throws {
+        guard let task = running.withLock({ $0 }) else { return }
+        task.cancel()
+        await task.value
+    }
+
     /// Keeps the pool's connections and listens for other instances' live changes until the
     /// calling task is cancelled.
     func run() async {
