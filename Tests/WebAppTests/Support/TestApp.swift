@@ -52,6 +52,30 @@ struct TestApp {
         return try await using(app, closing: { try await $0.services.database.shutdown() }, body)
     }
 
+    /// `body` with `count` servers on one new PostgreSQL database, as instances behind a load
+    /// balancer are (each its own pool, limits in the database, live changes by NOTIFY).
+    static func withInstances<Result: Sendable>(
+        _ count: Int, _ adjust: @escaping (inout AppConfig) -> Void = { _ in }, _ body: ([TestApp]) async throws -> Result
+    ) async throws -> Result {
+        let url = try await TestPostgres.freshDatabaseURL()
+        var apps: [TestApp] = []
+        do {
+            for _ in 0..<count {
+                apps.append(try await make { config in
+                    config.databaseURL = url
+                    adjust(&config)
+                })
+            }
+            let result = try await body(apps)
+            for app in apps { try await app.services.database.shutdown() }
+            return result
+        } catch {
+            // safe: the test's error is the one to report
+            for app in apps { try? await app.services.database.shutdown() }
+            throw error
+        }
+    }
+
     /// A test app over a database the seeder filled (password hashes are placeholders).
     static func seeded(_ plan: Seeder.Plan) async throws -> TestApp {
         let app = try await make()
