@@ -81,7 +81,7 @@ import Testing
             #expect(try await db.calendarFeedCreated(userID: ada.userID) == Self.monday + 1)
             #expect(try await db.deleteCalendarFeed(userID: ada.userID))
             #expect(try await !db.deleteCalendarFeed(userID: ada.userID))
-            #expect(try await db.isReady())
+            #expect(await db.isReady())
             let totals = try await db.siteTotals(activeSince: Self.monday - 86_400)
             #expect(totals.users == 1 && totals.focusSeconds == 300)
         }

@@ -95,6 +95,22 @@ struct TaskChange: Sendable {
     var estimatePomodoros: Int??
 }
 
+extension TaskRecord {
+    /// Applies `change` at `now` (both backends' rule): completing stamps `completed_at`,
+    /// leaving done clears it. True when the task became done by it (its first-completion
+    /// XP is then the store's to award).
+    mutating func apply(_ change: TaskChange, at now: Date) -> Bool {
+        let wasDone = status == .done
+        if let title = change.title { self.title = title }
+        if let description = change.description { self.description = description }
+        if let estimate = change.estimatePomodoros { estimatePomodoros = estimate }
+        if let status = change.status { self.status = status }
+        if status != .done { completedAt = nil } else if !wasDone { completedAt = now }
+        updatedAt = now
+        return status == .done && !wasDone
+    }
+}
+
 extension AppDatabase: TaskStorage {
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
         try read { db in try Self.taskPage(db, userID: userID, query) }
@@ -161,20 +177,8 @@ extension AppDatabase: TaskStorage {
             guard var task = try TaskRecord.find(db, id: id, userID: userID) else {
                 return nil
             }
-            let change = try makeChange(task)
-            let wasDone = task.status == .done
-            var xpEarned = 0
-            if let title = change.title { task.title = title }
-            if let description = change.description { task.description = description }
-            if let estimate = change.estimatePomodoros { task.estimatePomodoros = estimate }
-            if let status = change.status { task.status = status }
-            if task.status == .done && !wasDone {
-                task.completedAt = now
-                xpEarned = try Self.awardFirstCompletion(db, task: task, now: now)
-            } else if task.status != .done {
-                task.completedAt = nil
-            }
-            task.updatedAt = now
+            let completed = task.apply(try makeChange(task), at: now)
+            let xpEarned = completed ? try Self.awardFirstCompletion(db, task: task, now: now) : 0
             try task.update(db)
             LiveChangeLog.note(db, userID: userID, .tasks, taskIDs: [id])
             return (task, xpEarned)

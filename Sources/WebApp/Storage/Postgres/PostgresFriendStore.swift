@@ -171,35 +171,3 @@ extension PostgresStore: FriendStorage {
         return bindings
     }
 }
-
-extension StreakRecord {
-    /// ``columns`` as PostgreSQL selects them (days as text), qualified by `table`.
-    static func postgresColumns(of table: String) -> String {
-        ["last_run_length", "longest", "qualified_days", "last_qualified_date::text", "milestones", "freezes_held", "freezes_used", "first_day::text",
-         "anchor::text", "recent_states", "bridges"]
-            .map { "\(table).\($0)" }.joined(separator: ", ")
-    }
-
-    /// The projection from ``postgresColumns(of:)``; an absent row (NULLs, as a LEFT JOIN
-    /// gives) is the empty projection.
-    static func projection(_ columns: inout PostgresColumns) throws -> StreakProjection {
-        guard let run = try columns.next(Int?.self) else {
-            columns.skip(columnCount - 1)
-            return .empty
-        }
-        var walk = StreakWalk()
-        walk.run = run
-        walk.longest = try columns.next()
-        walk.qualifiedDays = try columns.next()
-        walk.lastQualifiedDate = try columns.day()
-        walk.milestones = try columns.next()
-        walk.freezesHeld = try columns.next()
-        walk.freezesUsed = try columns.next()
-        let firstDay = try columns.day()
-        let anchor = try columns.day()
-        let states = try columns.next(String.self).utf8.compactMap(DayState.init(letterByte:))
-        let bridges = try columns.next(String.self)
-        return StreakProjection(
-            walk: walk, firstDay: firstDay, anchor: anchor, recentStates: states, bridges: bridges.isEmpty ? .none : StreakBridges(encoded: bridges))
-    }
-}

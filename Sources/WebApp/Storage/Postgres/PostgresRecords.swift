@@ -40,7 +40,19 @@ struct PostgresColumns {
     }
 }
 
-extension UserRecord {
+/// A record PostgreSQL rows decode into, column by column in the order its query names them.
+protocol PostgresRecord {
+    init(_ columns: inout PostgresColumns) throws
+}
+
+extension PostgresRecord {
+    init(postgres row: PostgresRow) throws {
+        var columns = PostgresColumns(row)
+        try self.init(&columns)
+    }
+}
+
+extension UserRecord: PostgresRecord {
     /// ``columns`` as PostgreSQL selects them (the day-rules date as text), qualified by
     /// `table`.
     static func postgresColumns(of table: String) -> String {
@@ -68,16 +80,10 @@ extension UserRecord {
         earlierDayStartsAt = try columns.next()
         twoFactor = try columns.next()
     }
-
-    init(postgres row: PostgresRow) throws {
-        var columns = PostgresColumns(row)
-        try self.init(&columns)
-    }
 }
 
-extension TaskRecord {
-    init(postgres row: PostgresRow) throws {
-        var columns = PostgresColumns(row)
+extension TaskRecord: PostgresRecord {
+    init(_ columns: inout PostgresColumns) throws {
         id = try columns.next()
         userId = try columns.next()
         title = try columns.next()
@@ -92,13 +98,89 @@ extension TaskRecord {
     }
 }
 
-extension SignInSessionRecord {
-    init(postgres row: PostgresRow) throws {
-        var columns = PostgresColumns(row)
+extension SignInSessionRecord: PostgresRecord {
+    init(_ columns: inout PostgresColumns) throws {
         id = try columns.next()
         device = try columns.next()
         ip = try columns.next()
         createdAt = try columns.next()
         lastSeenAt = try columns.next()
+    }
+}
+
+extension TimerRecord: PostgresRecord {
+    init(_ columns: inout PostgresColumns) throws {
+        id = try columns.next()
+        userId = try columns.next()
+        kind = try columns.named()
+        status = try columns.named()
+        taskId = try columns.next()
+        plannedSeconds = try columns.next()
+        startedAt = try columns.next()
+        pausedAt = try columns.next()
+        pausedSeconds = try columns.next()
+        endedAt = try columns.next()
+    }
+}
+
+extension FocusSessionRecord: PostgresRecord {
+    static let postgresColumns = "id, user_id, session_id, start_time, end_time, timezone, task_id, full_pomodoro, planned_seconds, created_at"
+
+    init(_ columns: inout PostgresColumns) throws {
+        id = try columns.next()
+        userId = try columns.next()
+        sessionId = try columns.next()
+        startTime = try columns.next()
+        endTime = try columns.next()
+        timezone = try columns.next()
+        taskId = try columns.next()
+        fullPomodoro = try columns.next()
+        plannedSeconds = try columns.next()
+        createdAt = try columns.next()
+    }
+}
+
+extension BreakRecord: PostgresRecord {
+    static let postgresColumns = "id, user_id, first_day::text, last_day::text, note, created_at"
+
+    init(_ columns: inout PostgresColumns) throws {
+        id = try columns.next()
+        userId = try columns.next()
+        firstDay = try columns.next()
+        lastDay = try columns.next()
+        note = try columns.next()
+        createdAt = try columns.next()
+    }
+}
+
+extension StreakRecord {
+    /// ``columns`` as PostgreSQL selects them (days as text), qualified by `table`.
+    static func postgresColumns(of table: String) -> String {
+        ["last_run_length", "longest", "qualified_days", "last_qualified_date::text", "milestones", "freezes_held", "freezes_used", "first_day::text",
+         "anchor::text", "recent_states", "bridges"]
+            .map { "\(table).\($0)" }.joined(separator: ", ")
+    }
+
+    /// The projection from ``postgresColumns(of:)``; an absent row (NULLs, as a LEFT JOIN
+    /// gives) is the empty projection.
+    static func projection(_ columns: inout PostgresColumns) throws -> StreakProjection {
+        guard let run = try columns.next(Int?.self) else {
+            columns.skip(columnCount - 1)
+            return .empty
+        }
+        var walk = StreakWalk()
+        walk.run = run
+        walk.longest = try columns.next()
+        walk.qualifiedDays = try columns.next()
+        walk.lastQualifiedDate = try columns.day()
+        walk.milestones = try columns.next()
+        walk.freezesHeld = try columns.next()
+        walk.freezesUsed = try columns.next()
+        let firstDay = try columns.day()
+        let anchor = try columns.day()
+        let states = try columns.next(String.self).utf8.compactMap(DayState.init(letterByte:))
+        let bridges = try columns.next(String.self)
+        return StreakProjection(
+            walk: walk, firstDay: firstDay, anchor: anchor, recentStates: states, bridges: bridges.isEmpty ? .none : StreakBridges(encoded: bridges))
     }
 }

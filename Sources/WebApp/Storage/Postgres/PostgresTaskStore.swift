@@ -65,20 +65,8 @@ extension PostgresStore: TaskStorage {
                 let row = try await tx.first("SELECT \(unescaped: TaskRecord.columns) FROM tasks WHERE id = \(id) AND user_id = \(userID) FOR UPDATE")
             else { return nil }
             var task = try TaskRecord(postgres: row)
-            let change = try makeChange(task)
-            let wasDone = task.status == .done
-            var xpEarned = 0
-            if let title = change.title { task.title = title }
-            if let description = change.description { task.description = description }
-            if let estimate = change.estimatePomodoros { task.estimatePomodoros = estimate }
-            if let status = change.status { task.status = status }
-            if task.status == .done && !wasDone {
-                task.completedAt = now
-                xpEarned = try await Self.awardFirstCompletion(tx, task: task, now: now)
-            } else if task.status != .done {
-                task.completedAt = nil
-            }
-            task.updatedAt = now
+            let completed = task.apply(try makeChange(task), at: now)
+            let xpEarned = completed ? try await Self.awardFirstCompletion(tx, task: task, now: now) : 0
             try await tx.execute(
                 """
                 UPDATE tasks SET title = \(task.title), description = \(task.description), status = \(task.status.rawValue),

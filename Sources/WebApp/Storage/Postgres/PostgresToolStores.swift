@@ -133,7 +133,7 @@ struct AccessTokenWithUser: PostgresPreparedStatement {
     }
 }
 
-extension AccessTokenRecord {
+extension AccessTokenRecord: PostgresRecord {
     init(_ columns: inout PostgresColumns) throws {
         id = try columns.next()
         userID = try columns.next()

@@ -127,7 +127,7 @@ extension PostgresStore: WebhookStorage {
     }
 }
 
-extension WebhookRecord {
+extension WebhookRecord: PostgresRecord {
     init(_ columns: inout PostgresColumns) throws {
         id = try columns.next()
         userID = try columns.next()
