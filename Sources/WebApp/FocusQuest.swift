@@ -6,13 +6,14 @@ import NIOPosix
 import Hummingbird
 import Logging
 
-/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`, `seed`, `backup`, `export`, `import`.
+/// The `focusquest` executable: `serve` (default), `migrate`, `create-admin`, `seed`, `backup`, `export`, `import`,
+/// `rotate-data-key`, `copy-database`.
 @main
 struct FocusQuest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "focusquest",
         abstract: "A self-hosted focus and task app.",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self, Backup.self, Export.self, Import.self, RotateDataKey.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, Seed.self, Backup.self, Export.self, Import.self, RotateDataKey.self, CopyDatabase.self],
         defaultSubcommand: Serve.self)
 }
 

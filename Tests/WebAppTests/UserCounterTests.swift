@@ -7,21 +7,7 @@ import Testing
 
 /// The per-user counters (tasks by status, all-time focus, focus since the 7-day window's
 /// start) and the user count the admin overview reads.
-enum UserCounters {
-    /// Users whose stored counters differ from a recount of their tasks and daily totals
-    /// (and "user_count" when the kept number of users differs from a count). The same
-    /// statement runs on PostgreSQL (`PostgresSchemaTests`).
-    static let driftSQL = """
-        SELECT username FROM users u WHERE
-            todo_count != (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'todo')
-            OR in_progress_count != (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'in_progress')
-            OR done_count != (SELECT COUNT(*) FROM tasks WHERE user_id = u.id AND status = 'done')
-            OR abs(focus_seconds_total - COALESCE((SELECT SUM(seconds) FROM daily_totals WHERE user_id = u.id), 0)) > 0.001
-            OR abs(focus_7d_seconds - COALESCE((SELECT SUM(seconds) FROM daily_totals
-                WHERE user_id = u.id AND day >= (SELECT since FROM focus_7d_window)), 0)) > 0.001
-        UNION ALL SELECT 'user_count' FROM user_count WHERE users != (SELECT COUNT(*) FROM users)
-        """
-
+extension UserCounters {
     static func drift(in database: AppDatabase) async throws -> [String] {
         try database.read { db in try String.fetchAll(db, sql: driftSQL) }
     }
