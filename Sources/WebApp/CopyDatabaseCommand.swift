@@ -28,12 +28,14 @@ struct CopyDatabase: AsyncParsableCommand {
             let report = try await DatabaseCopy(source: source, target: target, logger: logger).run { table, rows in
                 logger.info("copied", metadata: ["table": .string(table), "rows": .stringConvertible(rows)])
             }
+            try await target.shutdown()
             print("Copied \(report.total) rows in \(report.rows.count) tables in \(ContinuousClock.now - start), verified.")
-        } catch let refused as DatabaseCopy.Refused {
-            try? await target.shutdown()  // safe: the refusal is the error to report
-            throw ValidationError(refused.description)
+        } catch {
+            // safe: the copy's error is the one to report
+            try? await target.shutdown()
+            if let refused = error as? DatabaseCopy.Refused { throw ValidationError(refused.description) }
+            throw error
         }
-        try await target.shutdown()
         try source.close()
     }
 }

@@ -19,8 +19,12 @@ final class PostgresStore: Sendable {
     /// The pool does nothing until ``run()`` runs.
     init(url: String, logger: Logger) throws {
         client = PostgresClient(configuration: try PostgresURL.clientConfiguration(url), backgroundLogger: logger)
+        connection = try PostgresURL.configuration(url)
         self.logger = logger
     }
+
+    /// One connection's settings, for the migrations (run before the pool may be up).
+    private let connection: PostgresConnection.Configuration
 
     private let running = Mutex<Task<Void, Never>?>(nil)
 
@@ -47,12 +51,19 @@ final class PostgresStore: Sendable {
         }
     }
 
-    /// Applies every migration not yet applied (instances starting at once take turns);
-    /// returns the names of those it applied.
+    /// Applies every migration not yet applied (instances starting at once take turns) on a
+    /// connection of its own; returns the names of those it applied.
     @discardableResult
     func migrate() async throws -> [String] {
-        try await client.withConnection { connection in
-            try await PostgresMigrator(connection: connection, logger: logger).migrate()
+        let connection = try await PostgresConnection.connect(configuration: connection, id: 0, logger: logger)
+        do {
+            let applied = try await PostgresMigrator(connection: connection, logger: logger).migrate()
+            try await connection.close()
+            return applied
+        } catch {
+            // safe: the migration's error is the one to report; the connection goes either way
+            try? await connection.close()
+            throw error
         }
     }
 
