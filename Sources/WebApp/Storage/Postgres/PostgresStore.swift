@@ -15,6 +15,10 @@ final class PostgresStore: Sendable {
     /// their commit, and other instances', as ``listenForLiveChanges()`` hears them.
     let liveChanges = LiveChangeFeed()
     let live = PostgresLiveChannel()
+    /// One connection's settings, for the migrations (run before the pool may be up).
+    private let connection: PostgresConnection.Configuration
+    /// The task running the pool, between ``start()`` and ``shutdown()``.
+    private let running = Mutex<Task<Void, Never>?>(nil)
 
     /// The pool does nothing until ``run()`` runs.
     init(url: String, logger: Logger) throws {
@@ -22,11 +26,6 @@ final class PostgresStore: Sendable {
         connection = try PostgresURL.configuration(url)
         self.logger = logger
     }
-
-    /// One connection's settings, for the migrations (run before the pool may be up).
-    private let connection: PostgresConnection.Configuration
-
-    private let running = Mutex<Task<Void, Never>?>(nil)
 
     /// Runs the pool (``run()``) in a task of its own until ``shutdown()``.
     func start() {
