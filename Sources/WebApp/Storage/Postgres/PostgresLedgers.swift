@@ -53,4 +53,12 @@ extension PostgresLedgers {
     static func lockUser(_ tx: PostgresTransaction, _ userID: Int64) async throws {
         try await tx.execute("SELECT 1 FROM users WHERE id = \(userID) FOR NO KEY UPDATE")
     }
+
+    /// Holds the user's row, then throws `refusal` when they already have `limit` rows in
+    /// `table` (a per-user cap that holds across instances).
+    static func lockUser(_ tx: PostgresTransaction, _ userID: Int64, below limit: Int, in table: String, otherwise refusal: any Error) async throws {
+        try await lockUser(tx, userID)
+        let count = try await tx.one(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table) WHERE user_id = \(userID)")).decode(Int.self)
+        guard count < limit else { throw refusal }
+    }
 }

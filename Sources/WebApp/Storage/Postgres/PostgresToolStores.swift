@@ -63,9 +63,7 @@ extension PostgresStore: AccessTokenStorage {
         userID: Int64, name: String, scopes: [AccessScope], tokenHash: String, expiresAt: Date?, logging event: SecurityEvent, now: Date
     ) async throws -> AccessTokenRecord {
         try await write { tx in
-            try await PostgresLedgers.lockUser(tx, userID)
-            let count = try await tx.first("SELECT count(*) FROM access_tokens WHERE user_id = \(userID)")?.decode(Int.self) ?? 0
-            guard count < AccessTokenRecord.maxPerUser else { throw AccessTokenConflict.tooMany }
+            try await PostgresLedgers.lockUser(tx, userID, below: AccessTokenRecord.maxPerUser, in: "access_tokens", otherwise: AccessTokenConflict.tooMany)
             let row = try await tx.one(
                 """
                 INSERT INTO access_tokens (user_id, name, scopes, token_hash, created_at, expires_at)

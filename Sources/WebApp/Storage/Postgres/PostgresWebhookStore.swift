@@ -11,9 +11,7 @@ extension PostgresStore: WebhookStorage {
         userID: Int64, url: String, events: [WebhookEvent], format: WebhookFormat, secret: String, logging event: SecurityEvent, now: Date
     ) async throws -> WebhookRecord {
         try await write { tx in
-            try await PostgresLedgers.lockUser(tx, userID)
-            let count = try await tx.first("SELECT count(*) FROM webhooks WHERE user_id = \(userID)")?.decode(Int.self) ?? 0
-            guard count < WebhookRecord.maxPerUser else { throw WebhookConflict.tooMany }
+            try await PostgresLedgers.lockUser(tx, userID, below: WebhookRecord.maxPerUser, in: "webhooks", otherwise: WebhookConflict.tooMany)
             let row = try await tx.one(
                 """
                 INSERT INTO webhooks AS w (user_id, url, events, format, secret, created_at)
