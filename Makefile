@@ -38,13 +38,16 @@ run: build
 	mkdir -p data
 	.build/release/focusquest serve
 
-## Every test: unit, property and HTTP tests (swift test), then the browser tests. The
-## PostgreSQL tests run against a throwaway server started here and stopped after.
+## Every test: unit, property and HTTP tests (swift test), then the HTTP suites once more
+## on PostgreSQL (TEST_BACKEND=postgres: every app of the tests on a new database; tests of
+## SQLite's own rows or file skip), then the browser tests. PostgreSQL runs as a throwaway
+## server started here and stopped after.
 test: system-deps browser-deps postgres-deps
 	@folder=$$(mktemp -d /tmp/fq-postgres-XXXXXX); \
 	trap 'scripts/postgres-test-server.sh stop "$$folder"' EXIT; \
 	url=$$(scripts/postgres-test-server.sh start "$$folder") || exit 1; \
-	TEST_DATABASE_URL="$$url" swift test $(SWIFT_BUILD_FLAGS)
+	TEST_DATABASE_URL="$$url" swift test $(SWIFT_BUILD_FLAGS) && \
+	TEST_DATABASE_URL="$$url" TEST_BACKEND=postgres swift test $(SWIFT_BUILD_FLAGS) --skip-build --filter WebAppTests
 	$(MAKE) --no-print-directory e2e
 
 ## Debian's PostgreSQL server (with pg_trgm), for the tests' throwaway server (SPEC §14).

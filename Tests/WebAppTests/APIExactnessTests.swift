@@ -7,7 +7,7 @@ import Testing
 
 /// The API answers exactly (SPEC §3 Details): wrong types and nulls name their field,
 /// every problem of a body is named at once, methods a route lacks get 405, HEAD works.
-@Suite struct APIExactnessTests {
+@Suite(.closingTestApps) struct APIExactnessTests {
     @Test func aWrongJSONTypeNamesItsFieldWithoutCallingTheJSONInvalid() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

@@ -4,7 +4,7 @@ import Testing
 
 @testable import WebApp
 
-@Suite struct AccountAPITests {
+@Suite(.closingTestApps) struct AccountAPITests {
     @Test func signupReturnsTheTokenResponseAndTheUserShape() async throws {
         let app = try await TestApp.make()
         try await app.test { client in
@@ -40,7 +40,7 @@ import Testing
             let missing = try await client.api(.post, "/api/v1/auth/signup", json: #"{"username":"bob"}"#)
             #expect(missing.errorFields?["password"] == "is required")
         }
-        let count = try await app.sqlite.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") }
+        let count = try await app.integer("SELECT COUNT(*) FROM users")
         #expect(count == 1, "bad input changes nothing")
     }
 

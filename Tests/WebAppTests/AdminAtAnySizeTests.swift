@@ -8,7 +8,7 @@ import Testing
 
 /// The admin overview's ways of costing the same at any size (issue 21) give the answers
 /// the plain ways did: pages read from the end, the kept 7-day focus, the trigram search.
-@Suite struct AdminAtAnySizeTests {
+@Suite(.sqliteOnly, .closingTestApps) struct AdminAtAnySizeTests {
     /// `root` plus 169 users: ties in 7-day focus, never-active users (no last active), a
     /// few names with `_`, `.` and capitals, daily totals inside and outside the 7 days.
     func seeded() async throws -> (TestApp, String) {
@@ -93,7 +93,7 @@ import Testing
                 app.clock.advance(by: days * 86_400)
                 token = try await client.apiLogin("root")
                 #expect(try await order() == (try await expected()), "after moving \(days) days")
-                #expect(try await UserCounters.drift(in: app.sqlite).isEmpty)
+                #expect(try await app.counterDrift() == 0)
             }
         }
     }

@@ -5,7 +5,7 @@ import Testing
 @testable import WebApp
 
 /// The admin overview and admin changes hold to one contract on both backends (SPEC §5, §14).
-@Suite struct AdminStorageContractTests {
+@Suite(.coversBothBackends) struct AdminStorageContractTests {
     static let now = StorageContractTests.now
     static let since7d = LocalDate("2026-11-23")!
 

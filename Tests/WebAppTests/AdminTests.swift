@@ -26,26 +26,28 @@ final class StatementLog: Sendable {
     }
 }
 
-@Suite struct AdminTests {
+@Suite(.closingTestApps) struct AdminTests {
     /// An admin (`root`) plus `count - 1` users with tasks and focus.
     func seeded(_ count: Int, log: StatementLog? = nil) async throws -> (TestApp, String) {
         var trace: (@Sendable (String) -> Void)?
         if let log { trace = { log.record($0) } }
         let app = try await TestApp.make(trace: trace)
         try await app.addAdmin()
-        try await app.sqlite.pool.write { db in
-            for index in 1..<count {
-                try db.execute(sql: "INSERT INTO users (username, password_hash, created_at, xp) VALUES (?, 'x', ?, ?)", arguments: ["user\(index)", app.clock.now.addingTimeInterval(Double(index)), index * 7 % 500])
-                let id = db.lastInsertedRowID
-                try db.execute(sql: "INSERT INTO tasks (user_id, title, status, created_at, updated_at) VALUES (?, 't', 'todo', ?, ?), (?, 'u', 'done', ?, ?)", arguments: [id, app.clock.now, app.clock.now, id, app.clock.now, app.clock.now])
-                try db.execute(sql: "INSERT INTO daily_totals (user_id, day, seconds) VALUES (?, ?, ?)", arguments: [id, LocalDate(app.clock.now, in: .gmt).description, Double(index % 90 * 60)])
+        if count > 1 {
+            let now = app.timestamp(app.clock.now)
+            let users = (1..<count).map { "('user\($0)', 'x', \(app.timestamp(app.clock.now.addingTimeInterval(Double($0)))), \($0 * 7 % 500))" }
+            try await app.execute("INSERT INTO users (username, password_hash, created_at, xp) VALUES \(users.joined(separator: ", "))")
+            for (title, status) in [("t", "todo"), ("u", "done")] {
+                try await app.execute("INSERT INTO tasks (user_id, title, status, created_at, updated_at) SELECT id, '\(title)', '\(status)', \(now), \(now) FROM users WHERE id > 1")
             }
+            let totals = (1..<count).map { "(\($0 + 1), '\(LocalDate(app.clock.now, in: .gmt))', \($0 % 90 * 60))" }
+            try await app.execute("INSERT INTO daily_totals (user_id, day, seconds) VALUES \(totals.joined(separator: ", "))")
         }
         let token = try await app.test { client in try await client.apiLogin("root") }
         return (app, token)
     }
 
-    @Test(arguments: [1, 50, 3000])
+    @Test(.sqliteOnly, arguments: [1, 50, 3000])
     func theOverviewCostsAtMostThreeStatements(users: Int) async throws {
         let log = StatementLog()
         let (app, token) = try await seeded(users, log: log)
@@ -142,9 +144,9 @@ final class StatementLog: Sendable {
             #expect(try await client.api(.patch, "/api/v1/admin/users/2", json: #"{"is_admin":false}"#, token: token).status == .ok)
             #expect(try await client.api(.patch, "/api/v1/admin/users/99", json: #"{"is_admin":true}"#, token: token).status == .notFound)
         }
-        try await app.sqlite.pool.write { db in try db.execute(sql: "UPDATE users SET is_admin = 1 WHERE id = 2") }
+        try await app.execute("UPDATE users SET is_admin = TRUE WHERE id = 2")
         await #expect(throws: AdminConflict.self) {
-            try await app.sqlite.pool.write { db in try db.execute(sql: "UPDATE users SET disabled = 1 WHERE id = 1") }
+            try await app.execute("UPDATE users SET disabled = TRUE WHERE id = 1")
             _ = try await app.services.database.adminUpdate(userID: 2, by: 3, isAdmin: false, disabled: nil, resetTwoFactor: false, logging: SecurityEvent(.adminChangedAccount, ip: nil), now: Date())
         }
     }
@@ -185,7 +187,7 @@ final class StatementLog: Sendable {
         }
     }
 
-    @Test func lastActiveIsWrittenAtMostEveryFewMinutes() async throws {
+    @Test(.sqliteOnly) func lastActiveIsWrittenAtMostEveryFewMinutes() async throws {
         let log = StatementLog()
         let app = try await TestApp.make(trace: { log.record($0) })
         try await app.test { client in

@@ -7,7 +7,7 @@ import Testing
 
 /// The server on either backend (SPEC §14): `DATABASE_URL` selects PostgreSQL, and a day's
 /// flows through the API and the pages answer the same as on SQLite.
-@Suite struct BackendFlowTests {
+@Suite(.coversBothBackends) struct BackendFlowTests {
     @Test(arguments: Backend.available)
     func aDayOfFocusThroughTheAPIAndThePages(backend: Backend) async throws {
         try await TestApp.with(backend) { app in

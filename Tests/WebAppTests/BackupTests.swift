@@ -6,7 +6,7 @@ import Testing
 @testable import WebApp
 
 /// `focusquest backup PATH` (SPEC §7): a consistent online copy that never overwrites.
-@Suite struct BackupTests {
+@Suite(.sqliteOnly, .closingTestApps) struct BackupTests {
     func seeded() async throws -> TestApp {
         try await TestApp.seeded(.init(users: 30, tasksPerUser: 20, sessionsPerUser: 20, days: 30))
     }
@@ -41,7 +41,7 @@ import Testing
     /// counters kept by triggers agree with a recount inside the copy.
     @Test func aCopyTakenDuringWritesIsConsistent() async throws {
         let app = try await seeded()
-        let database = app.sqlite
+        let database = try app.sqlite
         let writer = Task {
             var round = 0
             while !Task.isCancelled {

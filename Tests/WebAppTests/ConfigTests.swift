@@ -34,6 +34,15 @@ import Testing
         #expect(try AppConfig.fromEnvironment(["APP_ENV": "test"]).redactedSummary["database"]?.hasPrefix("sqlite ") == true)
     }
 
+    /// `DATABASE_POOL_SIZE` bounds one instance's PostgreSQL connections (20 unless set).
+    @Test func databasePoolSizeIsAPositiveNumber() throws {
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test"]).databasePoolSize == 20)
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_POOL_SIZE": "5"]).databasePoolSize == 5)
+        for bad in ["0", "-1", "many"] {
+            #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "test", "DATABASE_POOL_SIZE": bad]) }
+        }
+    }
+
     @Test func readsSettingsAndRejectsBadValues() throws {
         let config = try AppConfig.fromEnvironment([
             "APP_ENV": "test", "PORT": "9000", "AUTH_FAILURES_PER_USERNAME": "3", "ARGON2_MEMORY_KIB": "4096", "LOG_LEVEL": "debug",

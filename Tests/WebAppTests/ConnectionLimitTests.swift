@@ -5,7 +5,7 @@ import Testing
 @testable import WebApp
 
 /// Silent, half-sent and excess connections cannot starve the server (a real server).
-@Suite struct ConnectionLimitTests {
+@Suite(.closingTestApps) struct ConnectionLimitTests {
     static let health = "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
 
     @Test func silentAndHalfSentConnectionsAreClosedAndTheExcessRefused() async throws {

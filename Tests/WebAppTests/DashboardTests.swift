@@ -4,7 +4,7 @@ import Testing
 @testable import WebApp
 
 /// The dashboard's task list through the page routes, with and without the script.
-@Suite struct DashboardTests {
+@Suite(.closingTestApps) struct DashboardTests {
     @Test func quickAddWorksAsAFormAndAsAFragment() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

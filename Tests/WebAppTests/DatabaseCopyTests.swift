@@ -7,11 +7,11 @@ import Testing
 
 /// `copy-database` (SPEC §14): a seeded SQLite database arrives whole in PostgreSQL, reads
 /// the same there, keeps working, and a copy into a database that has users is refused.
-@Suite(.enabled(if: TestPostgres.available, "needs TEST_DATABASE_URL (make test starts a server)"))
+@Suite(.coversBothBackends, .enabled(if: TestPostgres.available, "needs TEST_DATABASE_URL (make test starts a server)"))
 struct DatabaseCopyTests {
     @Test func aSeededDatabaseCopiesWholeAndReadsTheSame() async throws {
-        let app = try await TestApp.seeded(.init(users: 12, tasksPerUser: 15, sessionsPerUser: 20, days: 30))
-        let sqlite = app.sqlite
+        let app = try await TestApp.seeded(.init(users: 12, tasksPerUser: 15, sessionsPerUser: 20, days: 30), on: .sqlite)
+        let sqlite = try app.sqlite
         let now = app.clock.now
         _ = try await sqlite.beginTwoFactor(userID: 2, sealed: [1, 2, 3], keyID: "k1", now: now)
         _ = try await sqlite.put(userID: 3, key: "theme", value: StoredValue(json: Data("{}".utf8), etag: "\"1\""), keyLimit: 10,

@@ -12,7 +12,7 @@ import Testing
 /// real socket: on a connection that served other requests first, refused streams
 /// answered by the router with the connection going on, and the server's shutdown ending
 /// open streams. (The stream's contract itself is in `Tests/e2e/test_live.py`.)
-@Suite struct EventStreamChannelTests {
+@Suite(.closingTestApps) struct EventStreamChannelTests {
     @Test func aStreamOnAConnectionThatServedOtherRequestsCarriesChangesAndEndsWithItsToken() async throws {
         let app = try await TestApp.make()
         try await app.test(.live) { client in

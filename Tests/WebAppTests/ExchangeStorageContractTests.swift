@@ -7,7 +7,7 @@ import Testing
 /// Exports, imports and calendar feeds hold to one contract on both backends (SPEC §10,
 /// §14): an account exported and imported into a new one arrives whole; a dry run changes
 /// nothing; an import again skips what is there.
-@Suite struct ExchangeStorageContractTests {
+@Suite(.coversBothBackends) struct ExchangeStorageContractTests {
     static let monday = FocusStorageContractTests.monday
     static let goal = FocusStorageContractTests.goal
 

@@ -7,7 +7,7 @@ import Testing
 @testable import WebApp
 
 /// SPEC §10 over HTTP: export, import (FocusQuest and Toggl), CSV, the calendar feed.
-@Suite struct ExchangeTests {
+@Suite(.closingTestApps) struct ExchangeTests {
     static let endOfHistory = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15T08:00:00Z
 
     func session(_ client: any TestClientProtocol, _ token: String, _ id: String, _ start: String, _ end: String, _ zone: String, task: Int? = nil) async throws {
@@ -231,7 +231,7 @@ import Testing
 }
 
 /// The settings page's upload: checked first, kept for 15 minutes, then confirmed.
-@Suite struct ImportPageTests {
+@Suite(.closingTestApps) struct ImportPageTests {
     static func multipart(_ fields: [(String, String)], file: String, filename: String = "export.json") -> (ByteBuffer, String) {
         var text = ""
         for (name, value) in fields { text += "--B0undary\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n" }

@@ -6,7 +6,7 @@ import Testing
 @testable import WebApp
 
 /// SPEC §9 black-box over HTTP, travelling with the test clock (`PUT /api/v1/test/clock`).
-@Suite struct FairStreakAPITests {
+@Suite(.closingTestApps) struct FairStreakAPITests {
     /// Moves the server's clock as the admin `root` (who signs in again after a jump).
     struct Traveller {
         let client: any TestClientProtocol

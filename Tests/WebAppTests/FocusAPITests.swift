@@ -6,7 +6,7 @@ import Testing
 
 @testable import WebApp
 
-@Suite struct FocusAPITests {
+@Suite(.closingTestApps) struct FocusAPITests {
     /// 2027-01-15T08:00:00Z, the default test clock.
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 

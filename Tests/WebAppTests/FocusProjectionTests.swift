@@ -11,7 +11,7 @@ import Testing
 /// zones arriving late, shuffled and replayed. Afterwards the stored daily totals, streak,
 /// freezes and XP equal ``FairStreakModel`` on the same facts
 /// (`FQ_PROPERTY_HISTORIES` histories in all, default 2,000, over four seeds).
-@Suite struct FocusProjectionTests {
+@Suite(.sqliteOnly, .closingTestApps) struct FocusProjectionTests {
     enum Event {
         case rules(from: LocalDate, hour: Int, rest: Set<Int>)
         case plan(ClosedRange<LocalDate>)
@@ -25,7 +25,7 @@ import Testing
         var random = SeededRandom(seed: seed)
         let clock = ManualClock()
         let app = try await TestApp.make(clock: clock)
-        let database = app.sqlite
+        let database = try app.sqlite
         for round in 0..<(FairStreakHistories.count / 4) {
             // Tests run no WAL checkpointer (the server does): keep the log from growing
             // without bound on long runs.

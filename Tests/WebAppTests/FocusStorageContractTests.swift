@@ -6,7 +6,7 @@ import Testing
 
 /// Timers, sessions, streaks, breaks and day rules hold to one contract on both backends
 /// (SPEC §4, §9, §14), with time passed in.
-@Suite struct FocusStorageContractTests {
+@Suite(.coversBothBackends) struct FocusStorageContractTests {
     /// 2026-11-30 09:00 UTC, a Monday.
     static let monday = Date(timeIntervalSince1970: 1_796_029_200)
     static let goal = 25.0 * 60

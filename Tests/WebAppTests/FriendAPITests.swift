@@ -7,7 +7,7 @@ import Testing
 
 /// SPEC §3 and §4, friends: requests by username, accept / decline / withdraw / remove,
 /// the leaderboard, and who may read whose streak.
-@Suite struct FriendAPITests {
+@Suite(.closingTestApps) struct FriendAPITests {
     typealias Person = (access: String, refresh: String, id: Int)
 
     func friends(_ client: any TestClientProtocol, _ person: Person) async throws -> [String: [[String: Any]]] {

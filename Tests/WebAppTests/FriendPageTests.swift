@@ -6,7 +6,7 @@ import Testing
 
 /// `/friends` in a browser: requests, answers and the leaderboard, with and without
 /// the page's script.
-@Suite struct FriendPageTests {
+@Suite(.closingTestApps) struct FriendPageTests {
     @Test func aFriendshipMadeThroughThePages() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

@@ -6,7 +6,7 @@ import Testing
 
 /// Friend requests, friendships and the leaderboard's reads hold to one contract on both
 /// backends (SPEC §6, §14).
-@Suite struct FriendStorageContractTests {
+@Suite(.coversBothBackends) struct FriendStorageContractTests {
     static let now = StorageContractTests.now
 
     @Test(arguments: Backend.available)

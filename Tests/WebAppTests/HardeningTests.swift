@@ -9,7 +9,7 @@ import Testing
 @testable import WebApp
 
 /// Findings of the outside review, each with the test that failed before its fix.
-@Suite struct HardeningTests {
+@Suite(.closingTestApps) struct HardeningTests {
     /// With more than 100 newer users whose names contain the changed user's name, the
     /// admin's change still answers with that user's row.
     @Test func anAdminChangeFindsItsRowWhateverOtherNamesMatch() async throws {
@@ -95,7 +95,7 @@ import Testing
     }
 
     /// Migration v9 re-values earlier full pomodoros under the new rule and re-sums XP.
-    @Test func existingLedgersMoveToTheNewPomodoroRule() async throws {
+    @Test(.sqliteOnly) func existingLedgersMoveToTheNewPomodoroRule() async throws {
         let path = TemporaryFolders.new("fq-v9").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path)
         try Migrations.migrator.migrate(database.pool, upTo: "v8-key-values")
@@ -138,7 +138,7 @@ import Testing
         #expect(plan.next(frames: WALCheckpointer.restartFrames + 1, copied: 5) == .restart)
     }
 
-    @Test func theCheckpointerShrinksTheLogAfterABurst() async throws {
+    @Test(.sqliteOnly) func theCheckpointerShrinksTheLogAfterABurst() async throws {
         let path = TemporaryFolders.new("fq-wal-idle").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path, checkpointsInBackground: true)
         try database.migrate()

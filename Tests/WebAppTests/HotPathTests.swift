@@ -6,7 +6,7 @@ import Testing
 
 /// The requests `make bench` drives cost at most three SQL statements each, with a
 /// running timer, a streak, focus history and more tasks than a page shows.
-@Suite struct HotPathTests {
+@Suite(.closingTestApps) struct HotPathTests {
     @Test func hotRequestsCostAtMostThreeStatements() async throws {
         let log = StatementLog()
         let app = try await TestApp.make(trace: { log.record($0) })

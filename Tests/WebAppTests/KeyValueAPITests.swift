@@ -7,7 +7,7 @@ import Testing
 
 /// SPEC §3 and §4, the key-value store: values kept as sent, ETags and conditional writes,
 /// the key rules and limits, and strict isolation between users.
-@Suite struct KeyValueAPITests {
+@Suite(.closingTestApps) struct KeyValueAPITests {
     func error(_ response: TestResponse) throws -> String? {
         (try response.json()["error"] as? [String: Any])?["code"] as? String
     }
@@ -114,13 +114,9 @@ import Testing
         let app = try await TestApp.make()
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
-            try await app.sqlite.pool.write { db in
-                for index in 0..<(KeyValueService.maxKeys - 1) {
-                    try db.execute(
-                        sql: "INSERT INTO key_values (user_id, key, value, etag, updated_at) VALUES (?, ?, '1', '\"e\"', ?)",
-                        arguments: [ada.id, "k\(index)", Date()])
-                }
-            }
+            let now = app.timestamp(Date())
+            let keys = (0..<(KeyValueService.maxKeys - 1)).map { "(\(ada.id), 'k\($0)', '1', '\"e\"', \(now))" }
+            try await app.execute("INSERT INTO key_values (user_id, key, value, etag, updated_at) VALUES \(keys.joined(separator: ", "))")
             #expect(try await client.api(.put, "/api/v1/kv/last", json: "1", token: ada.access).status == .created, "the thousandth")
             let over = try await client.api(.put, "/api/v1/kv/one-more", json: "1", token: ada.access)
             #expect(try over.status == .conflict && error(over) == "too_many_keys")

@@ -11,11 +11,11 @@ import Testing
 /// The live streams' parts (SPEC §12): what each write path notes for the streams, that
 /// only committed changes leave storage, and the hub's fan-out and cap. (The streams over
 /// HTTP are tested against a real server in `Tests/e2e/test_live.py`.)
-@Suite struct LiveEventTests {
+@Suite(.closingTestApps) struct LiveEventTests {
     /// Collects what a database publishes.
     final class Published: Sendable {
         private let batches = Mutex<[[LiveChange]]>([])
-        init(_ database: AppDatabase) { database.liveChanges.listen { batch in self.batches.withLock { $0.append(batch) } } }
+        init(_ database: any AppStorage) { database.liveChanges.listen { batch in self.batches.withLock { $0.append(batch) } } }
         var all: [LiveChange] { batches.withLock { $0.flatMap { $0 } } }
         func topics(of user: Int64) -> Set<LiveTopic> { Set(all.filter { $0.userID == user }.map(\.topic)) }
         func clear() { batches.withLock { $0 = [] } }
@@ -23,7 +23,7 @@ import Testing
 
     @Test func everyWritePathNotesWhatItChangedForWhom() async throws {
         let app = try await TestApp.make()
-        let published = Published(app.sqlite)
+        let published = Published(app.services.database)
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             let bob = try await client.apiSignup("bob")
@@ -49,7 +49,7 @@ import Testing
 
     @Test func aPageWindowsChangesCarryItsNameBack() async throws {
         let app = try await TestApp.make()
-        let published = Published(app.sqlite)
+        let published = Published(app.services.database)
         try await app.test { client in
             let browser = Browser(client)
             try await browser.signup("ada")
@@ -65,9 +65,9 @@ import Testing
         #expect(LiveEventRenderer.stamped(#"{"ids":[1]}"#, by: "abc") == #"{"ids":[1],"by":"abc"}"#)
     }
 
-    @Test func aRolledBackWritePublishesNothing() async throws {
+    @Test(.sqliteOnly) func aRolledBackWritePublishesNothing() async throws {
         let app = try await TestApp.make()
-        let published = Published(app.sqlite)
+        let published = Published(app.services.database)
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             published.clear()

@@ -16,7 +16,7 @@ func withConnection<T: Sendable>(to client: any TestClientProtocol, _ body: (Tes
 }
 
 /// Against a real HTTP server on a loopback port.
-@Suite struct LiveServerTests {
+@Suite(.closingTestApps) struct LiveServerTests {
     /// A storm of logins with the production argon2 cost keeps both cores busy; `/health`
     /// still answers every probe (hashing never runs on the event loop).
     @Test func aLoginStormDoesNotStallHealth() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// `/metrics` (SPEC §7): requests by method, route and status, a latency histogram and
 /// app values in Prometheus' text format; optionally behind `METRICS_TOKEN`.
-@Suite struct MetricsTests {
+@Suite(.closingTestApps) struct MetricsTests {
     /// The value of the first line starting with `series` (name and labels).
     func value(_ text: String, _ series: String) -> Double? {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }

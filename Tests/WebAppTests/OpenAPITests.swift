@@ -9,7 +9,7 @@ import Testing
 /// SPEC §3: `GET /api/v1/openapi.json` is an OpenAPI 3.1 document that matches the
 /// routes — the same paths and methods as the router, every reference resolving, and
 /// the main shapes listing exactly the fields the API sends.
-@Suite struct OpenAPITests {
+@Suite(.closingTestApps) struct OpenAPITests {
     func document(_ client: any TestClientProtocol) async throws -> [String: Any] {
         let response = try await client.api(.get, "/api/v1/openapi.json")
         #expect(response.status == .ok && response.headers[.contentType] == "application/json", "public, no token needed")

@@ -4,7 +4,7 @@ import Testing
 
 @testable import WebApp
 
-@Suite struct PasswordTests {
+@Suite(.closingTestApps) struct PasswordTests {
     /// Hashing runs off the event loops and yields the CPU to them (a login storm cannot
     /// stall or slow every page); the thread that asks keeps its own priority.
     @Test func hashingRunsOffTheEventLoopsAtALowerPriority() async throws {

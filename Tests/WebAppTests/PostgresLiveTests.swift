@@ -7,7 +7,7 @@ import Testing
 
 /// Live changes cross instances on PostgreSQL (SPEC §12, §14): what one instance commits,
 /// every other one's streams hear, once, with the window that made it.
-@Suite struct PostgresLiveTests {
+@Suite(.coversBothBackends) struct PostgresLiveTests {
     @Test func messagesCarryEveryChangeWithinPostgresLimitAndSkipTheirOwnInstance() throws {
         let sender = PostgresLiveChannel()
         let receiver = PostgresLiveChannel()

@@ -8,8 +8,31 @@ import Testing
 
 /// PostgreSQL's schema (SPEC §14) against SQLite's, and the rules it keeps itself, on the
 /// throwaway server `make test` starts.
-@Suite(.enabled(if: TestPostgres.available, "needs TEST_DATABASE_URL (make test starts a server)"))
+@Suite(.coversBothBackends, .enabled(if: TestPostgres.available, "needs TEST_DATABASE_URL (make test starts a server)"))
 struct PostgresSchemaTests {
+    /// However many requests wait, a store opens at most its pool's size of connections
+    /// (`DATABASE_POOL_SIZE`), plus the one listening for live changes.
+    @Test func aStoreOpensAtMostItsPoolSize() async throws {
+        let store = try PostgresStore(url: try await TestPostgres.freshDatabaseURL(), poolSize: 3, logger: TestPostgres.logger)
+        store.start()
+        let most = try await using(store, closing: { try await $0.shutdown() }) { store in
+            try await store.migrate()
+            return try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await store.read { connection in
+                            let rows = try await connection.query(
+                                "SELECT count(*)::int FROM pg_stat_activity, pg_sleep(0.05) WHERE datname = current_database()", logger: TestPostgres.logger)
+                            return try await TestPostgres.values(rows, as: Int.self).first ?? 0
+                        }
+                    }
+                }
+                return try await group.reduce(0) { max($0, $1) }
+            }
+        }
+        #expect(most >= 2 && most <= 4, "\(most) connections")
+    }
+
     /// Every table and column SQLite's migrations make exists on PostgreSQL, with the same
     /// NOT NULL: a new SQLite migration without its PostgreSQL twin fails here.
     @Test func everySQLiteTableAndColumnExistsOnPostgres() async throws {

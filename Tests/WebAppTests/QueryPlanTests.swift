@@ -10,7 +10,7 @@ import Testing
 /// The statements the app really runs on its hot paths — captured from the database's
 /// trace while pages and API calls are served over a seeded database, not copies of the
 /// SQL — are planned without a full scan of a table (SQLite's `EXPLAIN QUERY PLAN`).
-@Suite struct QueryPlanTests {
+@Suite(.sqliteOnly, .closingTestApps) struct QueryPlanTests {
     /// Scans that are the point of the statement, each with its reason.
     static let allowedScans: [(statement: String, reason: String)] = [
         ("WHERE username LIKE", "the admin's search by one or two characters compares every name (the trigram index needs three)"),
@@ -32,7 +32,7 @@ import Testing
         let log = StatementLog()
         let app = try await TestApp.make(trace: { log.record($0) })
         let seeder = Seeder(
-            database: app.sqlite, plan: .init(users: 30, tasksPerUser: 20, sessionsPerUser: 40, days: 60), passwordHash: "x",
+            database: try app.sqlite, plan: .init(users: 30, tasksPerUser: 20, sessionsPerUser: 40, days: 60), passwordHash: "x",
             qualifySeconds: 1800, now: app.clock.now)
         try await seeder.run { _ in }
         try await app.addAdmin()

@@ -5,7 +5,7 @@ import Testing
 
 /// Rate limits count the same on both backends (SPEC §7, §14), and on PostgreSQL every
 /// instance counts in one place.
-@Suite struct RateLimitStorageContractTests {
+@Suite(.coversBothBackends) struct RateLimitStorageContractTests {
     static let now = StorageContractTests.now
 
     @Test(arguments: Backend.available)

@@ -7,7 +7,7 @@ import Testing
 
 /// The security log (SPEC §13) as far as its events exist: sign-ins, password changes,
 /// tokens, webhooks and admin actions, each with the request's address.
-@Suite struct SecurityLogTests {
+@Suite(.closingTestApps) struct SecurityLogTests {
     func events(_ client: any TestClientProtocol, _ token: String, path: String = "/api/v1/me/security-log") async throws -> [[String: Any]] {
         let response = try await client.api(.get, path, token: token)
         #expect(response.status == .ok, "\(response.text)")

@@ -6,7 +6,7 @@ import Testing
 @testable import WebApp
 
 /// The seeded database follows the same rules as the app, and the hot queries use indexes.
-@Suite struct SeedTests {
+@Suite(.sqliteOnly, .closingTestApps) struct SeedTests {
     func seeded() async throws -> TestApp {
         try await TestApp.seeded(.init(users: 40, tasksPerUser: 20, sessionsPerUser: 60, days: 60))
     }
@@ -16,15 +16,15 @@ import Testing
         for userID in Int64(1)...40 where userID % 3 == 1 {
             try await expectDerivedFactsMatchTheLog(app, userID: userID)
         }
-        let db = app.sqlite
+        let db = try app.sqlite
         let admin = try await db.user(named: "user1")
         #expect(admin?.isAdmin == true)
-        #expect(try await UserCounters.drift(in: db).isEmpty)
+        #expect(try await app.counterDrift() == 0)
     }
 
     /// Daily totals, streak, XP and task minutes of `userID` equal a recomputation from its sessions.
     func expectDerivedFactsMatchTheLog(_ app: TestApp, userID: Int64) async throws {
-        let db = app.sqlite
+        let db = try app.sqlite
         let sessions = try await db.pool.read { db in
             try FocusSessionRecord.fetchAll(db, sql: "SELECT * FROM focus_sessions WHERE user_id = ?", arguments: [userID])
         }
@@ -76,7 +76,7 @@ import Testing
     /// leaderboard that adds up.
     @Test func everyoneHasAFewFriends() async throws {
         let app = try await seeded()
-        let db = app.sqlite
+        let db = try app.sqlite
         let (pairs, requests) = try await db.pool.read { db in
             (
                 try Row.fetchAll(db, sql: "SELECT user_id, friend_id FROM friendships").map { ($0[0] as Int64, $0[1] as Int64) },

@@ -9,7 +9,7 @@ import Testing
 
 /// Sessions you can see (SPEC §13): every sign-in is one, listed with its device, and
 /// revoking it stops its tokens at their next request.
-@Suite struct SignInSessionTests {
+@Suite(.closingTestApps) struct SignInSessionTests {
     static let firefox: HTTPFields = [.userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"]
 
     @Test func everySignInIsASessionAndRevokingOneStopsItsTokens() async throws {
@@ -94,7 +94,7 @@ import Testing
         }
     }
 
-    @Test func anUpgradeKeepsSignedInAPIClients() async throws {
+    @Test(.sqliteOnly) func anUpgradeKeepsSignedInAPIClients() async throws {
         let folder = TemporaryFolders.new("fq-test")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let database = try AppDatabase(path: folder.appendingPathComponent("focusquest.sqlite").path)

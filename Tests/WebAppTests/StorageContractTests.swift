@@ -8,7 +8,7 @@ import Testing
 /// The account and task use cases hold to one contract on both backends (SPEC §14): the
 /// same calls, the same answers, the same rules (unique names whatever their case, XP once,
 /// sessions that end everywhere, changes published only when committed).
-@Suite struct StorageContractTests {
+@Suite(.coversBothBackends) struct StorageContractTests {
     static let now = Date(timeIntervalSince1970: 1_796_000_000)
 
     static func newUser(_ store: TestStore, _ name: String = "ada") async throws -> UserRecord {

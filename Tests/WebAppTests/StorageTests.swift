@@ -4,7 +4,7 @@ import Testing
 
 @testable import WebApp
 
-@Suite struct StorageTests {
+@Suite(.sqliteOnly, .closingTestApps) struct StorageTests {
     @Test func migratesAFreshDatabaseFileAndIsIdempotent() async throws {
         let folder = TemporaryFolders.new("fq-migrate")
         let path = folder.appendingPathComponent("nested/db.sqlite").path
@@ -73,7 +73,7 @@ import Testing
 
 /// The server's connections leave WAL checkpoints to ``WALCheckpointer``, which moves
 /// every frame into the database file without blocking the writer.
-@Suite struct CheckpointTests {
+@Suite(.sqliteOnly, .closingTestApps) struct CheckpointTests {
     @Test func serverConnectionsLeaveCheckpointsToTheCheckpointer() async throws {
         let path = TemporaryFolders.new("fq-wal").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path, checkpointsInBackground: true)
@@ -105,7 +105,7 @@ import Testing
 }
 
 /// Inline reads: read-only connections that see every committed write, many at once.
-@Suite struct ReadConnectionTests {
+@Suite(.sqliteOnly, .closingTestApps) struct ReadConnectionTests {
     @Test func readsSeeCommittedWritesAndCannotWrite() async throws {
         let path = TemporaryFolders.new("fq-read").appendingPathComponent("db.sqlite").path
         let database = try AppDatabase(path: path)

@@ -8,7 +8,7 @@ import Testing
 /// The streak parts of the pages (SPEC §9): the settings sections for day start, rest
 /// days and breaks (swapped in place, and working as plain forms), and the dashboard's
 /// streak card and heatmap.
-@Suite struct StreakPageTests {
+@Suite(.closingTestApps) struct StreakPageTests {
     @Test func dayStartAndRestDaysAreSavedFromSettings() async throws {
         let app = try await TestApp.make()
         try await app.test { client in
@@ -66,8 +66,8 @@ import Testing
 }
 
 /// Migration v11: streaks stored before the fair rules are walked again at start-up.
-@Suite struct FairStreakMigrationTests {
-    @Test func oldStreaksAreWalkedAgainWithFreezesAndTheirMilestones() async throws {
+@Suite(.closingTestApps) struct FairStreakMigrationTests {
+    @Test(.sqliteOnly) func oldStreaksAreWalkedAgainWithFreezesAndTheirMilestones() async throws {
         let folder = TemporaryFolders.new("fq-v11")
         let database = try AppDatabase(path: folder.appendingPathComponent("focusquest.sqlite").path)
         try Migrations.migrator.migrate(database.pool, upTo: "v10-task-references")

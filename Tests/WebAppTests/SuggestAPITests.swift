@@ -11,7 +11,7 @@ import Testing
 /// SPEC §4, suggest: the built-in suggester over the user's own history, and a real
 /// OpenAI-compatible server (a second live Hummingbird app) asked first, with every way
 /// it can fail falling back to the built-in one.
-@Suite struct SuggestAPITests {
+@Suite(.closingTestApps) struct SuggestAPITests {
     func suggest(_ client: any TestClientProtocol, _ token: String, _ body: String) async throws -> [String: Any] {
         let response = try await client.api(.post, "/api/v1/ai/suggest", json: body, token: token)
         #expect(response.status == .ok, "\(response.text)")
@@ -27,18 +27,13 @@ import Testing
             #expect(fresh["subtasks"] as? [String] == ["Outline the main points", "Write a first draft", "Revise the draft", "Proofread and finish"])
             #expect((fresh["description"] as? String)?.contains("Write the Q3 report") == true)
 
-            let now = app.clock.now
-            try await app.sqlite.pool.write { db in
-                for (title, status, pomodoros) in [
-                    ("Write the Q2 report", "done", 4), ("Write the Q1 report", "done", 6), ("Write Q4 report", "done", 5),
-                    ("Call the bank", "done", 1), ("Plan the trip", "done", 2), ("Write the Q3 report draft", "todo", 9),
-                    ("Review slides", "done", 0),
-                ] {
-                    try db.execute(
-                        sql: "INSERT INTO tasks (user_id, title, status, pomodoros, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [ada.id, title, status, pomodoros, now, now])
-                }
-            }
+            let now = app.timestamp(app.clock.now)
+            let history = [
+                ("Write the Q2 report", "done", 4), ("Write the Q1 report", "done", 6), ("Write Q4 report", "done", 5),
+                ("Call the bank", "done", 1), ("Plan the trip", "done", 2), ("Write the Q3 report draft", "todo", 9),
+                ("Review slides", "done", 0),
+            ].map { title, status, pomodoros in "(\(ada.id), '\(title)', '\(status)', \(pomodoros), \(now), \(now))" }
+            try await app.execute("INSERT INTO tasks (user_id, title, status, pomodoros, created_at, updated_at) VALUES \(history.joined(separator: ", "))")
             let similar = try await suggest(client, ada.access, #"{"title":"Write the Q3 report"}"#)
             #expect(similar["estimate_pomodoros"] as? Int == 5, "median of the three completed report tasks (4, 5, 6); open tasks do not count")
             let unlike = try await suggest(client, ada.access, #"{"title":"Paint the fence","description":"Two coats"}"#)

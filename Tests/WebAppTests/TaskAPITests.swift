@@ -4,7 +4,7 @@ import Testing
 
 @testable import WebApp
 
-@Suite struct TaskAPITests {
+@Suite(.closingTestApps) struct TaskAPITests {
     @Test func createReadUpdateDelete() async throws {
         let app = try await TestApp.make()
         try await app.test { client in
@@ -132,9 +132,7 @@ import Testing
             _ = try await client.api(.post, "/api/v1/tasks", json: #"{"title":"born done","status":"done"}"#, token: ada.access)
             #expect(try await client.api(.get, "/api/v1/me", token: ada.access).json()["xp"] as? Int == 20)
         }
-        let (ledger, cached) = try await app.sqlite.pool.read { db in
-            (try Int.fetchOne(db, sql: "SELECT SUM(amount) FROM xp_ledger"), try Int.fetchOne(db, sql: "SELECT xp FROM users"))
-        }
+        let (ledger, cached) = (try await app.integer("SELECT CAST(SUM(amount) AS BIGINT) FROM xp_ledger"), try await app.integer("SELECT xp FROM users"))
         #expect(ledger == 20 && cached == 20)
     }
 }

@@ -3,7 +3,7 @@ import Testing
 
 @testable import WebApp
 
-@Suite struct TimerAPITests {
+@Suite(.closingTestApps) struct TimerAPITests {
     @Test func startPauseResumeComplete() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

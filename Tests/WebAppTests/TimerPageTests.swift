@@ -4,7 +4,7 @@ import Testing
 @testable import WebApp
 
 /// The dashboard's timer and progress panels through the page routes.
-@Suite struct TimerPageTests {
+@Suite(.closingTestApps) struct TimerPageTests {
     @Test func dashboardShowsTimerAndProgressPanels() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

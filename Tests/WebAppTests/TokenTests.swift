@@ -5,7 +5,7 @@ import Testing
 @testable import WebApp
 
 /// Access tokens, refresh tokens and the checks every authenticated request makes.
-@Suite struct TokenTests {
+@Suite(.closingTestApps) struct TokenTests {
     @Test func accessTokensExpire() async throws {
         let app = try await TestApp.make()
         try await app.test { client in
@@ -43,10 +43,8 @@ import Testing
         try await app.test { client in
             let ada = try await client.apiSignup("ada")
             let bob = try await client.apiSignup("bob")
-            try await app.sqlite.pool.write { db in
-                try db.execute(sql: "UPDATE users SET disabled = 1 WHERE username = 'ada'")
-                try db.execute(sql: "UPDATE users SET token_version = token_version + 1 WHERE username = 'bob'")
-            }
+            try await app.execute("UPDATE users SET disabled = TRUE WHERE username = 'ada'")
+            try await app.execute("UPDATE users SET token_version = token_version + 1 WHERE username = 'bob'")
             #expect(try await client.api(.get, "/api/v1/me", token: ada.access).status == .unauthorized)
             #expect(try await client.api(.get, "/api/v1/me", token: bob.access).status == .unauthorized)
             #expect(try await client.api(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(ada.refresh)"}"#).status == .unauthorized)
@@ -67,6 +65,8 @@ import Testing
             let body = try first.json()
             let second = try #require(body["refresh_token"] as? String)
             #expect(second != ada.refresh)
+            #expect(try await app.integer("SELECT COUNT(*) FROM refresh_tokens") > 0)
+            #expect(try await app.integer("SELECT COUNT(*) FROM refresh_tokens WHERE length(token_hash) <> 64") == 0, "only SHA-256 hex is stored")
             #expect(body["token_type"] as? String == "bearer")
             #expect(body["expires_in"] as? Int == 86_400)
             #expect(try await client.api(.get, "/api/v1/me", token: try #require(body["access_token"] as? String)).status == .ok)
@@ -77,8 +77,6 @@ import Testing
             let successor = try await client.api(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(second)"}"#)
             #expect(successor.status == .unauthorized, "reuse must revoke the whole family")
         }
-        let stored = try await app.sqlite.pool.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM refresh_tokens") }
-        #expect(stored.allSatisfy { $0.count == 64 }, "only SHA-256 hex is stored")
     }
 
     @Test func refreshTokensExpire() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// The key-value store and personal access tokens hold to one contract on both backends
 /// (SPEC §11, §14), limits and conditions included when writes race.
-@Suite struct ToolStorageContractTests {
+@Suite(.coversBothBackends) struct ToolStorageContractTests {
     static let now = StorageContractTests.now
 
     static func value(_ text: String, etag: String) -> StoredValue {

@@ -8,7 +8,7 @@ import Testing
 
 /// Two-factor sign-in as pages (SPEC §13): set up in settings, the login's second step,
 /// each error where the person looks — as fragments and as whole pages.
-@Suite struct TwoFactorPageTests {
+@Suite(.closingTestApps) struct TwoFactorPageTests {
     /// Enrols through the settings page and returns the TOTP and the recovery codes shown.
     static func enrol(_ browser: Browser, _ app: TestApp) async throws -> (TOTP, [String]) {
         let started = try await browser.post("/settings/two-factor", hx: true)

@@ -5,7 +5,7 @@ import Testing
 
 /// Two-factor sign-in's storage holds to one contract on both backends (SPEC §13, §14): a
 /// code or a recovery code is spent once, also when requests race.
-@Suite struct TwoFactorStorageContractTests {
+@Suite(.coversBothBackends) struct TwoFactorStorageContractTests {
     static let now = StorageContractTests.now
 
     @Test(arguments: Backend.available)

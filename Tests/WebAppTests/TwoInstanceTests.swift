@@ -8,7 +8,7 @@ import Testing
 
 /// Two servers on one PostgreSQL database, a client alternating between them (SPEC §14):
 /// they behave as one app.
-@Suite(.enabled(if: TestPostgres.available, "needs TEST_DATABASE_URL (make test starts a server)"))
+@Suite(.coversBothBackends, .enabled(if: TestPostgres.available, "needs TEST_DATABASE_URL (make test starts a server)"))
 struct TwoInstanceTests {
     @Test func twoInstancesBehaveAsOneApp() async throws {
         try await TestApp.withInstances(2, { $0.authRequestsPerIP = 6 }) { apps in

@@ -6,7 +6,7 @@ import Testing
 
 /// Browser pages: sign-up and login forms, fragments for the page script, settings,
 /// error pages, session cookies and CSRF.
-@Suite struct WebPageTests {
+@Suite(.closingTestApps) struct WebPageTests {
     @Test func signupLeadsToTheDashboardWithASecureSessionCookie() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

@@ -6,7 +6,7 @@ import Testing
 
 /// Webhooks and their outbox hold to one contract on both backends (SPEC §11, §14): a due
 /// delivery is claimed by one dispatcher at a time, attempts are logged and bounded.
-@Suite struct WebhookStorageContractTests {
+@Suite(.coversBothBackends) struct WebhookStorageContractTests {
     static let now = StorageContractTests.now
 
     static func webhook(_ store: TestStore, for user: UserRecord, url: String = "https://example.com/h") async throws -> WebhookRecord {

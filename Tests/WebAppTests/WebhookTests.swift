@@ -46,7 +46,7 @@ final class Receiver: Sendable {
     }
 }
 
-@Suite struct WebhookTests {
+@Suite(.closingTestApps) struct WebhookTests {
     static func settings(_ schedule: [TimeInterval] = [60, 300]) -> WebhookSettings {
         var settings = WebhookSettings()
         settings.retrySchedule = schedule

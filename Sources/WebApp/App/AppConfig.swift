@@ -17,6 +17,10 @@ struct AppConfig: Sendable {
     var databasePath = "./data/focusquest.sqlite"
     /// `DATABASE_URL`: PostgreSQL instead of the SQLite file (SPEC §14).
     var databaseURL: String?
+    /// `DATABASE_POOL_SIZE`: the most connections one instance opens to PostgreSQL (its pool,
+    /// plus one that listens for live changes). Instances × (size + 1) must stay under the
+    /// server's `max_connections` (100 by default).
+    var databasePoolSize = 20
     var jwtSecret: [UInt8] = []
     var logLevel: Logger.Level = .info
     var publicDirectory = "Public"
@@ -83,6 +87,7 @@ struct AppConfig: Sendable {
             }
             config.databaseURL = url
         }
+        config.databasePoolSize = try integer(env, "DATABASE_POOL_SIZE", default: 20, in: 1...1000)
         if let level = env["LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigError(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")

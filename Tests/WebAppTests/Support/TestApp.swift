@@ -1,14 +1,17 @@
 import Domain
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import PostgresNIO
 import Testing
 
 @testable import WebApp
 
-/// A real server stack over a real SQLite file in a fresh temporary folder, with a clock
+/// A real server stack over a real SQLite file in a fresh temporary folder — or a fresh
+/// PostgreSQL database when the suites run on it (``Backend/underTest``) — with a clock
 /// tests control. argon2 runs for real, with small costs unless a test asks otherwise.
 struct TestApp {
     let folder: URL
@@ -17,15 +20,31 @@ struct TestApp {
 
     static let fastArgon2 = Argon2Parameters(memoryKiB: 1024, iterations: 1, parallelism: 1)
 
+    /// On PostgreSQL each app gets a new database, closed and dropped when the test ends
+    /// (its suite is ``Trait/closingTestApps``).
     static func make(
-        _ adjust: (inout AppConfig) -> Void = { _ in }, folder: URL? = nil, clock: ManualClock = ManualClock(),
+        on backend: Backend = .underTest, _ adjust: (inout AppConfig) -> Void = { _ in }, folder: URL? = nil, clock: ManualClock = ManualClock(),
         trace: (@Sendable (String) -> Void)? = nil
+    ) async throws -> TestApp {
+        guard backend == .postgres else { return try await make(databaseURL: nil, adjust, folder: folder, clock: clock, trace: trace) }
+        let opened = try #require(OpenedTestApps.current, "the suite closes its apps: @Suite(.closingTestApps)")
+        let url = try await opened.databaseURL(for: folder)
+        let app = try await make(databaseURL: url, adjust, folder: folder, clock: clock, trace: trace)
+        opened.add(app.services.database)
+        return app
+    }
+
+    private static func make(
+        databaseURL: String?, _ adjust: (inout AppConfig) -> Void, folder: URL?, clock: ManualClock, trace: (@Sendable (String) -> Void)?
     ) async throws -> TestApp {
         let folder = folder ?? TemporaryFolders.new("fq-test")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var config = AppConfig()
         config.environment = .test
         config.databasePath = folder.appendingPathComponent("focusquest.sqlite").path
+        config.databaseURL = databaseURL
+        // Tests run side by side on one throwaway server (max_connections 400).
+        config.databasePoolSize = 4
         config.jwtSecret = Array("test-secret-that-is-long-enough-for-hs256".utf8)
         config.argon2 = fastArgon2
         config.authRequestsPerIP = 10_000
@@ -42,52 +61,85 @@ struct TestApp {
     }
 
     /// `body` with a test app on `backend`: SQLite's file, or a new PostgreSQL database
-    /// (`DATABASE_URL`) whose connections close after it.
+    /// closed and dropped after it.
     static func with<Result: Sendable>(_ backend: Backend, _ adjust: (inout AppConfig) -> Void = { _ in }, _ body: (TestApp) async throws -> Result) async throws -> Result {
-        let url = backend == .postgres ? try await TestPostgres.freshDatabaseURL() : nil
-        let app = try await make { config in
-            config.databaseURL = url
-            adjust(&config)
-        }
-        return try await using(app, closing: { try await $0.services.database.shutdown() }, body)
+        try await OpenedTestApps.scope { _ in try await body(try await make(on: backend, adjust)) }
     }
 
     /// `body` with `count` servers on one new PostgreSQL database, as instances behind a load
     /// balancer are (each its own pool, limits in the database, live changes by NOTIFY).
     static func withInstances<Result: Sendable>(
-        _ count: Int, _ adjust: @escaping (inout AppConfig) -> Void = { _ in }, _ body: ([TestApp]) async throws -> Result
+        _ count: Int, _ adjust: (inout AppConfig) -> Void = { _ in }, _ body: ([TestApp]) async throws -> Result
     ) async throws -> Result {
-        let url = try await TestPostgres.freshDatabaseURL()
-        var apps: [TestApp] = []
-        do {
+        try await OpenedTestApps.scope { opened in
+            let url = try await opened.databaseURL(for: nil)
+            var apps: [TestApp] = []
             for _ in 0..<count {
-                apps.append(try await make { config in
-                    config.databaseURL = url
-                    adjust(&config)
-                })
+                let app = try await make(databaseURL: url, adjust, folder: nil, clock: ManualClock(), trace: nil)
+                opened.add(app.services.database)
+                apps.append(app)
             }
-            let result = try await body(apps)
-            for app in apps { try await app.services.database.shutdown() }
-            return result
-        } catch {
-            // safe: the test's error is the one to report
-            for app in apps { try? await app.services.database.shutdown() }
-            throw error
+            return try await body(apps)
         }
     }
 
-    /// A test app over a database the seeder filled (password hashes are placeholders).
-    static func seeded(_ plan: Seeder.Plan) async throws -> TestApp {
-        let app = try await make()
-        let seeder = Seeder(database: app.sqlite, plan: plan, passwordHash: "x", qualifySeconds: 1800, now: app.clock.now)
+    /// A test app over a database the seeder filled (password hashes are placeholders); on
+    /// PostgreSQL the seeded SQLite file is copied into a new database (`copy-database`).
+    static func seeded(_ plan: Seeder.Plan, on backend: Backend = .underTest) async throws -> TestApp {
+        let app = try await make(on: .sqlite)
+        let seeder = Seeder(database: try app.sqlite, plan: plan, passwordHash: "x", qualifySeconds: 1800, now: app.clock.now)
         try await seeder.run { _ in }
-        return app
+        guard backend == .postgres else { return app }
+        let opened = try #require(OpenedTestApps.current, "the suite closes its apps: @Suite(.closingTestApps)")
+        let url = try await opened.databaseURL(for: nil)
+        let target = try PostgresStore(url: url, poolSize: 2, logger: TestPostgres.logger)
+        target.start()
+        try await using(target, closing: { try await $0.shutdown() }) { target in
+            try await target.migrate()
+            _ = try await DatabaseCopy(source: try app.sqlite, target: target, logger: TestPostgres.logger).run { _, _ in }
+        }
+        let copied = try await make(databaseURL: url, { _ in }, folder: nil, clock: app.clock, trace: nil)
+        opened.add(copied.services.database)
+        return copied
     }
 
     /// The SQLite database behind the app, for tests that look at its rows directly.
+    /// (Such a test is ``Trait/sqliteOnly`` or makes its app `on: .sqlite`; ``execute(_:)`` and
+    /// ``integer(_:)`` run SQL that reads the same on both backends.)
     var sqlite: AppDatabase {
-        // safe: make() builds on the SQLite file of `config.databasePath`; no test here sets DATABASE_URL
-        services.database as! AppDatabase
+        get throws {
+            guard let sqlite = services.database as? AppDatabase else { throw NotOnSQLite() }
+            return sqlite
+        }
+    }
+
+    struct NotOnSQLite: Error, CustomStringConvertible {
+        var description: String { "this test reads SQLite's rows: mark it .sqliteOnly" }
+    }
+
+    /// Runs SQL that reads the same on both backends (a test's setup outside the use cases).
+    func execute(_ sql: String) async throws {
+        if let postgres = services.database as? PostgresStore {
+            try await postgres.read { _ = try await $0.query(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.logger) }
+        } else {
+            try await sqlite.pool.write { try $0.execute(sql: sql) }
+        }
+    }
+
+    /// `date` as an SQL literal of a stored time on either backend: GRDB's form (UTC,
+    /// `yyyy-MM-dd HH:mm:ss.SSS`), with its zone for PostgreSQL.
+    func timestamp(_ date: Date) -> String {
+        let stored = String.fromDatabaseValue(date.databaseValue) ?? ""
+        return services.database is PostgresStore ? "'\(stored)+00'" : "'\(stored)'"
+    }
+
+    /// The first column of the first row of SQL that reads the same on both backends, as a
+    /// whole number (0 without a row).
+    func integer(_ sql: String) async throws -> Int {
+        if let postgres = services.database as? PostgresStore {
+            return try await postgres.read { try await $0.first(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.logger)?.decode(Int.self) } ?? 0
+        }
+        return try await sqlite.pool.read { try Int.fetchOne($0, sql: sql) } ?? 0
     }
 
     /// An admin account `root` with the tests' usual password (as `make run` creates one).

@@ -43,6 +43,14 @@ enum TestPostgres {
         return try #require(components.string)
     }
 
+    /// Drops a database `freshDatabaseURL()` made (its connections closed first).
+    static func dropDatabase(_ databaseURL: String) async throws {
+        let name = try #require(URLComponents(string: databaseURL)?.path.dropFirst())
+        try await withConnection(try PostgresURL.configuration(try #require(url))) { admin in
+            _ = try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: logger)
+        }
+    }
+
     private static func connect(_ configuration: PostgresConnection.Configuration) async throws -> PostgresConnection {
         try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
     }

@@ -25,7 +25,7 @@ extension PostgresStore: AppStorage {}
 enum StorageOpener {
     static func open(_ config: AppConfig, logger: Logger, trace: (@Sendable (String) -> Void)? = nil, server: Bool = false) async throws -> any AppStorage {
         if let url = config.databaseURL {
-            let store = try PostgresStore(url: url, logger: logger)
+            let store = try PostgresStore(url: url, poolSize: config.databasePoolSize, logger: logger)
             store.start()
             do {
                 try await store.migrate()

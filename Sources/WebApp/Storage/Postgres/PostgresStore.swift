@@ -20,9 +20,11 @@ final class PostgresStore: Sendable {
     /// The task running the pool, between ``start()`` and ``shutdown()``.
     private let running = Mutex<Task<Void, Never>?>(nil)
 
-    /// The pool does nothing until ``run()`` runs.
-    init(url: String, logger: Logger) throws {
-        client = PostgresClient(configuration: try PostgresURL.clientConfiguration(url), backgroundLogger: logger)
+    /// The pool (at most `poolSize` connections) does nothing until ``run()`` runs.
+    init(url: String, poolSize: Int = 20, logger: Logger) throws {
+        var configuration = try PostgresURL.clientConfiguration(url)
+        configuration.options.maximumConnections = poolSize
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         connection = try PostgresURL.configuration(url)
         self.logger = logger
     }
