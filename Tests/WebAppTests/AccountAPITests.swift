@@ -127,6 +127,34 @@ import Testing
         }
     }
 
+    /// Behind a trusted proxy each client counts under the address the proxy names; from
+    /// anywhere else those headers are ignored, so a client cannot dodge its limit.
+    @Test func behindATrustedProxyEachClientIsLimitedOnItsOwn() async throws {
+        for trusted in [true, false] {
+            let app = try await TestApp.make {
+                $0.authRequestsPerIP = 2
+                $0.trustedProxies = trusted ? ["127.0.0.1", "::1"] : []
+            }
+            try await app.test(.live) { client in
+                func login(_ headers: HTTPFields) async throws -> HTTPResponse.Status {
+                    try await client.api(.post, "/api/v1/auth/login", json: #"{"username":"nobody","password":"whatever it is"}"#, headers: headers).status
+                }
+                for _ in 0..<2 { #expect(try await login([.xRealIP: "203.0.113.7"]) == .unauthorized) }
+                #expect(try await login([.xRealIP: "203.0.113.7"]) == .tooManyRequests)
+                let other = try await login([.xForwardedFor: "198.51.100.9, 127.0.0.1"])
+                #expect(other == (trusted ? .unauthorized : .tooManyRequests), "trusted: \(trusted)")
+            }
+        }
+    }
+
+    @Test func theClientIsTheLastForwardedHopThatIsNotAProxy() {
+        let middleware = ForwardedClientMiddleware(proxies: ["10.0.0.2", "10.0.0.3"])
+        #expect(middleware.client(named: [.xForwardedFor: "1.1.1.1, 198.51.100.9, 10.0.0.3", .xRealIP: "not an address"]) == "198.51.100.9")
+        #expect(middleware.client(named: [.xRealIP: " 2001:db8::1 "]) == "2001:db8::1")
+        #expect(middleware.client(named: [.xForwardedFor: "10.0.0.2, 10.0.0.3"]) == nil)
+        #expect(middleware.client(named: [.xForwardedFor: "<script>, 10.0.0.3"]) == nil)
+    }
+
     @Test func unknownUsersGetTheSameAnswerAsWrongPasswords() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

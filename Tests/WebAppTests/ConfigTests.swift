@@ -43,6 +43,12 @@ import Testing
         }
     }
 
+    @Test func trustedProxiesAreAddresses() throws {
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test", "TRUSTED_PROXIES": "127.0.0.1, ::1"]).trustedProxies == ["127.0.0.1", "::1"])
+        #expect(try AppConfig.fromEnvironment(["APP_ENV": "test"]).trustedProxies.isEmpty)
+        #expect(throws: AppConfig.ConfigError.self) { try AppConfig.fromEnvironment(["APP_ENV": "test", "TRUSTED_PROXIES": "nginx"]) }
+    }
+
     @Test func readsSettingsAndRejectsBadValues() throws {
         let config = try AppConfig.fromEnvironment([
             "APP_ENV": "test", "PORT": "9000", "AUTH_FAILURES_PER_USERNAME": "3", "ARGON2_MEMORY_KIB": "4096", "LOG_LEVEL": "debug",

@@ -110,6 +110,9 @@ enum AppRouter {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         let methods = RouteMethods()
         let errors = ErrorRenderer(views: services.views, logger: services.logger, accounts: services.accounts)
+        if !services.config.trustedProxies.isEmpty {
+            router.add(middleware: ForwardedClientMiddleware(proxies: services.config.trustedProxies))
+        }
         router.add(middleware: SecurityHeadersMiddleware())
         PrometheusMetrics.bootstrap()
         router.add(middleware: RequestMetricsMiddleware())

@@ -55,6 +55,9 @@ struct AppConfig: Sendable {
     /// `PUBLIC_URL`: the address people reach the server at (`https://focus.example.org`),
     /// for links the server hands out (calendar feeds). Unset: the request's own host.
     var publicURL: String?
+    /// `TRUSTED_PROXIES`: the addresses of reverse proxies (comma-separated), whose requests
+    /// carry the client's address in `X-Real-IP` / `X-Forwarded-For` (``ForwardedClientMiddleware``).
+    var trustedProxies: Set<String> = []
     /// `WEBHOOK_ALLOW_PRIVATE=true`: production webhooks may use http and private addresses.
     var webhookAllowPrivate = false
     var webhooks = WebhookSettings()
@@ -126,6 +129,12 @@ struct AppConfig: Sendable {
                 throw ConfigError(description: "PUBLIC_URL must be an http(s) URL such as https://focus.example.org")
             }
             config.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        for proxy in (env["TRUSTED_PROXIES"] ?? "").split(separator: ",") {
+            guard let address = ForwardedClientMiddleware.address(String(proxy)) else {
+                throw ConfigError(description: "TRUSTED_PROXIES must list IP addresses separated by commas, such as 127.0.0.1,10.0.0.2")
+            }
+            config.trustedProxies.insert(address)
         }
         config.remoteSuggestionsPerHour = try integer(env, "AI_CALLS_PER_USER_PER_HOUR", default: 60, in: 0...100_000)
         if let base = env["AI_BASE_URL"], !base.isEmpty {
