@@ -3,6 +3,8 @@ SHELL := /bin/bash
 SYSTEM_PACKAGES := libargon2-dev libsqlite3-dev libqrencode-dev pkg-config
 BROWSER_PACKAGES := chromium chromium-driver python3-venv zbar-tools
 POSTGRES_PACKAGES := postgresql postgresql-contrib
+## nginx in front of two instances, for the e2e run of "Running more than one instance".
+PROXY_PACKAGES := nginx
 ## Test tools live in a virtual environment of their own (a stock Debian's system Python
 ## refuses pip installs: PEP 668).
 VENV := .build/venv
@@ -55,8 +57,10 @@ postgres-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(POSTGRES_PACKAGES)"
 
 ## Browser flows in headless Chromium against a real server (screenshots in .build/e2e-screenshots),
-## the OpenAPI document's validation and Schemathesis against a live server (output in .build/api-fuzz.txt).
-e2e: browser-deps
+## the OpenAPI document's validation and Schemathesis against a live server (output in .build/api-fuzz.txt), and
+## two instances on a throwaway PostgreSQL behind nginx with the README's config (deploy/nginx).
+e2e: browser-deps postgres-deps
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(PROXY_PACKAGES)"
 	swift build $(SWIFT_BUILD_FLAGS) --product focusquest
 	$(PYTHON) -m pytest -q Tests/e2e
 

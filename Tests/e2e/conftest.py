@@ -38,7 +38,8 @@ def running_server(data, admin=None, extra_env=None, started=None):
                DATABASE_PATH=os.path.join(data, "focusquest.sqlite"),
                JWT_SECRET="e2e-secret-that-is-long-enough-for-hs256",
                ARGON2_MEMORY_KIB="4096", ARGON2_ITERATIONS="1", PUBLIC_DIR=str(ROOT / "Public"),
-               AUTH_REQUESTS_PER_IP="10000", LOG_LEVEL="info", **(extra_env or {}))
+               AUTH_REQUESTS_PER_IP="10000", LOG_LEVEL="info")
+    env.update(extra_env or {})
     if admin:
         subprocess.run([binary, "create-admin", "--username", admin[0]], env=env, input=admin[1] + "\n",
                        text=True, check=True, capture_output=True)
