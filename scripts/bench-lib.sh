@@ -21,25 +21,28 @@ seed_cached() {
   sqlite3 "$cache" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 }
 
-# $1: the database file to serve (a copy: benchmarks write). Sets SERVER.
+# $1: the database file to serve (a copy: benchmarks write); with DATABASE_URL set, the
+# PostgreSQL database instead. $2: the port (default $PORT). Sets SERVER and adds it to
+# SERVERS (every instance started, whose CPU the machine lines add up).
 start_server() {
-  APP_ENV=production HOST=127.0.0.1 PORT=$PORT DATABASE_PATH="$1" PUBLIC_DIR=Public \
+  local port=${2:-$PORT}
+  APP_ENV=production HOST=127.0.0.1 PORT=$port DATABASE_PATH="$1" PUBLIC_DIR=Public \
     JWT_SECRET=$BENCH_SECRET LOG_LEVEL=warning AUTH_REQUESTS_PER_IP=1000000 \
-    AUTH_FAILURES_PER_USERNAME=10000 "$BIN" serve >"$WORK/server.log" 2>&1 &
+    AUTH_FAILURES_PER_USERNAME=10000 TRUSTED_PROXIES=127.0.0.1 "$BIN" serve >"$WORK/server-$port.log" 2>&1 &
   SERVER=$!
+  SERVERS="${SERVERS:-} $SERVER"
   for _ in $(seq 1 300); do
-    curl -fsS "$BASE/health" >/dev/null 2>&1 && return 0
+    curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
     kill -0 $SERVER 2>/dev/null || break
     sleep 0.1
   done
-  cat "$WORK/server.log"
+  cat "$WORK/server-$port.log"
   return 1
 }
 
 stop_server() {
-  [ -n "${SERVER:-}" ] || return 0
-  kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true
-  SERVER=
+  for server in ${SERVERS:-}; do kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; done
+  SERVER= SERVERS=
 }
 
 browser_login() {  # $1 username, $2 cookie jar
@@ -69,14 +72,24 @@ report() {  # $1 name, $2 wrk output file
 # between runs when the VM's speed drifts) and the share of CPU time the hypervisor gave
 # to others (steal).
 cpu_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9 }' /proc/stat; }
-server_ticks() { awk '{ print $14 + $15 }' /proc/$SERVER/stat; }
-machine_report() {  # $1 name, $2 wrk output, $3 "total steal" before, $4 server ticks before
-  local after server requests
-  after=$(cpu_ticks); server=$(server_ticks)
+server_ticks() { for server in $SERVERS; do cat /proc/$server/stat; done | awk '{ t += $14 + $15 } END { print t + 0 }'; }
+# PostgreSQL's processes (POSTMASTER set): the postmaster with its reaped children's time,
+# and every live backend.
+postgres_ticks() {
+  [ -n "${POSTMASTER:-}" ] || { echo 0; return; }
+  { awk '{ print $14 + $15 + $16 + $17 }' /proc/$POSTMASTER/stat
+    for child in $(ps --ppid "$POSTMASTER" -o pid=); do awk '{ print $14 + $15 }' /proc/$child/stat 2>/dev/null; done; } | awk '{ t += $1 } END { print t + 0 }'
+}
+machine_report() {  # $1 name, $2 wrk output, $3 "total steal" before, $4 server ticks before, $5 PostgreSQL ticks before
+  local after server postgres requests
+  after=$(cpu_ticks); server=$(server_ticks); postgres=$(postgres_ticks)
   requests=$(awk '/requests in/ { print $1 }' "$2")
-  awk -v name="$1" -v before="$3" -v after="$after" -v s0="$4" -v s1="$server" -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" '
+  awk -v name="$1" -v before="$3" -v after="$after" -v s0="$4" -v s1="$server" -v p0="${5:-0}" -v p1="$postgres" -v n="${requests:-0}" \
+    -v hz="$(getconf CLK_TCK)" -v pg="${POSTMASTER:-}" '
     BEGIN { split(before, b, " "); split(after, a, " "); total = a[1] - b[1]; steal = a[2] - b[2]
-      printf "machine scenario=%s server_cpu_us_per_request=%d steal_pct=%.1f\n", name, (n > 0 ? (s1 - s0) * 1000000 / hz / n : 0), (total > 0 ? 100 * steal / total : 0) }'
+      printf "machine scenario=%s server_cpu_us_per_request=%d", name, (n > 0 ? (s1 - s0) * 1000000 / hz / n : 0)
+      if (pg != "") printf " postgres_cpu_us_per_request=%d", (n > 0 ? (p1 - p0) * 1000000 / hz / n : 0)
+      printf " steal_pct=%.1f\n", (total > 0 ? 100 * steal / total : 0) }'
 }
 
 # A wrk script flipping task $1 between todo and in progress as a browser does (cookie

@@ -2,7 +2,11 @@
 # make bench: seeds (or reuses) a database of 10,000 users × 100 tasks × 50 sessions,
 # starts the release server on it, drives each scenario with wrk for 10 s at 32
 # connections, and prints one line per scenario plus the server's peak RSS.
-# The server it starts is always stopped (trap on EXIT).
+# BENCH_BACKEND=postgres: the same seed copied (copy-database) into a throwaway PostgreSQL
+# (scripts/postgres-test-server.sh: Debian's server, durability off like SQLite's WAL
+# without fsync per commit), served by one instance, or by two behind nginx with the
+# README's config (BENCH_INSTANCES=2); the machine lines add PostgreSQL's CPU per request.
+# The servers it starts are always stopped (trap on EXIT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +17,8 @@ DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 PORT=${BENCH_PORT:-18080}
 ONLY=${BENCH_ONLY:-}  # e.g. "dashboard api_tasks": run only these scenarios
+BACKEND=${BENCH_BACKEND:-sqlite}
+INSTANCES=${BENCH_INSTANCES:-1}
 STREAM_USERS=${BENCH_STREAM_USERS:-500}  # the streams scenario: users × 10 open event streams
 # Thousands of open streams need descriptors (the server's connection cap follows the limit).
 ulimit -n 65536 2>/dev/null || true
@@ -28,8 +34,52 @@ mkdir -p .build/bench "$WORK"
 seed_cached "$CACHE" --users "$USERS" --tasks-per-user "$TASKS" --sessions-per-user "$SESSIONS" --days 120
 rm -f "$WORK"/db.sqlite*
 cp "$CACHE" "$WORK/db.sqlite"
-start_server "$WORK/db.sqlite"
-trap stop_server EXIT
+case $BACKEND in
+sqlite)
+  start_server "$WORK/db.sqlite"
+  trap stop_server EXIT
+  ;;
+postgres)
+  PG_FOLDER=$(mktemp -d /tmp/fq-bench-postgres-XXXXXX)
+  NGINX_FOLDER=
+  stop_all() {
+    stop_server
+    [ -z "$NGINX_FOLDER" ] || { kill "$(cat "$NGINX_FOLDER/nginx.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$NGINX_FOLDER"; }
+    scripts/postgres-test-server.sh stop "$PG_FOLDER"
+  }
+  trap stop_all EXIT
+  export DATABASE_URL; DATABASE_URL=$(scripts/postgres-test-server.sh start "$PG_FOLDER")
+  POSTMASTER=$(head -1 "$PG_FOLDER/data/postmaster.pid")
+  APP_ENV=production JWT_SECRET=$BENCH_SECRET LOG_LEVEL=warning "$BIN" migrate
+  APP_ENV=production DATABASE_PATH="$WORK/db.sqlite" JWT_SECRET=$BENCH_SECRET LOG_LEVEL=warning \
+    /usr/bin/time -f "copy-database took %e s" "$BIN" copy-database --to "$DATABASE_URL"
+  if [ "$INSTANCES" = 1 ]; then
+    start_server "$WORK/db.sqlite"
+  else
+    # Two instances behind nginx (deploy/nginx/focusquest.conf, ports substituted).
+    start_server "$WORK/db.sqlite" $((PORT + 1))
+    start_server "$WORK/db.sqlite" $((PORT + 2))
+    NGINX_FOLDER=$(mktemp -d /tmp/fq-bench-nginx-XXXXXX)
+    sed -e "s/listen 80;/listen 127.0.0.1:$PORT;/" -e "s/127.0.0.1:8081/127.0.0.1:$((PORT + 1))/" -e "s/127.0.0.1:8082/127.0.0.1:$((PORT + 2))/" \
+      deploy/nginx/focusquest.conf >"$NGINX_FOLDER/focusquest.conf"
+    cat >"$NGINX_FOLDER/nginx.conf" <<NGINX
+$([ "$(id -u)" = 0 ] && echo "user root;")
+worker_processes 1;
+pid $NGINX_FOLDER/nginx.pid;
+events { worker_connections 4096; }
+http { access_log off; client_body_temp_path $NGINX_FOLDER/body; proxy_temp_path $NGINX_FOLDER/proxy;
+  fastcgi_temp_path $NGINX_FOLDER/fastcgi; uwsgi_temp_path $NGINX_FOLDER/uwsgi; scgi_temp_path $NGINX_FOLDER/scgi;
+  include $NGINX_FOLDER/focusquest.conf; }
+NGINX
+    /usr/sbin/nginx -p "$NGINX_FOLDER" -e "$NGINX_FOLDER/error.log" -c "$NGINX_FOLDER/nginx.conf"
+    for _ in $(seq 1 100); do curl -fsS "$BASE/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+  ;;
+*)
+  echo "BENCH_BACKEND must be sqlite or postgres" >&2
+  exit 2
+  ;;
+esac
 
 sign_in_everyone
 # /health probes while logins run: 4 connections, each waiting 5 ms between requests
@@ -54,14 +104,14 @@ wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 run() {  # $1 name, rest: wrk arguments
   local name=$1; shift
   wanted "$name" || return 0
-  local before server_before
-  before=$(cpu_ticks); server_before=$(server_ticks)
+  local before server_before postgres_before
+  before=$(cpu_ticks); server_before=$(server_ticks); postgres_before=$(postgres_ticks)
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" >"$WORK/$name.txt" 2>&1
   report "$name" "$WORK/$name.txt"
-  machine_report "$name" "$WORK/$name.txt" "$before" "$server_before"
+  machine_report "$name" "$WORK/$name.txt" "$before" "$server_before" "$postgres_before"
 }
 
-echo "machine nproc=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',')"
+echo "machine nproc=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',') backend=$BACKEND instances=$INSTANCES"
 run dashboard -H "Cookie: $USER_COOKIE" "$BASE/dashboard"
 echo "server_rss_after_dashboard_kib=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)"
 if wanted dashboard_with_streams; then

@@ -59,6 +59,9 @@ struct DatabaseCopy {
             }
             try await verify(tx.connection)
         }
+        // The planner's statistics of the new rows now, not whenever autovacuum gets to
+        // them: until then a freshly copied database would be read with guessed plans.
+        try await target.read { connection in _ = try await connection.query("ANALYZE", logger: logger) }
         return report
     }
 

@@ -18,18 +18,18 @@ extension PostgresStore: FocusStorage, ProfileStorage {
         return (recent.first(where: { $0.status.isLive }), recent.filter { !$0.status.isLive })
     }
 
-    /// Reads; when the live timer read has run past its planned end, completes it (one
-    /// write, once per timer) and reads again.
+    /// Reads (one statement: its own snapshot); when the live timer read has run past its
+    /// planned end, completes it (one write, once per timer) and reads again.
     private func readSettlingTimer<T: Sendable>(
         userID: Int64, timezone: String, qualifySeconds: Double, now: Date, live: (T) -> TimerRecord?, _ work: (PostgresConnection) async throws -> T
     ) async throws -> (T, settled: TimerRecord?) {
-        let result = try await snapshot(work)
+        let result = try await read(work)
         guard let timer = live(result), timer.timer.settled(at: now).status != timer.status else { return (result, nil) }
         try await write { tx in
             try await PostgresLedgers.lockUser(tx, userID)
             _ = try await Self.settleLiveTimer(tx, userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now)
         }
-        return (try await snapshot(work), timer.with(timer.timer.settled(at: now)))
+        return (try await read(work), timer.with(timer.timer.settled(at: now)))
     }
 
     func startTimer(userID: Int64, kind: TimerKind, plannedSeconds: Int, taskID: Int64?, timezone: String, qualifySeconds: Double, now: Date) async throws -> TimerRecord {
@@ -132,7 +132,9 @@ extension PostgresStore: FocusStorage, ProfileStorage {
 
     func progressSnapshot(userID: Int64, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date) async throws -> ProgressSnapshot {
         var (panels, settled) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.live) { connection in
-            try await Self.readPanels(connection, userID: userID, from: from, to: to, logger: logger)
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.execute(PanelsStatement(userID: userID, from: from, to: to), logger: logger) { rows.append(row) }
+            return try PostgresDashboardRows.decode(rows).panels
         }
         panels.settledNow = settled
         return panels
@@ -141,12 +143,15 @@ extension PostgresStore: FocusStorage, ProfileStorage {
     func dashboardSnapshot(
         userID: Int64, tasks query: TaskQuery, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date
     ) async throws -> (tasks: TaskPage, panels: ProgressSnapshot) {
+        let statement = DashboardStatement(panels: PanelsStatement(userID: userID, from: from, to: to), query: query)
         var (read, settled) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.panels.live) {
             connection in
-            (
-                tasks: try await Self.taskPage(connection, userID: userID, query, logger: logger),
-                panels: try await Self.readPanels(connection, userID: userID, from: from, to: to, logger: logger)
-            )
+            var rows: [PostgresRow] = []
+            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+            var (panels, items) = try PostgresDashboardRows.decode(rows)
+            let more = items.count > query.limit
+            if more { items.removeLast() }
+            return (tasks: TaskPage(items: items, nextCursor: more ? items.last?.id : nil), panels: panels)
         }
         read.panels.settledNow = settled
         return read
@@ -287,30 +292,5 @@ extension PostgresStore: FocusStorage, ProfileStorage {
         var binds = PostgresBindings(capacity: 1)
         binds.append(userID)
         return try await connection.all(PostgresQuery(unsafeSQL: recentTimers, binds: binds), logger: logger).map(TimerRecord.init(postgres:))
-    }
-
-    private static func taskPage(_ connection: PostgresConnection, userID: Int64, _ query: TaskQuery, logger: Logger) async throws -> TaskPage {
-        var items: [TaskRecord] = []
-        for try await task in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) { items.append(task) }
-        let more = items.count > query.limit
-        if more { items.removeLast() }
-        return TaskPage(items: items, nextCursor: more ? items.last?.id : nil)
-    }
-
-    /// Recent timers, the stored streak, the range's daily totals and the open tasks a
-    /// timer can start on, inside the caller's snapshot.
-    private static func readPanels(_ connection: PostgresConnection, userID: Int64, from: LocalDate, to: LocalDate, logger: Logger) async throws -> ProgressSnapshot {
-        let timers = try await recentTimers(connection, userID: userID, logger: logger)
-        let streak = try await PostgresStreakLedger.storedStreak(connection, userID: userID, logger: logger)
-        let totals = try PostgresStreakLedger.totals(
-            try await connection.all(
-                "SELECT day::text, seconds FROM daily_totals WHERE user_id = \(userID) AND day BETWEEN \(from.description)::date AND \(to.description)::date",
-                logger: logger))
-        let openTasks = try await connection.all(
-            "SELECT id, title FROM tasks WHERE user_id = \(userID) AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50", logger: logger
-        ).map { row in try row.decode((Int64, String).self) }
-        return ProgressSnapshot(
-            live: timers.first { $0.status.isLive }, finished: timers.filter { !$0.status.isLive }, streak: streak, totals: totals,
-            openTasks: openTasks.map { (id: $0.0, title: $0.1) })
     }
 }

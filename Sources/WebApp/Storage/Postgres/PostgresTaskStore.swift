@@ -101,12 +101,18 @@ extension PostgresStore: TaskStorage {
 /// A page of a user's tasks, newest first, one more than the limit (whether there is a
 /// next page): one statement whatever the filters, each unused filter bound as NULL.
 struct TaskPageStatement: PostgresPreparedStatement {
-    static let sql = """
-        SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = $1
-        AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR id < $3)
-        AND ($4::text IS NULL OR title ILIKE $4 ESCAPE '\\' OR description ILIKE $4 ESCAPE '\\')
-        ORDER BY id DESC LIMIT $5
+    static let sql = page(user: "$1", status: "$2", before: "$3", search: "$4", limit: "$5")
+
+    /// The page's SQL with its parameters at the given places (the dashboard's statement
+    /// has it inside).
+    static func page(user: String, status: String, before: String, search: String, limit: String) -> String {
         """
+        SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = \(user)
+        AND (\(status)::text IS NULL OR status = \(status)) AND (\(before)::bigint IS NULL OR id < \(before))
+        AND (\(search)::text IS NULL OR title ILIKE \(search) ESCAPE '\\' OR description ILIKE \(search) ESCAPE '\\')
+        ORDER BY id DESC LIMIT \(limit)
+        """
+    }
 
     let userID: Int64
     let query: TaskQuery
@@ -114,12 +120,17 @@ struct TaskPageStatement: PostgresPreparedStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 5)
         bindings.append(userID)
+        Self.appendFilters(of: query, to: &bindings)
+        return bindings
+    }
+
+    /// The status, cursor, search pattern and limit (one more than the page) of `query`.
+    static func appendFilters(of query: TaskQuery, to bindings: inout PostgresBindings) {
         bindings.append(query.status?.rawValue)
         bindings.append(query.before)
         let search = query.search?.trimmingWhitespace ?? ""
         bindings.append(search.isEmpty ? nil : LikePattern.containing(search))
         bindings.append(query.limit + 1)
-        return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> TaskRecord {

@@ -1,0 +1,114 @@
+import Domain
+import Foundation
+import PostgresNIO
+
+/// The dashboard's reads on PostgreSQL as one prepared statement (one round trip, one
+/// snapshot): recent timers, the stored streak, the range's daily totals, the open tasks
+/// and — for the whole page — the task page. Each row's first column names its part; each
+/// part has a range of columns of its own (its types), NULL in the other parts' rows.
+/// SQLite's twin is ``AppDatabase/panelsSQL``.
+enum PostgresDashboardRows {
+    private enum Part: Int32 {
+        case timer, streak, total, openTask, task
+    }
+
+    /// Each part's columns, in the order the row decodes them.
+    private static let ranges: [(part: Part, columns: [String])] = [
+        (.timer, qualified(TimerRecord.columns, by: "t")),
+        (.streak, StreakRecord.postgresColumns(of: "s").components(separatedBy: ", ")),
+        (.total, ["d.day::text", "d.seconds"]),
+        (.openTask, ["o.id", "o.title"]),
+        (.task, qualified(TaskRecord.columns, by: "p")),
+    ]
+
+    private static func qualified(_ columns: String, by table: String) -> [String] {
+        columns.components(separatedBy: ", ").map { "\(table).\($0)" }
+    }
+
+    /// `SELECT part, …` with `part`'s columns in its range and NULL elsewhere.
+    private static func select(_ part: Part, from source: String) -> String {
+        let columns = ranges.flatMap { range in range.part == part ? range.columns : range.columns.map { _ in "NULL" } }
+        return "SELECT \(part.rawValue)::int4, \(columns.joined(separator: ", ")) FROM \(source)"
+    }
+
+    /// $1 user, $2 and $3 the totals' first and last day; with the task page, $4 status,
+    /// $5 before, $6 search pattern, $7 limit + 1 (``TaskPageStatement``'s filters).
+    static func sql(withTaskPage: Bool) -> String {
+        // A first branch of no rows gives every column its table's type (a NULL alone
+        // would be text, which the later branches' columns cannot join).
+        let types = "SELECT NULL::int4, \(ranges.flatMap(\.columns).joined(separator: ", ")) FROM timers t, streaks s, daily_totals d, tasks o, tasks p WHERE false"
+        var parts = [
+            types,
+            select(.timer, from: "(SELECT \(TimerRecord.columns) FROM timers WHERE user_id = $1 ORDER BY id DESC LIMIT \(TimerRecord.recentCount)) t"),
+            select(.streak, from: "streaks s WHERE s.user_id = $1"),
+            select(.total, from: "daily_totals d WHERE d.user_id = $1 AND d.day BETWEEN $2::date AND $3::date"),
+            select(.openTask, from: "(SELECT id, title FROM tasks WHERE user_id = $1 AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50) o"),
+        ]
+        if withTaskPage {
+            parts.append(select(.task, from: "(\(TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7"))) p"))
+        }
+        return parts.joined(separator: "\nUNION ALL ")
+    }
+
+    /// The panels (and the task page's rows, newest first) from the statement's rows.
+    static func decode(_ rows: [PostgresRow]) throws -> (panels: ProgressSnapshot, tasks: [TaskRecord]) {
+        var timers: [TimerRecord] = []
+        var streak = StreakProjection.empty
+        var totals: [LocalDate: Double] = [:]
+        var openTasks: [(id: Int64, title: String)] = []
+        var tasks: [TaskRecord] = []
+        for row in rows {
+            var columns = PostgresColumns(row)
+            guard let part = Part(rawValue: try columns.next(Int32.self)) else { throw PostgresColumns.Missing() }
+            columns.skip(ranges.prefix { $0.part != part }.reduce(0) { $0 + $1.columns.count })
+            switch part {
+            case .timer: timers.append(try TimerRecord(&columns))
+            case .streak: streak = try StreakRecord.projection(&columns)
+            case .total: if let day = try columns.day() { totals[day, default: 0] += try columns.next(Double.self) }
+            case .openTask: openTasks.append((try columns.next(), try columns.next()))
+            case .task: tasks.append(try TaskRecord(&columns))
+            }
+        }
+        timers.sort { ($0.id ?? 0) > ($1.id ?? 0) }
+        openTasks.sort { $0.id > $1.id }
+        tasks.sort { ($0.id ?? 0) > ($1.id ?? 0) }
+        let panels = ProgressSnapshot(
+            live: timers.first { $0.status.isLive }, finished: timers.filter { !$0.status.isLive }, streak: streak, totals: totals, openTasks: openTasks)
+        return (panels, tasks)
+    }
+}
+
+/// The focus panels (timer, progress, open tasks) in one statement.
+struct PanelsStatement: PostgresPreparedStatement {
+    static let sql = PostgresDashboardRows.sql(withTaskPage: false)
+
+    let userID: Int64
+    let from: LocalDate
+    let to: LocalDate
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(userID)
+        bindings.append(from.description)
+        bindings.append(to.description)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
+/// The whole dashboard — the panels and a page of tasks — in one statement.
+struct DashboardStatement: PostgresPreparedStatement {
+    static let sql = PostgresDashboardRows.sql(withTaskPage: true)
+
+    let panels: PanelsStatement
+    let query: TaskQuery
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try panels.makeBindings()
+        TaskPageStatement.appendFilters(of: query, to: &bindings)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
