@@ -120,3 +120,18 @@ struct FocusSessionRecord: Codable, Sendable, Equatable, FetchableRecord, Mutabl
             && timezone == other.timezone
     }
 }
+
+extension TimerRecord {
+    /// The session a completed focus timer becomes (either backend records it): its
+    /// focused time, ending when the timer ended, idempotent by the timer's id; nil for
+    /// breaks, timers not ended, and timers with no focused time.
+    func completedSession(timezone: String, now: Date) -> FocusSessionRecord? {
+        let timer = self.timer
+        guard timer.kind == .focus, let end = timer.endedAt else { return nil }
+        let focused = timer.focusedSeconds(at: end)
+        guard focused > 0 else { return nil }
+        return FocusSessionRecord(
+            userId: userId, sessionId: "timer-\(id ?? 0)", startTime: end.addingTimeInterval(-focused), endTime: end,
+            timezone: timezone, taskId: timer.taskID, fullPomodoro: timer.isFullLength, plannedSeconds: timer.plannedSeconds, createdAt: now)
+    }
+}

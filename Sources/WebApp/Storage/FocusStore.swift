@@ -154,13 +154,7 @@ extension AppDatabase: FocusStorage {
     /// of its focused time, ending when it ended.
     private static func recordTimerSession(_ db: Database, _ record: TimerRecord, timezone: String, qualifySeconds: Double, now: Date) throws {
         try WebhookOutbox.emit(db, userID: record.userId, event: .timerCompleted, data: WebhookOutbox.json(TimerJSON(record, now: now)), at: now)
-        let timer = record.timer
-        guard timer.kind == .focus, let end = timer.endedAt else { return }
-        let focused = timer.focusedSeconds(at: end)
-        guard focused > 0 else { return }
-        var session = FocusSessionRecord(
-            userId: record.userId, sessionId: "timer-\(record.id ?? 0)", startTime: end.addingTimeInterval(-focused), endTime: end,
-            timezone: timezone, taskId: timer.taskID, fullPomodoro: timer.isFullLength, plannedSeconds: timer.plannedSeconds, createdAt: now)
+        guard var session = record.completedSession(timezone: timezone, now: now) else { return }
         try FocusLedger.record(db, &session, qualifySeconds: qualifySeconds)
     }
 

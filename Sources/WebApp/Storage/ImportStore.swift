@@ -22,17 +22,12 @@ extension AppDatabase {
     }
 }
 
-/// One import inside its transaction.
+/// One import inside its transaction: SQLite's reads and writes, ``ImportBook``'s decisions.
 private struct ImportApplier {
     let db: Database
     let userID: Int64
     let now: Date
-    var report = ImportReport()
-    var problems = ImportProblems()
-    /// The user's tasks by title, oldest first: (id, created_at).
-    var tasksByTitle: [String: [(id: Int64, createdAt: Date)]] = [:]
-    /// Local task ids of the file's task ids.
-    var fileTasks: [Int64: Int64] = [:]
+    var book = ImportBook()
 
     let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
 
@@ -48,7 +43,7 @@ private struct ImportApplier {
         let isNew = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM focus_sessions WHERE user_id = ?)", arguments: [userID]) ?? false
         if isNew, !plan.settingsHistory.isEmpty { try replaceSettingsHistory(plan.settingsHistory) }
         for row in try Row.fetchAll(db, sql: "SELECT id, title, created_at FROM tasks WHERE user_id = ? ORDER BY id", arguments: [userID]) {
-            tasksByTitle[row[1], default: []].append((row[0], row.storedDate(2) ?? .distantPast))
+            book.knows(task: row[0], title: row[1], createdAt: row.storedDate(2) ?? .distantPast)
         }
         for task in plan.tasks { try importTask(task) }
         let rules = try StreakLedger.dayRules(db, userID: userID)
@@ -58,9 +53,9 @@ private struct ImportApplier {
         }
         try importBreaks(plan.breaks, allOfThem: isNew, today: (try UserRecord.find(db, id: userID) ?? user).today(at: now))
         try importKeyValues(plan.keyValues)
-        if !problems.isEmpty { throw problems }
+        if !book.problems.isEmpty { throw book.problems }
         try StreakLedger.recompute(db, userID: userID, qualifySeconds: qualifySeconds, at: now, announce: false)
-        return report
+        return book.report
     }
 
     /// Into an account without sessions: the file's day-rules history replaces the
@@ -80,15 +75,10 @@ private struct ImportApplier {
             arguments: [zone, last.rules.dayStartsAt, last.rules.restDays.mask, last.from.description, earlier.dayStartsAt, userID])
     }
 
-    /// A task of the file matches the user's task with the same title and creation
-    /// instant (to the millisecond); else it is created as the file has it. Its minutes
-    /// and pomodoros come from its sessions, as they did where it was exported.
+    /// A task of the file the user does not have is created as the file has it. Its
+    /// minutes and pomodoros come from its sessions, as they did where it was exported.
     private mutating func importTask(_ task: ImportPlan.Task) throws {
-        if let match = tasksByTitle[task.content.title]?.first(where: { abs($0.createdAt.timeIntervalSince(task.createdAt)) < 0.001 }) {
-            report.tasksMatched += 1
-            if let fileID = task.fileID { fileTasks[fileID] = match.id }
-            return
-        }
+        if book.matches(task) { return }
         var record = TaskRecord(
             userId: userID, title: task.content.title, description: task.content.description, status: task.status,
             estimatePomodoros: task.content.estimatePomodoros, focusSeconds: 0, pomodoros: 0, createdAt: task.createdAt, updatedAt: task.updatedAt,
@@ -99,30 +89,25 @@ private struct ImportApplier {
             _ = try XPLedger.award(
                 db, userID: userID, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(record.taskID)", at: now, announce: false)
         }
-        report.tasksCreated += 1
-        tasksByTitle[task.content.title, default: []].append((record.taskID, task.createdAt))
-        if let fileID = task.fileID { fileTasks[fileID] = record.taskID }
+        book.created(task: record.taskID, title: task.content.title, at: task.createdAt, file: task)
     }
 
     /// The task a Toggl description names: the oldest with that title, else a new one.
     private mutating func task(titled title: String) throws -> Int64 {
-        if let existing = tasksByTitle[title]?.first { return existing.id }
+        if let existing = book.oldestTask(titled: title) { return existing }
         var record = TaskRecord(
             userId: userID, title: title, description: "", status: .todo, estimatePomodoros: nil, focusSeconds: 0, pomodoros: 0, createdAt: now,
             updatedAt: now, completedAt: nil)
         try record.insert(db)
         LiveChangeLog.note(db, userID: userID, .tasks, taskIDs: [record.taskID])
-        report.tasksCreated += 1
-        tasksByTitle[title, default: []].append((record.taskID, now))
+        book.created(task: record.taskID, title: title, at: now)
         return record.taskID
     }
 
-    /// The idempotent path of `POST /sessions`: a session id already stored with the same
-    /// content is skipped, with other content it is a problem of the row.
     private mutating func importSession(_ session: ImportPlan.Session, rules: DayRuleHistory) throws {
         let taskID: Int64?
         switch session.task {
-        case .file(let id)?: taskID = fileTasks[id]
+        case .file(let id)?: taskID = book.task(ofFile: id)
         case .title(let title)?: taskID = try task(titled: title)
         case nil: taskID = nil
         }
@@ -132,39 +117,16 @@ private struct ImportApplier {
         if let stored = try FocusSessionRecord.fetchOne(
             db.cachedStatement(sql: "SELECT * FROM focus_sessions WHERE user_id = ? AND session_id = ?"), arguments: [userID, session.sessionID])
         {
-            if stored.hasSameTimes(as: record) {
-                report.sessionsSkipped += 1
-            } else {
-                let field = session.field == "sessions" ? "sessions[\(session.row)].session_id" : "Description"
-                problems.add(session.row, field, "a session with this id is already stored with other times or time zone")
-            }
+            book.alreadyStored(stored, session, as: record)
             return
         }
         _ = try FocusLedger.recordWithoutStreak(db, &record, rules: rules, announce: false)
-        report.sessionsCreated += 1
+        book.report.sessionsCreated += 1
     }
 
-    /// Breaks that have not started (all of them into an account without sessions); one
-    /// already stored with the same days is skipped, a started one in a file for an account
-    /// with sessions too.
     private mutating func importBreaks(_ breaks: [ImportPlan.Break], allOfThem: Bool, today: LocalDate) throws {
         var others = try StreakLedger.breaks(db, userID: userID).compactMap(\.days)
-        for item in breaks {
-            if others.contains(item.days) { continue }
-            let upcoming = item.days.lowerBound > today
-            guard upcoming || allOfThem else { continue }
-            if upcoming {
-                do {
-                    _ = try BreakRules.validate(
-                        from: item.days.lowerBound, to: item.days.upperBound, note: item.note, today: today, others: others)
-                } catch {
-                    for (field, problem) in error.fields.sorted(by: { $0.key < $1.key }) { problems.add(item.row, "breaks[\(item.row)].\(field)", problem) }
-                    continue
-                }
-            } else if others.contains(where: { $0.overlaps(item.days) }) {
-                problems.add(item.row, "breaks[\(item.row)].from", "overlaps a break already planned")
-                continue
-            }
+        for item in breaks where book.admits(item, others: others, allOfThem: allOfThem, today: today) {
             var record = BreakRecord(
                 userId: userID, firstDay: item.days.lowerBound.description, lastDay: item.days.upperBound.description, note: item.note, createdAt: now)
             try record.insert(db)
@@ -172,24 +134,16 @@ private struct ImportApplier {
         }
     }
 
-    /// Keys the user does not have yet; existing keys are kept as they are.
     private mutating func importKeyValues(_ entries: [(key: String, json: Data)]) throws {
         guard !entries.isEmpty else { return }
         var count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM key_values WHERE user_id = ?", arguments: [userID]) ?? 0
         for (key, json) in entries {
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM key_values WHERE user_id = ? AND key = ?)", arguments: [userID, key]) == true {
-                report.kvSkipped += 1
-                continue
-            }
-            guard count < KeyValueService.maxKeys else {
-                problems.add(nil, "kv.\(key)", "would make more than \(KeyValueService.maxKeys) keys")
-                continue
-            }
+            let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM key_values WHERE user_id = ? AND key = ?)", arguments: [userID, key]) == true
+            guard book.admits(key: key, exists: exists, count: count) else { continue }
             try db.execute(
                 sql: "INSERT INTO key_values (user_id, key, value, etag, updated_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [userID, key, json, KeyValueService.etag(json), now])
             count += 1
-            report.kvCreated += 1
         }
     }
 }

@@ -138,12 +138,10 @@ extension AppDatabase: WebhookStorage {
         _ item: DueDelivery, succeeded: Bool, responseCode: Int?, durationMS: Int, now: Date, schedule: [TimeInterval], disableAfter: Int
     ) async throws -> DeliveryOutcome {
         try await write { db in
-            let attempt = item.attempts + 1
-            let outcome = DeliveryOutcome(succeeded: succeeded, attempt: attempt, retries: schedule.count)
-            let next = outcome == .retrying ? now.addingTimeInterval(schedule[attempt - 1]) : now
+            let attempt = DeliveryAttempt(after: item, succeeded: succeeded, now: now, schedule: schedule)
             try db.execute(
                 sql: "UPDATE webhook_outbox SET status = ?, attempts = ?, next_attempt_at = ? WHERE id = ?",
-                arguments: [outcome.rawValue, attempt, next, item.outboxID])
+                arguments: [attempt.outcome.rawValue, attempt.number, attempt.nextAttemptAt, item.outboxID])
             if succeeded {
                 try db.execute(sql: "UPDATE webhooks SET consecutive_failures = 0 WHERE id = ?", arguments: [item.webhook.id])
             } else {
@@ -155,13 +153,13 @@ extension AppDatabase: WebhookStorage {
                 sql: """
                     INSERT INTO webhook_deliveries (webhook_id, outbox_id, event, status, attempt, response_code, duration_ms, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [item.webhook.id, item.outboxID, item.event, outcome.rawValue, attempt, responseCode, durationMS, now])
+                    """, arguments: [item.webhook.id, item.outboxID, item.event, attempt.outcome.rawValue, attempt.number, responseCode, durationMS, now])
             try db.execute(
                 sql: """
                     DELETE FROM webhook_deliveries WHERE webhook_id = ?1 AND id <= (
                         SELECT id FROM webhook_deliveries WHERE webhook_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET \(WebhookRecord.loggedAttempts))
                     """, arguments: [item.webhook.id])
-            return outcome
+            return attempt.outcome
         }
     }
 

@@ -40,3 +40,17 @@ extension DeliveryOutcome {
         self = succeeded ? .delivered : (attempt <= retries ? .retrying : .failed)
     }
 }
+
+/// One more attempt at an outbox item, as both backends record it: its number, what it
+/// came to, and when the item is due again (after `schedule`'s wait for a retry).
+struct DeliveryAttempt {
+    let number: Int
+    let outcome: DeliveryOutcome
+    let nextAttemptAt: Date
+
+    init(after item: DueDelivery, succeeded: Bool, now: Date, schedule: [TimeInterval]) {
+        number = item.attempts + 1
+        outcome = DeliveryOutcome(succeeded: succeeded, attempt: number, retries: schedule.count)
+        nextAttemptAt = outcome == .retrying ? now.addingTimeInterval(schedule[number - 1]) : now
+    }
+}

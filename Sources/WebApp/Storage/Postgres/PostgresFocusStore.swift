@@ -271,13 +271,7 @@ extension PostgresStore: FocusStorage, ProfileStorage {
     /// A completed timer is announced; a focus timer becomes a session of its focused time.
     private static func recordTimerSession(_ tx: PostgresTransaction, _ record: TimerRecord, timezone: String, qualifySeconds: Double, now: Date) async throws {
         try await PostgresLedgers.emit(tx, userID: record.userId, event: .timerCompleted, data: WebhookOutbox.json(TimerJSON(record, now: now)), at: now)
-        let timer = record.timer
-        guard timer.kind == .focus, let end = timer.endedAt else { return }
-        let focused = timer.focusedSeconds(at: end)
-        guard focused > 0 else { return }
-        var session = FocusSessionRecord(
-            userId: record.userId, sessionId: "timer-\(record.id ?? 0)", startTime: end.addingTimeInterval(-focused), endTime: end,
-            timezone: timezone, taskId: timer.taskID, fullPomodoro: timer.isFullLength, plannedSeconds: timer.plannedSeconds, createdAt: now)
+        guard var session = record.completedSession(timezone: timezone, now: now) else { return }
         try await PostgresStreakLedger.record(tx, &session, qualifySeconds: qualifySeconds)
     }
 

@@ -23,12 +23,7 @@ private struct PostgresImportApplier {
     let userID: Int64
     let now: Date
     let progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?
-    var report = ImportReport()
-    var problems = ImportProblems()
-    /// The user's tasks by title, oldest first: (id, created_at).
-    var tasksByTitle: [String: [(id: Int64, createdAt: Date)]] = [:]
-    /// Local task ids of the file's task ids.
-    var fileTasks: [Int64: Int64] = [:]
+    var book = ImportBook()
 
     init(tx: PostgresTransaction, userID: Int64, now: Date, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?) {
         self.tx = tx
@@ -47,7 +42,7 @@ private struct PostgresImportApplier {
         if isNew, !plan.settingsHistory.isEmpty { try await replaceSettingsHistory(plan.settingsHistory) }
         for row in try await tx.all("SELECT id, title, created_at FROM tasks WHERE user_id = \(userID) ORDER BY id") {
             let (id, title, createdAt) = try row.decode((Int64, String, Date).self)
-            tasksByTitle[title, default: []].append((id, createdAt))
+            book.knows(task: id, title: title, createdAt: createdAt)
         }
         for task in plan.tasks { try await importTask(task) }
         let rules = try await PostgresStreakLedger.dayRules(tx, userID: userID)
@@ -57,9 +52,9 @@ private struct PostgresImportApplier {
         }
         try await importBreaks(plan.breaks, allOfThem: isNew, today: (try await self.user() ?? user).today(at: now))
         try await importKeyValues(plan.keyValues)
-        if !problems.isEmpty { throw problems }
+        if !book.problems.isEmpty { throw book.problems }
         try await PostgresStreakLedger.recompute(tx, userID: userID, qualifySeconds: qualifySeconds, at: now, announce: false)
-        return report
+        return book.report
     }
 
     /// Into an account without sessions: the file's day-rules history replaces the
@@ -83,14 +78,9 @@ private struct PostgresImportApplier {
             """)
     }
 
-    /// A file's task matches the user's task with the same title and creation instant (to
-    /// the millisecond); else it is created as the file has it.
+    /// A file's task the user does not have is created as the file has it.
     private mutating func importTask(_ task: ImportPlan.Task) async throws {
-        if let match = tasksByTitle[task.content.title]?.first(where: { abs($0.createdAt.timeIntervalSince(task.createdAt)) < 0.001 }) {
-            report.tasksMatched += 1
-            if let fileID = task.fileID { fileTasks[fileID] = match.id }
-            return
-        }
+        if book.matches(task) { return }
         let id = try await insertTask(
             title: task.content.title, description: task.content.description, status: task.status, estimate: task.content.estimatePomodoros,
             createdAt: task.createdAt, updatedAt: task.updatedAt, completedAt: task.completedAt)
@@ -98,8 +88,7 @@ private struct PostgresImportApplier {
             _ = try await PostgresLedgers.awardXP(
                 tx, userID: userID, amount: TaskCompletionXP.amount, reason: "task_completed", reference: "task:\(id)", at: now, announce: false)
         }
-        tasksByTitle[task.content.title, default: []].append((id, task.createdAt))
-        if let fileID = task.fileID { fileTasks[fileID] = id }
+        book.created(task: id, title: task.content.title, at: task.createdAt, file: task)
     }
 
     private mutating func insertTask(
@@ -112,24 +101,21 @@ private struct PostgresImportApplier {
             """
         ).decode(Int64.self)
         tx.note(userID: userID, .tasks, taskIDs: [id])
-        report.tasksCreated += 1
         return id
     }
 
     /// The task a Toggl description names: the oldest with that title, else a new one.
     private mutating func task(titled title: String) async throws -> Int64 {
-        if let existing = tasksByTitle[title]?.first { return existing.id }
+        if let existing = book.oldestTask(titled: title) { return existing }
         let id = try await insertTask(title: title, description: "", status: .todo, estimate: nil, createdAt: now, updatedAt: now, completedAt: nil)
-        tasksByTitle[title, default: []].append((id, now))
+        book.created(task: id, title: title, at: now)
         return id
     }
 
-    /// A session id already stored with the same times is skipped; with other times it is
-    /// a problem of the row.
     private mutating func importSession(_ session: ImportPlan.Session, rules: DayRuleHistory) async throws {
         let taskID: Int64?
         switch session.task {
-        case .file(let id)?: taskID = fileTasks[id]
+        case .file(let id)?: taskID = book.task(ofFile: id)
         case .title(let title)?: taskID = try await task(titled: title)
         case nil: taskID = nil
         }
@@ -139,36 +125,16 @@ private struct PostgresImportApplier {
         if let row = try await tx.first(
             "SELECT \(unescaped: FocusSessionRecord.postgresColumns) FROM focus_sessions WHERE user_id = \(userID) AND session_id = \(session.sessionID)")
         {
-            if try FocusSessionRecord(postgres: row).hasSameTimes(as: record) {
-                report.sessionsSkipped += 1
-            } else {
-                let field = session.field == "sessions" ? "sessions[\(session.row)].session_id" : "Description"
-                problems.add(session.row, field, "a session with this id is already stored with other times or time zone")
-            }
+            book.alreadyStored(try FocusSessionRecord(postgres: row), session, as: record)
             return
         }
         _ = try await PostgresStreakLedger.recordWithoutStreak(tx, &record, rules: rules, announce: false)
-        report.sessionsCreated += 1
+        book.report.sessionsCreated += 1
     }
 
-    /// Breaks that have not started (all of them into an account without sessions).
     private mutating func importBreaks(_ breaks: [ImportPlan.Break], allOfThem: Bool, today: LocalDate) async throws {
         var others = try await PostgresStreakLedger.breaks(tx.connection, userID: userID, logger: tx.logger).compactMap(\.days)
-        for item in breaks {
-            if others.contains(item.days) { continue }
-            let upcoming = item.days.lowerBound > today
-            guard upcoming || allOfThem else { continue }
-            if upcoming {
-                do {
-                    _ = try BreakRules.validate(from: item.days.lowerBound, to: item.days.upperBound, note: item.note, today: today, others: others)
-                } catch {
-                    for (field, problem) in error.fields.sorted(by: { $0.key < $1.key }) { problems.add(item.row, "breaks[\(item.row)].\(field)", problem) }
-                    continue
-                }
-            } else if others.contains(where: { $0.overlaps(item.days) }) {
-                problems.add(item.row, "breaks[\(item.row)].from", "overlaps a break already planned")
-                continue
-            }
+        for item in breaks where book.admits(item, others: others, allOfThem: allOfThem, today: today) {
             try await tx.execute(
                 """
                 INSERT INTO breaks (user_id, first_day, last_day, note, created_at)
@@ -178,23 +144,15 @@ private struct PostgresImportApplier {
         }
     }
 
-    /// Keys the user does not have yet; existing keys are kept as they are.
     private mutating func importKeyValues(_ entries: [(key: String, json: Data)]) async throws {
         guard !entries.isEmpty else { return }
         var count = try await tx.one("SELECT count(*) FROM key_values WHERE user_id = \(userID)").decode(Int.self)
         for (key, json) in entries {
-            if try await tx.first("SELECT 1 FROM key_values WHERE user_id = \(userID) AND key = \(key)") != nil {
-                report.kvSkipped += 1
-                continue
-            }
-            guard count < KeyValueService.maxKeys else {
-                problems.add(nil, "kv.\(key)", "would make more than \(KeyValueService.maxKeys) keys")
-                continue
-            }
+            let exists = try await tx.first("SELECT 1 FROM key_values WHERE user_id = \(userID) AND key = \(key)") != nil
+            guard book.admits(key: key, exists: exists, count: count) else { continue }
             try await tx.execute(
                 "INSERT INTO key_values (user_id, key, value, etag, updated_at) VALUES (\(userID), \(key), \(json), \(KeyValueService.etag(json)), \(now))")
             count += 1
-            report.kvCreated += 1
         }
     }
 }

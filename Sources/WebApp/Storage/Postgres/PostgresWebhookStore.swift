@@ -91,10 +91,12 @@ extension PostgresStore: WebhookStorage {
         _ item: DueDelivery, succeeded: Bool, responseCode: Int?, durationMS: Int, now: Date, schedule: [TimeInterval], disableAfter: Int
     ) async throws -> DeliveryOutcome {
         try await write { tx in
-            let attempt = item.attempts + 1
-            let outcome = DeliveryOutcome(succeeded: succeeded, attempt: attempt, retries: schedule.count)
-            let next = outcome == .retrying ? now.addingTimeInterval(schedule[attempt - 1]) : now
-            try await tx.execute("UPDATE webhook_outbox SET status = \(outcome.rawValue), attempts = \(attempt), next_attempt_at = \(next) WHERE id = \(item.outboxID)")
+            let attempt = DeliveryAttempt(after: item, succeeded: succeeded, now: now, schedule: schedule)
+            try await tx.execute(
+                """
+                UPDATE webhook_outbox SET status = \(attempt.outcome.rawValue), attempts = \(attempt.number), next_attempt_at = \(attempt.nextAttemptAt)
+                WHERE id = \(item.outboxID)
+                """)
             if succeeded {
                 try await tx.execute("UPDATE webhooks SET consecutive_failures = 0 WHERE id = \(item.webhook.id)")
             } else {
@@ -107,14 +109,14 @@ extension PostgresStore: WebhookStorage {
             try await tx.execute(
                 """
                 INSERT INTO webhook_deliveries (webhook_id, outbox_id, event, status, attempt, response_code, duration_ms, created_at)
-                VALUES (\(item.webhook.id), \(item.outboxID), \(item.event), \(outcome.rawValue), \(attempt), \(responseCode), \(durationMS), \(now))
+                VALUES (\(item.webhook.id), \(item.outboxID), \(item.event), \(attempt.outcome.rawValue), \(attempt.number), \(responseCode), \(durationMS), \(now))
                 """)
             try await tx.execute(
                 """
                 DELETE FROM webhook_deliveries WHERE webhook_id = \(item.webhook.id) AND id <= (
                     SELECT id FROM webhook_deliveries WHERE webhook_id = \(item.webhook.id) ORDER BY id DESC LIMIT 1 OFFSET \(WebhookRecord.loggedAttempts))
                 """)
-            return outcome
+            return attempt.outcome
         }
     }
 
