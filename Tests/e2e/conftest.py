@@ -25,6 +25,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_until_healthy(base, process, why, timeout):
+    """Waits for `base`/health to answer; kills `process` and raises with `why()` when it
+    exits or `timeout` seconds pass first."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            return
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(why())
+            time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def running_server(data, admin=None, extra_env=None, started=None):
     """A server of its own over a fresh database in `data`; `admin`: (username, password)
@@ -48,16 +63,7 @@ def running_server(data, admin=None, extra_env=None, started=None):
     if started is not None:
         started.append(process)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("server did not start: " + open(log.name).read())
-            time.sleep(0.2)
+    wait_until_healthy(base, process, lambda: "server did not start: " + open(log.name).read(), timeout=30)
     try:
         yield base
     except BaseException:

@@ -8,15 +8,13 @@ import http.client
 import os
 import subprocess
 import tempfile
-import time
-import urllib.request
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 
-from conftest import ROOT, free_port, make_driver, running_server, screenshot, wait
+from conftest import ROOT, free_port, make_driver, running_server, screenshot, wait, wait_until_healthy
 from test_errors import PASSWORD, api
 from test_live import Stream, login
 from test_streaks import sign_in
@@ -62,16 +60,7 @@ def nginx(folder, upstreams):
     process = subprocess.Popen([NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf"),
                                 "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 15
-    while True:
-        try:
-            urllib.request.urlopen(base + "/health", timeout=1)
-            break
-        except OSError:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("nginx did not start: " + (folder / "error.log").read_text())
-            time.sleep(0.1)
+    wait_until_healthy(base, process, lambda: "nginx did not start: " + (folder / "error.log").read_text(), timeout=15)
     try:
         yield base
     finally:
