@@ -122,7 +122,11 @@ import Testing
         let result = log.withLock { $0 }
         #expect(result.most == 3)
         #expect(result.order.count == 40 && result.order.sorted() == Array(0..<40))
-        #expect(result.order.prefix(3).sorted() == [0, 1, 2] && Array(result.order.dropFirst(3)) == Array(3..<40), "waiting jobs start in arrival order")
+        // The line hands out waiting jobs in arrival order; which of the three places first
+        // runs its job's first line is the threads' race, so each job starts within the
+        // line's width of its place in the arrival order (a stack or a random pick would not).
+        #expect(result.order.prefix(3).sorted() == [0, 1, 2])
+        #expect(result.order.enumerated().allSatisfy { abs($0.offset - $0.element) < line.width }, "waiting jobs start in arrival order: \(result.order)")
         #expect(line.waiting == 0)
     }
 }

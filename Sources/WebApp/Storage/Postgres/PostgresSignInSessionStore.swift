@@ -70,7 +70,7 @@ extension PostgresStore {
 }
 
 /// The user of a live session and the session's last-seen time (`$1` session, `$2` user).
-struct UserInSession: PostgresPreparedStatement {
+struct UserInSession: SessionUserStatement {
     static let sql = """
         SELECT \(UserRecord.postgresColumns(of: "users")), s.last_seen_at FROM users
         JOIN sign_in_sessions s ON s.id = $1 AND s.user_id = users.id WHERE users.id = $2
@@ -79,13 +79,6 @@ struct UserInSession: PostgresPreparedStatement {
     let session: Int64
     let user: Int64
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(session)
-        bindings.append(user)
-        return bindings
-    }
-
     func decodeRow(_ row: PostgresRow) throws -> (user: UserRecord, lastSeen: Date) {
         var columns = PostgresColumns(row)
         return (try UserRecord(&columns), try columns.next())
@@ -93,7 +86,7 @@ struct UserInSession: PostgresPreparedStatement {
 }
 
 /// For pages: the same, with the friend requests waiting for the user from enabled accounts.
-struct UserInSessionWithRequests: PostgresPreparedStatement {
+struct UserInSessionWithRequests: SessionUserStatement {
     static let sql = """
         SELECT \(UserRecord.postgresColumns(of: "users")), s.last_seen_at, (SELECT count(*) FROM friend_requests r JOIN users f ON f.id = r.from_user_id
             WHERE r.to_user_id = users.id AND NOT f.disabled)
@@ -103,15 +96,23 @@ struct UserInSessionWithRequests: PostgresPreparedStatement {
     let session: Int64
     let user: Int64
 
+    func decodeRow(_ row: PostgresRow) throws -> (user: UserRecord, lastSeen: Date, incomingRequests: Int) {
+        var columns = PostgresColumns(row)
+        return (try UserRecord(&columns), try columns.next(), try columns.next())
+    }
+}
+
+/// A read of the user of a sign-in session: $1 the session, $2 the user.
+protocol SessionUserStatement: PostgresPreparedStatement {
+    var session: Int64 { get }
+    var user: Int64 { get }
+}
+
+extension SessionUserStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 2)
         bindings.append(session)
         bindings.append(user)
         return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> (user: UserRecord, lastSeen: Date, incomingRequests: Int) {
-        var columns = PostgresColumns(row)
-        return (try UserRecord(&columns), try columns.next(), try columns.next())
     }
 }
