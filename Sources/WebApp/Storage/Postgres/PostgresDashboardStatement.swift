@@ -8,26 +8,27 @@ import PostgresNIO
 /// part has a range of columns of its own (its types), NULL in the other parts' rows.
 /// SQLite's twin is ``AppDatabase/panelsSQL``.
 enum PostgresDashboardRows {
-    private enum Part: Int32 {
+    private enum Part: Int32, CaseIterable {
         case timer, streak, total, openTask, task
+
+        /// The part's columns, in the order its row decodes them.
+        var columns: [String] {
+            switch self {
+            case .timer: PostgresColumns.qualified(TimerRecord.columns, by: "t")
+            case .streak: StreakRecord.postgresColumns(of: "s").components(separatedBy: ", ")
+            case .total: ["d.day::text", "d.seconds"]
+            case .openTask: ["o.id", "o.title"]
+            case .task: PostgresColumns.qualified(TaskRecord.columns, by: "p")
+            }
+        }
     }
 
-    /// Each part's columns, in the order the row decodes them.
-    private static let ranges: [(part: Part, columns: [String])] = [
-        (.timer, qualified(TimerRecord.columns, by: "t")),
-        (.streak, StreakRecord.postgresColumns(of: "s").components(separatedBy: ", ")),
-        (.total, ["d.day::text", "d.seconds"]),
-        (.openTask, ["o.id", "o.title"]),
-        (.task, qualified(TaskRecord.columns, by: "p")),
-    ]
-
-    private static func qualified(_ columns: String, by table: String) -> [String] {
-        columns.components(separatedBy: ", ").map { "\(table).\($0)" }
-    }
+    /// Where each part's range starts, after the part column (in `Part` order).
+    private static let offsets: [Int] = Part.allCases.map { part in Part.allCases.prefix { $0 != part }.reduce(0) { $0 + $1.columns.count } }
 
     /// `SELECT part, …` with `part`'s columns in its range and NULL elsewhere.
     private static func select(_ part: Part, from source: String) -> String {
-        let columns = ranges.flatMap { range in range.part == part ? range.columns : range.columns.map { _ in "NULL" } }
+        let columns = Part.allCases.flatMap { other in other == part ? other.columns : other.columns.map { _ in "NULL" } }
         return "SELECT \(part.rawValue)::int4, \(columns.joined(separator: ", ")) FROM \(source)"
     }
 
@@ -36,7 +37,7 @@ enum PostgresDashboardRows {
     static func sql(withTaskPage: Bool) -> String {
         // A first branch of no rows gives every column its table's type (a NULL alone
         // would be text, which the later branches' columns cannot join).
-        let types = "SELECT NULL::int4, \(ranges.flatMap(\.columns).joined(separator: ", ")) FROM timers t, streaks s, daily_totals d, tasks o, tasks p WHERE false"
+        let types = "SELECT NULL::int4, \(Part.allCases.flatMap(\.columns).joined(separator: ", ")) FROM timers t, streaks s, daily_totals d, tasks o, tasks p WHERE false"
         var parts = [
             types,
             select(.timer, from: "(SELECT \(TimerRecord.columns) FROM timers WHERE user_id = $1 ORDER BY id DESC LIMIT \(TimerRecord.recentCount)) t"),
@@ -50,8 +51,16 @@ enum PostgresDashboardRows {
         return parts.joined(separator: "\nUNION ALL ")
     }
 
-    /// The panels (and the task page's rows, newest first) from the statement's rows.
-    static func decode(_ rows: [PostgresRow]) throws -> (panels: ProgressSnapshot, tasks: [TaskRecord]) {
+    /// The panels (and the task page's rows, newest first) of one of the statements.
+    static func read<Statement: PostgresPreparedStatement>(
+        _ statement: Statement, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (panels: ProgressSnapshot, tasks: [TaskRecord]) where Statement.Row == PostgresRow {
+        var rows: [PostgresRow] = []
+        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+        return try decode(rows)
+    }
+
+    private static func decode(_ rows: [PostgresRow]) throws -> (panels: ProgressSnapshot, tasks: [TaskRecord]) {
         var timers: [TimerRecord] = []
         var streak = StreakProjection.empty
         var totals: [LocalDate: Double] = [:]
@@ -60,7 +69,7 @@ enum PostgresDashboardRows {
         for row in rows {
             var columns = PostgresColumns(row)
             guard let part = Part(rawValue: try columns.next(Int32.self)) else { throw PostgresColumns.Missing() }
-            columns.skip(ranges.prefix { $0.part != part }.reduce(0) { $0 + $1.columns.count })
+            columns.skip(offsets[Int(part.rawValue)])
             switch part {
             case .timer: timers.append(try TimerRecord(&columns))
             case .streak: streak = try StreakRecord.projection(&columns)

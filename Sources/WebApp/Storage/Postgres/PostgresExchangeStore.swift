@@ -5,7 +5,7 @@ import PostgresNIO
 /// Exports, calendar feeds and health reads on PostgreSQL (``ExchangeStorage``,
 /// ``CalendarFeedStorage``, ``HealthStorage``); imports are in `PostgresImportStore.swift`.
 extension PostgresStore: ExchangeStorage, CalendarFeedStorage, HealthStorage {
-    private static let sessionColumns = FocusSessionRecord.postgresColumns.split(separator: ", ").map { "s.\($0)" }.joined(separator: ", ")
+    private static let sessionColumns = PostgresColumns.qualified(FocusSessionRecord.postgresColumns, by: "s").joined(separator: ", ")
 
     func exportTasks(userID: Int64, after: Int64) async throws -> [TaskRecord] {
         try await read { connection in

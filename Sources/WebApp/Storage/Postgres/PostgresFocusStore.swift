@@ -132,9 +132,7 @@ extension PostgresStore: FocusStorage, ProfileStorage {
 
     func progressSnapshot(userID: Int64, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date) async throws -> ProgressSnapshot {
         var (panels, settled) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.live) { connection in
-            var rows: [PostgresRow] = []
-            for try await row in try await connection.execute(PanelsStatement(userID: userID, from: from, to: to), logger: logger) { rows.append(row) }
-            return try PostgresDashboardRows.decode(rows).panels
+            try await PostgresDashboardRows.read(PanelsStatement(userID: userID, from: from, to: to), on: connection, logger: logger).panels
         }
         panels.settledNow = settled
         return panels
@@ -146,9 +144,7 @@ extension PostgresStore: FocusStorage, ProfileStorage {
         let statement = DashboardStatement(panels: PanelsStatement(userID: userID, from: from, to: to), query: query)
         var (read, settled) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.panels.live) {
             connection in
-            var rows: [PostgresRow] = []
-            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-            var (panels, items) = try PostgresDashboardRows.decode(rows)
+            var (panels, items) = try await PostgresDashboardRows.read(statement, on: connection, logger: logger)
             let more = items.count > query.limit
             if more { items.removeLast() }
             return (tasks: TaskPage(items: items, nextCursor: more ? items.last?.id : nil), panels: panels)

@@ -34,6 +34,11 @@ struct PostgresColumns {
         let text: String
     }
 
+    /// Each of `columns` (a list as the records name them, `a, b, c`) qualified by `table`.
+    static func qualified(_ columns: String, by table: String) -> [String] {
+        columns.components(separatedBy: ", ").map { "\(table).\($0)" }
+    }
+
     /// A local day, selected as text (`day::text`).
     mutating func day() throws -> LocalDate? {
         try next(String?.self).flatMap(LocalDate.init)
