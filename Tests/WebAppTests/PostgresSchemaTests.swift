@@ -33,6 +33,30 @@ struct PostgresSchemaTests {
         #expect(most >= 2 && most <= 4, "\(most) connections")
     }
 
+    /// A `DATABASE_URL` naming the server's socket folder (`?host=/folder`) migrates and
+    /// reads over the Unix socket, not TCP (`inet_server_addr()` is NULL on a socket).
+    @Test func aStoreReachesTheServerThroughItsUnixSocket() async throws {
+        let tcpURL = try await TestPostgres.freshDatabaseURL()
+        let folder = try await TestPostgres.withConnection(try PostgresURL.configuration(tcpURL)) { connection in
+            let rows = try await connection.query("SELECT split_part(current_setting('unix_socket_directories'), ',', 1)", logger: TestPostgres.logger)
+            return try #require(try await TestPostgres.values(rows, as: String.self).first)
+        }
+        var socketURL = try #require(URLComponents(string: tcpURL))
+        socketURL.queryItems = [URLQueryItem(name: "host", value: folder)]
+        let store = try PostgresStore(url: try #require(socketURL.string), poolSize: 2, logger: TestPostgres.logger)
+        store.start()
+        let serverAddress = try await using(store, closing: { try await $0.shutdown() }) { store in
+            #expect(try await store.migrate().isEmpty == false)
+            return try await store.read { connection in
+                let rows = try await connection.query("SELECT inet_server_addr()::text", logger: TestPostgres.logger)
+                var addresses: [String?] = []
+                for try await address in rows.decode(String?.self) { addresses.append(address) }
+                return addresses
+            }
+        }
+        #expect(serverAddress == [nil], "over a socket, not \(serverAddress)")
+    }
+
     /// Every table and column SQLite's migrations make exists on PostgreSQL, with the same
     /// NOT NULL: a new SQLite migration without its PostgreSQL twin fails here.
     @Test func everySQLiteTableAndColumnExistsOnPostgres() async throws {
@@ -185,6 +209,18 @@ struct PostgresSchemaTests {
         #expect(try PostgresURL.configuration("postgres://fq:100%25@localhost/focus").password == "100%", "decoded once")
         let preferred = try PostgresURL.configuration("postgres://fq@localhost/focus?sslmode=prefer").tls
         #expect(preferred.isAllowed && !preferred.isEnforced)
+    }
+
+    @Test func aHostFolderIsTheServersUnixSocket() throws {
+        let socket = try PostgresURL.configuration("postgres://fq:pw@/focus?host=/run/postgresql&sslmode=prefer")
+        #expect(socket.unixSocketPath == "/run/postgresql/.s.PGSQL.5432" && socket.host == nil)
+        #expect(socket.username == "fq" && socket.password == "pw" && socket.database == "focus" && !socket.tls.isAllowed)
+        let otherPort = try PostgresURL.clientConfiguration("postgresql://fq@localhost:6543/focus?host=/tmp/pg")
+        #expect(otherPort.unixSocketPath == "/tmp/pg/.s.PGSQL.6543", "the query's host wins over the authority's, as in libpq")
+        #expect(try PostgresURL.configuration("postgres://fq@/focus?host=db.example").host == "db.example")
+        #expect(throws: PostgresURL.Invalid.self, "no TLS on a socket") {
+            try PostgresURL.configuration("postgres://fq@/focus?host=/run/postgresql&sslmode=require")
+        }
     }
 
     @Test(arguments: [

@@ -26,6 +26,21 @@ import Testing
         }
     }
 
+    /// The timer's task picker offers the open tasks, newest first (done ones are not offered).
+    @Test func theTaskPickerListsOpenTasksNewestFirst() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let browser = Browser(client)
+            try await browser.signup("ada", timezone: "UTC")
+            for title in ["First", "Second", "Finished", "Third"] { try await browser.post("/tasks", ["title": title]) }
+            try await browser.post("/tasks/3/status", ["status": "done"])
+            let page = try await browser.get("/dashboard").text
+            let picker = try #require(page.components(separatedBy: #"<select id="timer-task""#).dropFirst().first?.components(separatedBy: "</select>").first)
+            let options = picker.components(separatedBy: "<option ").dropFirst().compactMap { $0.split(separator: "<").first?.split(separator: ">").last }
+            #expect(options == ["No task", "Third", "Second", "First"])
+        }
+    }
+
     @Test func startPauseResumeCompleteSwapThePanel() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

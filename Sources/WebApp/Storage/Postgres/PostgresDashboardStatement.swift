@@ -3,22 +3,50 @@ import Foundation
 import PostgresNIO
 
 /// The dashboard's reads on PostgreSQL as one prepared statement (one round trip, one
-/// snapshot): recent timers, the stored streak, the range's daily totals, the open tasks
-/// and — for the whole page — the task page. Each row's first column names its part; each
-/// part has a range of columns of its own (its types), NULL in the other parts' rows.
-/// SQLite's twin is ``AppDatabase/panelsSQL``.
+/// snapshot): the task page, the open tasks, the range's daily totals, recent timers and
+/// the stored streak. Each row's first column names its part; each part has a range of
+/// columns of its own (its types), NULL in the other parts' rows. The open tasks and the
+/// totals come as one row of arrays each (a row costs more to send and read than an array's
+/// element). SQLite's twin is ``AppDatabase/panelsSQL``.
 enum PostgresDashboardRows {
+    /// In the order of their column ranges: the part with the most rows first, so its rows
+    /// have no columns to pass over.
     private enum Part: Int32, CaseIterable {
-        case timer, streak, total, openTask, task
+        case task, openTask, total, timer, streak
 
         /// The part's columns, in the order its row decodes them.
         var columns: [String] {
             switch self {
+            case .task: PostgresColumns.qualified(TaskRecord.columns, by: "p")
+            case .openTask: ["o.ids", "o.titles"]
+            case .total: ["d.days", "d.seconds"]
             case .timer: PostgresColumns.qualified(TimerRecord.columns, by: "t")
             case .streak: StreakRecord.postgresColumns(of: "s").components(separatedBy: ", ")
-            case .total: ["d.day::text", "d.seconds"]
-            case .openTask: ["o.id", "o.title"]
-            case .task: PostgresColumns.qualified(TaskRecord.columns, by: "p")
+            }
+        }
+
+        /// The part's rows: $1 user, $2 and $3 the totals' first and last day, $4–$7 the task
+        /// page's filters (``TaskPageStatement``).
+        var source: String {
+            switch self {
+            case .task: "(\(TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7"))) p"
+            case .openTask:
+                """
+                (SELECT array_agg(id ORDER BY id DESC) AS ids, array_agg(title ORDER BY id DESC) AS titles FROM (SELECT id, title FROM tasks
+                    WHERE user_id = $1 AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50) open) o
+                """
+            case .total:
+                "(SELECT array_agg(day::text) AS days, array_agg(seconds) AS seconds FROM daily_totals WHERE user_id = $1 AND day BETWEEN $2::date AND $3::date) d"
+            case .timer: "(SELECT \(TimerRecord.columns) FROM timers WHERE user_id = $1 ORDER BY id DESC LIMIT \(TimerRecord.recentCount)) t"
+            case .streak: "(SELECT * FROM streaks WHERE user_id = $1) s"
+            }
+        }
+
+        /// A source of the part's column types that needs no task page filters.
+        var typeSource: String {
+            switch self {
+            case .task: "tasks p"
+            case .openTask, .total, .timer, .streak: source
             }
         }
     }
@@ -27,28 +55,19 @@ enum PostgresDashboardRows {
     private static let offsets: [Int] = Part.allCases.map { part in Part.allCases.prefix { $0 != part }.reduce(0) { $0 + $1.columns.count } }
 
     /// `SELECT part, …` with `part`'s columns in its range and NULL elsewhere.
-    private static func select(_ part: Part, from source: String) -> String {
+    private static func select(_ part: Part) -> String {
         let columns = Part.allCases.flatMap { other in other == part ? other.columns : other.columns.map { _ in "NULL" } }
-        return "SELECT \(part.rawValue)::int4, \(columns.joined(separator: ", ")) FROM \(source)"
+        return "SELECT \(part.rawValue)::int4, \(columns.joined(separator: ", ")) FROM \(part.source)"
     }
 
     /// $1 user, $2 and $3 the totals' first and last day; with the task page, $4 status,
     /// $5 before, $6 search pattern, $7 limit + 1 (``TaskPageStatement``'s filters).
     static func sql(withTaskPage: Bool) -> String {
-        // A first branch of no rows gives every column its table's type (a NULL alone
+        // A first branch of no rows gives every column its source's type (a NULL alone
         // would be text, which the later branches' columns cannot join).
-        let types = "SELECT NULL::int4, \(Part.allCases.flatMap(\.columns).joined(separator: ", ")) FROM timers t, streaks s, daily_totals d, tasks o, tasks p WHERE false"
-        var parts = [
-            types,
-            select(.timer, from: "(SELECT \(TimerRecord.columns) FROM timers WHERE user_id = $1 ORDER BY id DESC LIMIT \(TimerRecord.recentCount)) t"),
-            select(.streak, from: "streaks s WHERE s.user_id = $1"),
-            select(.total, from: "daily_totals d WHERE d.user_id = $1 AND d.day BETWEEN $2::date AND $3::date"),
-            select(.openTask, from: "(SELECT id, title FROM tasks WHERE user_id = $1 AND status IN ('todo', 'in_progress') ORDER BY id DESC LIMIT 50) o"),
-        ]
-        if withTaskPage {
-            parts.append(select(.task, from: "(\(TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7"))) p"))
-        }
-        return parts.joined(separator: "\nUNION ALL ")
+        let types = "SELECT NULL::int4, \(Part.allCases.flatMap(\.columns).joined(separator: ", ")) FROM \(Part.allCases.map(\.typeSource).joined(separator: ", ")) WHERE false"
+        let parts = Part.allCases.filter { withTaskPage || $0 != .task }.map(select)
+        return ([types] + parts).joined(separator: "\nUNION ALL ")
     }
 
     /// The panels (and the task page's rows, newest first) of one of the statements.
@@ -73,13 +92,16 @@ enum PostgresDashboardRows {
             switch part {
             case .timer: timers.append(try TimerRecord(&columns))
             case .streak: streak = try StreakRecord.projection(&columns)
-            case .total: if let day = try columns.day() { totals[day, default: 0] += try columns.next(Double.self) }
-            case .openTask: openTasks.append((try columns.next(), try columns.next()))
+            case .total:
+                let days = try columns.next([String]?.self) ?? [], seconds = try columns.next([Double]?.self) ?? []
+                for (day, seconds) in zip(days, seconds) {
+                    if let day = LocalDate(day) { totals[day, default: 0] += seconds }
+                }
+            case .openTask: openTasks = zip(try columns.next([Int64]?.self) ?? [], try columns.next([String]?.self) ?? []).map { ($0, $1) }
             case .task: tasks.append(try TaskRecord(&columns))
             }
         }
         timers.sort { ($0.id ?? 0) > ($1.id ?? 0) }
-        openTasks.sort { $0.id > $1.id }
         tasks.sort { ($0.id ?? 0) > ($1.id ?? 0) }
         let panels = ProgressSnapshot(
             live: timers.first { $0.status.isLive }, finished: timers.filter { !$0.status.isLive }, streak: streak, totals: totals, openTasks: openTasks)

@@ -5,22 +5,26 @@ import PostgresNIO
 /// A row's columns in the order the query names them, as the SQLite records decode theirs
 /// (by position: by-name lookups cost more than the read).
 struct PostgresColumns {
-    private var cells: PostgresRow.Iterator
+    private let row: PostgresRow
+    private var position: PostgresRow.Index
 
     init(_ row: PostgresRow) {
-        cells = row.makeIterator()
+        self.row = row
+        position = row.startIndex
     }
 
     struct Missing: Error {}
 
     mutating func next<Value: PostgresDecodable>(_: Value.Type = Value.self) throws -> Value {
-        guard let cell = cells.next() else { throw Missing() }
-        return try cell.decode(Value.self)
+        guard position < row.endIndex else { throw Missing() }
+        defer { position = row.index(after: position) }
+        return try row[position].decode(Value.self)
     }
 
-    /// Passes over `count` columns (the rest of an absent LEFT JOIN row).
+    /// Passes over `count` columns (another part's, or the rest of an absent LEFT JOIN row)
+    /// without reading them.
     mutating func skip(_ count: Int) {
-        for _ in 0..<count { _ = cells.next() }
+        for _ in 0..<count where position < row.endIndex { position = row.index(after: position) }
     }
 
     /// A value stored as its raw text (a status, a kind).
