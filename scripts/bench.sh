@@ -5,7 +5,8 @@
 # BENCH_BACKEND=postgres: the same seed copied (copy-database) into a throwaway PostgreSQL
 # (scripts/postgres-test-server.sh: Debian's server, durability off like SQLite's WAL
 # without fsync per commit), served by one instance, or by two behind nginx with the
-# README's config (BENCH_INSTANCES=2); the machine lines add PostgreSQL's CPU per request.
+# README's config (BENCH_INSTANCES=2), over its Unix socket (BENCH_POSTGRES_VIA=tcp: loopback
+# TCP); the machine lines add PostgreSQL's CPU per request.
 # The servers it starts are always stopped (trap on EXIT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +49,10 @@ postgres)
     scripts/postgres-test-server.sh stop "$PG_FOLDER"
   }
   trap stop_all EXIT
-  export DATABASE_URL; DATABASE_URL=$(scripts/postgres-test-server.sh start "$PG_FOLDER")
+  export DATABASE_URL; DATABASE_URL=$(POSTGRES_OPTIONS="-c pg_stat_statements.track=none" scripts/postgres-test-server.sh start "$PG_FOLDER")
+  # The server is on this machine: its Unix socket (the README's advice), unless
+  # BENCH_POSTGRES_VIA=tcp measures loopback TCP (as a database on another machine is reached).
+  [ "${BENCH_POSTGRES_VIA:-socket}" = tcp ] || DATABASE_URL="$DATABASE_URL?host=$PG_FOLDER"
   POSTMASTER=$(head -1 "$PG_FOLDER/data/postmaster.pid")
   APP_ENV=production JWT_SECRET=$BENCH_SECRET LOG_LEVEL=warning "$BIN" migrate
   APP_ENV=production DATABASE_PATH="$WORK/db.sqlite" JWT_SECRET=$BENCH_SECRET LOG_LEVEL=warning \
@@ -111,7 +115,7 @@ run() {  # $1 name, rest: wrk arguments
   machine_report "$name" "$WORK/$name.txt" "$before" "$server_before" "$postgres_before"
 }
 
-echo "machine nproc=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',') backend=$BACKEND instances=$INSTANCES"
+echo "machine nproc=$(nproc) loadavg=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ',') backend=$BACKEND instances=$INSTANCES$([ "$BACKEND" = postgres ] && echo " via=${BENCH_POSTGRES_VIA:-socket}")"
 run dashboard -H "Cookie: $USER_COOKIE" "$BASE/dashboard"
 echo "server_rss_after_dashboard_kib=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)"
 if wanted dashboard_with_streams; then

@@ -43,18 +43,27 @@ import Testing
             await #expect(throws: AppError.self) {
                 try await b.updateTask(id: task.taskID, userID: ada.userID, now: Date(), change: Self.refused)
             }
+            // A status change announces itself in its UPDATE statement (executeLast).
+            _ = try await LiveOrigin.$window.withValue("window-0987654321ba") {
+                try await b.updateTask(id: task.taskID, userID: ada.userID, now: Date(), change: Self.started)
+            }
             _ = try await b.deleteTask(id: task.taskID, userID: ada.userID)
             let expected = [
                 LiveChange(userID: ada.userID, topic: .tasks, taskIDs: [task.taskID], origin: "window-1234567890ab"),
+                LiveChange(userID: ada.userID, topic: .tasks, taskIDs: [task.taskID], origin: "window-0987654321ba"),
                 LiveChange(userID: ada.userID, topic: .tasks, taskIDs: [task.taskID]),
             ]
-            for _ in 0..<100 where heardByA.withLock({ $0.count }) < 2 || heardByB.withLock({ $0.count }) < 2 {
+            for _ in 0..<100 where heardByA.withLock({ $0.count }) < 3 || heardByB.withLock({ $0.count }) < 3 {
                 try await Task.sleep(for: .milliseconds(20))
             }
             try await Task.sleep(for: .milliseconds(200))  // nothing more arrives
             #expect(heardByA.withLock { $0 } == expected, "its own at once, the other's by NOTIFY, each once")
             #expect(heardByB.withLock { $0 } == expected)
         }
+    }
+
+    @Sendable static func started(_ task: TaskRecord) throws -> TaskChange {
+        TaskChange(status: .inProgress)
     }
 
     @Sendable static func refused(_ task: TaskRecord) throws -> TaskChange {

@@ -218,6 +218,9 @@ struct PostgresSchemaTests {
         let otherPort = try PostgresURL.clientConfiguration("postgresql://fq@localhost:6543/focus?host=/tmp/pg")
         #expect(otherPort.unixSocketPath == "/tmp/pg/.s.PGSQL.6543", "the query's host wins over the authority's, as in libpq")
         #expect(try PostgresURL.configuration("postgres://fq@/focus?host=db.example").host == "db.example")
+        var config = AppConfig()
+        config.databaseURL = "postgres://fq:secret@/focus?host=/run/postgresql"
+        #expect(config.databaseSummary == "postgresql socket /run/postgresql:5432/focus", "the start-up line names the socket, not the password")
         #expect(throws: PostgresURL.Invalid.self, "no TLS on a socket") {
             try PostgresURL.configuration("postgres://fq@/focus?host=/run/postgresql&sslmode=require")
         }

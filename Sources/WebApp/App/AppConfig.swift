@@ -206,7 +206,8 @@ struct AppConfig: Sendable {
     /// The database in use, without credentials.
     var databaseSummary: String {
         guard let databaseURL, let url = URLComponents(string: databaseURL) else { return "sqlite \(databasePath)" }
-        return "postgresql \(url.host ?? "?"):\(url.port ?? 5432)\(url.path)"
+        let host = url.queryItems?.last { $0.name == "host" }?.value ?? url.host ?? "?"
+        return "postgresql \(host.hasPrefix("/") ? "socket " : "")\(host):\(url.port ?? 5432)\(url.path)"
     }
 
     var redactedSummary: [String: String] {

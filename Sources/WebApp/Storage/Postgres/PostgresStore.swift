@@ -96,7 +96,7 @@ final class PostgresStore: Sendable {
     /// `rollingBack`: run it all and roll back (a dry run), publishing nothing.
     func write<T: Sendable>(rollingBack: Bool = false, _ work: (PostgresTransaction) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let transaction = PostgresTransaction(connection: connection, logger: logger)
+            let transaction = PostgresTransaction(connection: connection, live: live, logger: logger)
             try await connection.query("BEGIN", logger: logger)
             let result: T
             do {
@@ -105,7 +105,7 @@ final class PostgresStore: Sendable {
                     try await connection.query("ROLLBACK", logger: logger)
                     return result
                 }
-                for message in live.messages(transaction.changes, origin: LiveOrigin.window) {
+                for message in transaction.unsentMessages() {
                     try await connection.query("SELECT pg_notify(\(PostgresLiveChannel.name), \(message))", logger: logger)
                 }
                 try await connection.query("COMMIT", logger: logger)
@@ -127,21 +127,48 @@ final class PostgresStore: Sendable {
 final class PostgresTransaction: Sendable {
     let connection: PostgresConnection
     let logger: Logger
-    private let noted = Mutex<[LiveChange]>([])
+    private let live: PostgresLiveChannel
+    /// The changes noted, and how many of them a statement has already announced.
+    private let noted = Mutex<(changes: [LiveChange], sent: Int)>(([], 0))
 
-    init(connection: PostgresConnection, logger: Logger) {
+    init(connection: PostgresConnection, live: PostgresLiveChannel, logger: Logger) {
         self.connection = connection
+        self.live = live
         self.logger = logger
     }
 
     func note(userID: Int64, _ topic: LiveTopic, taskIDs: [Int64] = []) {
-        noted.withLock { $0.append(LiveChange(userID: userID, topic: topic, taskIDs: taskIDs)) }
+        noted.withLock { $0.changes.append(LiveChange(userID: userID, topic: topic, taskIDs: taskIDs)) }
     }
 
-    var changes: [LiveChange] { noted.withLock { $0 } }
+    var changes: [LiveChange] { noted.withLock { $0.changes } }
 
     func execute(_ query: PostgresQuery) async throws {
         try await connection.query(query, logger: logger)
+    }
+
+    /// A use case's last statement, which also announces the changes noted so far
+    /// (`pg_notify`, delivered on commit): one round trip where a separate notify before the
+    /// COMMIT would be two. Changes noted after it are announced before the COMMIT as usual.
+    /// `query` must write (INSERT, UPDATE, DELETE): it runs as a `WITH` part, and PostgreSQL
+    /// runs a writing `WITH` part whether or not anything reads it — a plain SELECT it would skip.
+    func executeLast(_ query: PostgresQuery) async throws {
+        let messages = unsentMessages()
+        guard !messages.isEmpty else { return try await execute(query) }
+        var binds = query.binds
+        binds.append(PostgresLiveChannel.name)
+        binds.append(messages)
+        let sql = "WITH last AS (\(query.sql)) SELECT pg_notify($\(binds.count - 1), message) FROM unnest($\(binds.count)::text[]) AS message"
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+    }
+
+    /// The live messages of the changes no statement has announced yet, marked announced.
+    func unsentMessages() -> [String] {
+        let unsent = noted.withLock { noted in
+            defer { noted.sent = noted.changes.count }
+            return Array(noted.changes[noted.sent...])
+        }
+        return live.messages(unsent, origin: LiveOrigin.window)
     }
 
     func all(_ query: PostgresQuery) async throws -> [PostgresRow] {

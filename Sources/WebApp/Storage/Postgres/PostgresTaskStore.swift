@@ -67,13 +67,13 @@ extension PostgresStore: TaskStorage {
             var task = try TaskRecord(postgres: row)
             let completed = task.apply(try makeChange(task), at: now)
             let xpEarned = completed ? try await Self.awardFirstCompletion(tx, task: task, now: now) : 0
-            try await tx.execute(
+            tx.note(userID: userID, .tasks, taskIDs: [id])
+            try await tx.executeLast(
                 """
                 UPDATE tasks SET title = \(task.title), description = \(task.description), status = \(task.status.rawValue),
                     estimate_pomodoros = \(task.estimatePomodoros), updated_at = \(now), completed_at = \(task.completedAt)
                 WHERE id = \(id)
                 """)
-            tx.note(userID: userID, .tasks, taskIDs: [id])
             return (task, xpEarned)
         }
     }
