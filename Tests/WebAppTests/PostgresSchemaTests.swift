@@ -33,6 +33,24 @@ struct PostgresSchemaTests {
         #expect(most >= 2 && most <= 4, "\(most) connections")
     }
 
+    /// Arrays whose elements may be NULL (the task page's columns) decode element for
+    /// element; an empty or NULL array is no elements.
+    @Test func nullableArraysDecodeEveryElement() async throws {
+        try await TestPostgres.withFreshDatabase { connection in
+            let rows = try await connection.query(
+                "SELECT ARRAY[3, NULL, 1]::int8[], ARRAY['a', NULL, 'ü']::text[], '{}'::int8[], NULL::int8[], ARRAY[now(), NULL]::timestamptz[]",
+                logger: TestPostgres.logger)
+            for try await row in rows {
+                var columns = PostgresColumns(row)
+                #expect(try columns.array(Int64.self) == [3, nil, 1])
+                #expect(try columns.array(String.self) == ["a", nil, "ü"])
+                #expect(try columns.array(Int64.self).isEmpty && columns.array(Int64.self).isEmpty)
+                let dates = try columns.array(Date.self)
+                #expect(dates.count == 2 && dates[0] != nil && dates[1] == nil)
+            }
+        }
+    }
+
     /// A `DATABASE_URL` naming the server's socket folder (`?host=/folder`) migrates and
     /// reads over the Unix socket, not TCP (`inet_server_addr()` is NULL on a socket).
     @Test func aStoreReachesTheServerThroughItsUnixSocket() async throws {

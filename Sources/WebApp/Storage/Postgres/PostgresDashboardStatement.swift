@@ -3,21 +3,22 @@ import Foundation
 import PostgresNIO
 
 /// The dashboard's reads on PostgreSQL as one prepared statement (one round trip, one
-/// snapshot): the task page, the open tasks, the range's daily totals, recent timers and
+/// snapshot): recent timers, the task page, the open tasks, the range's daily totals and
 /// the stored streak. Each row's first column names its part; each part has a range of
-/// columns of its own (its types), NULL in the other parts' rows. The open tasks and the
-/// totals come as one row of arrays each (a row costs more to send and read than an array's
-/// element). SQLite's twin is ``AppDatabase/panelsSQL``.
+/// columns of its own (its types), NULL in the other parts' rows. The task page, the open
+/// tasks and the totals come as one row of arrays each (a row costs the app more to read
+/// than an array's element; see ``PostgresTaskColumns``). SQLite's twin is
+/// ``AppDatabase/panelsSQL``.
 enum PostgresDashboardRows {
     /// In the order of their column ranges: the part with the most rows first, so its rows
     /// have no columns to pass over.
     private enum Part: Int32, CaseIterable {
-        case task, openTask, total, timer, streak
+        case timer, task, openTask, total, streak
 
         /// The part's columns, in the order its row decodes them.
         var columns: [String] {
             switch self {
-            case .task: PostgresColumns.qualified(TaskRecord.columns, by: "p")
+            case .task: PostgresTaskColumns.names(qualifiedBy: "p")
             case .openTask: ["o.ids", "o.titles"]
             case .total: ["d.days", "d.seconds"]
             case .timer: PostgresColumns.qualified(TimerRecord.columns, by: "t")
@@ -29,7 +30,7 @@ enum PostgresDashboardRows {
         /// page's filters (``TaskPageStatement``).
         var source: String {
             switch self {
-            case .task: "(\(TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7"))) p"
+            case .task: "(\(PostgresTaskColumns.select(from: "(\(TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7")))"))) p"
             case .openTask:
                 """
                 (SELECT array_agg(id ORDER BY id DESC) AS ids, array_agg(title ORDER BY id DESC) AS titles FROM (SELECT id, title FROM tasks
@@ -45,7 +46,7 @@ enum PostgresDashboardRows {
         /// A source of the part's column types that needs no task page filters.
         var typeSource: String {
             switch self {
-            case .task: "tasks p"
+            case .task: "(\(PostgresTaskColumns.select(from: "tasks"))) p"
             case .openTask, .total, .timer, .streak: source
             }
         }
@@ -98,11 +99,10 @@ enum PostgresDashboardRows {
                     if let day = LocalDate(day) { totals[day, default: 0] += seconds }
                 }
             case .openTask: openTasks = zip(try columns.next([Int64]?.self) ?? [], try columns.next([String]?.self) ?? []).map { ($0, $1) }
-            case .task: tasks.append(try TaskRecord(&columns))
+            case .task: tasks = try PostgresTaskColumns.tasks(&columns)
             }
         }
         timers.sort { ($0.id ?? 0) > ($1.id ?? 0) }
-        tasks.sort { ($0.id ?? 0) > ($1.id ?? 0) }
         let panels = ProgressSnapshot(
             live: timers.first { $0.status.isLive }, finished: timers.filter { !$0.status.isLive }, streak: streak, totals: totals, openTasks: openTasks)
         return (panels, tasks)

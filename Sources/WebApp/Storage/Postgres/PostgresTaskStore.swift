@@ -8,8 +8,8 @@ extension PostgresStore: TaskStorage {
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
         try await read { connection in
             var items: [TaskRecord] = []
-            for try await task in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) {
-                items.append(task)
+            for try await tasks in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) {
+                items += tasks
             }
             let more = items.count > query.limit
             if more { items.removeLast() }
@@ -99,9 +99,10 @@ extension PostgresStore: TaskStorage {
 }
 
 /// A page of a user's tasks, newest first, one more than the limit (whether there is a
-/// next page): one statement whatever the filters, each unused filter bound as NULL.
+/// next page): one statement whatever the filters, each unused filter bound as NULL; one
+/// row of arrays (``PostgresTaskColumns``).
 struct TaskPageStatement: PostgresPreparedStatement {
-    static let sql = page(user: "$1", status: "$2", before: "$3", search: "$4", limit: "$5")
+    static let sql = PostgresTaskColumns.select(from: "(\(page(user: "$1", status: "$2", before: "$3", search: "$4", limit: "$5")))")
 
     /// The page's SQL with its parameters at the given places (the dashboard's statement
     /// has it inside).
@@ -133,7 +134,8 @@ struct TaskPageStatement: PostgresPreparedStatement {
         bindings.append(query.limit + 1)
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> TaskRecord {
-        try TaskRecord(postgres: row)
+    func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
+        var columns = PostgresColumns(row)
+        return try PostgresTaskColumns.tasks(&columns)
     }
 }
