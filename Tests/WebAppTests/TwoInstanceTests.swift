@@ -26,6 +26,12 @@ struct TwoInstanceTests {
                     b.clock.advance(by: 60)
                     #expect(try await onB.api(.post, "/api/v1/timer/pause", token: token).status == .ok)
                     #expect(try await onA.api(.get, "/api/v1/timer", token: ada.access).text.contains(#""status":"paused""#))
+                    // …and A's streams hear the pause (announced within B's UPDATE statement)
+                    // after A's own start.
+                    for _ in 0..<100 where heardByA.withLock({ $0.filter { $0.topic == .timer }.count }) < 2 {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    #expect(heardByA.withLock { $0.filter { $0.topic == .timer }.count } == 2, "A's start, then the pause made on B")
                     #expect(try await onB.api(.post, "/api/v1/timer/start", json: #"{"kind":"focus"}"#, token: token).status == .conflict, "one live timer")
 
                     // A change made on B reaches A's live streams.

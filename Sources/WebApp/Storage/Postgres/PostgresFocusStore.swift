@@ -240,13 +240,15 @@ extension PostgresStore: FocusStorage, ProfileStorage {
         try await tx.first("SELECT \(unescaped: UserRecord.postgresColumns(of: "users")) FROM users WHERE id = \(userID)").map(UserRecord.init(postgres:))
     }
 
+    /// The timer's new state, announcing it (and any change noted before) in the same
+    /// statement: for a pause, resume or cancel the use case's last.
     private static func update(_ tx: PostgresTransaction, _ record: TimerRecord) async throws {
-        try await tx.execute(
+        tx.note(userID: record.userId, .timer)
+        try await tx.executeLast(
             """
             UPDATE timers SET status = \(record.status.rawValue), paused_at = \(record.pausedAt), paused_seconds = \(record.pausedSeconds),
                 ended_at = \(record.endedAt) WHERE id = \(record.id ?? 0)
             """)
-        tx.note(userID: record.userId, .timer)
     }
 
     /// The live timer after lazy completion; nil when none is live.
