@@ -90,7 +90,7 @@ extension PostgresColumns {
 
 extension Optional {
     /// The value of a column that cannot be NULL.
-    func required() throws -> Wrapped {
+    fileprivate func required() throws -> Wrapped {
         guard let self else { throw PostgresColumns.Missing() }
         return self
     }
