@@ -24,7 +24,7 @@ start)
   as_owner "$BIN/initdb" -D "$FOLDER/data" -U focusquest --auth=trust -E UTF8 --locale=C.UTF-8 >"$FOLDER/initdb.log" 2>&1 \
     || { cat "$FOLDER/initdb.log" >&2; exit 1; }
   as_owner "$BIN/pg_ctl" -D "$FOLDER/data" -l "$FOLDER/server.log" -w -t 60 start \
-    -o "-p $PORT -k $FOLDER -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_preload_libraries=pg_stat_statements ${POSTGRES_OPTIONS:-}" \
+    -o "-p $PORT -k $FOLDER -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=50000 ${POSTGRES_OPTIONS:-}" \
     >/dev/null || { cat "$FOLDER/server.log" >&2; exit 1; }
   as_owner "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U focusquest focusquest
   echo "postgres://focusquest@127.0.0.1:$PORT/focusquest"
