@@ -62,6 +62,30 @@ import Testing
         }
     }
 
+    /// A completed timer announces itself in its UPDATE (``PostgresTransaction/executeLast``);
+    /// the session it records afterwards (progress) still reaches the other instance, before
+    /// the COMMIT.
+    @Test(.enabled(if: TestPostgres.available))
+    func changesNotedAfterTheLastStatementStillCrossInstances() async throws {
+        try await TestStore.withInstances(2) { stores in
+            let (a, b) = (stores[0], stores[1])
+            let heardByA = Mutex<[LiveChange]>([])
+            a.liveChanges.listen { changes in heardByA.withLock { $0 += changes } }
+            let ada = try await a.createUser(UserRecord(username: "ada", passwordHash: "h", timezone: "UTC", createdAt: Date()))
+            try await Task.sleep(for: .milliseconds(200))  // the listener is up
+            let start = Date().addingTimeInterval(-3_600)
+            _ = try await a.startTimer(userID: ada.userID, kind: .focus, plannedSeconds: 1_500, taskID: nil, timezone: "UTC", qualifySeconds: 1_500, now: start)
+            _ = try await b.applyTimerAction(.complete, userID: ada.userID, timezone: "UTC", qualifySeconds: 1_500, now: start.addingTimeInterval(600))
+            for _ in 0..<100 where !heardByA.withLock({ $0.contains { $0.topic == .progress } }) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(200))  // nothing more arrives
+            let topics = heardByA.withLock { $0.map(\.topic) }
+            #expect(topics.prefix(2) == [.timer, .timer], "A's start, then B's completion: \(topics)")
+            #expect(!topics.dropFirst(2).isEmpty && topics.dropFirst(2).allSatisfy { $0 == .progress }, "then the session B recorded: \(topics)")
+        }
+    }
+
     @Sendable static func started(_ task: TaskRecord) throws -> TaskChange {
         TaskChange(status: .inProgress)
     }

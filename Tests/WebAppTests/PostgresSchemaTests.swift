@@ -40,7 +40,9 @@ struct PostgresSchemaTests {
             let rows = try await connection.query(
                 "SELECT ARRAY[3, NULL, 1]::int8[], ARRAY['a', NULL, 'ü']::text[], '{}'::int8[], NULL::int8[], ARRAY[now(), NULL]::timestamptz[]",
                 logger: TestPostgres.logger)
+            var decoded = 0
             for try await row in rows {
+                decoded += 1
                 var columns = PostgresColumns(row)
                 #expect(try columns.array(Int64.self) == [3, nil, 1])
                 #expect(try columns.array(String.self) == ["a", nil, "ü"])
@@ -48,6 +50,7 @@ struct PostgresSchemaTests {
                 let dates = try columns.array(Date.self)
                 #expect(dates.count == 2 && dates[0] != nil && dates[1] == nil)
             }
+            #expect(decoded == 1)
         }
     }
 
