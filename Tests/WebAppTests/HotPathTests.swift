@@ -32,6 +32,7 @@ import Testing
             #expect(page.text.contains(#"data-status="running""#), "the running timer is on the page")
             #expect(page.text.contains(#"id="current-streak">5<"#), "five days of focus make a streak of five")
             #expect(pageStatements.count <= 3, "\(pageStatements)")
+            if count.server != nil { #expect(pageStatements.count == 1, "PostgreSQL reads the user with the page: \(pageStatements)") }
 
             let (status, statusStatements) = try await count.measure { try await browser.post("/tasks/\(task)/status", ["status": "in_progress"], hx: true) }
             #expect(status.status == .ok)
@@ -40,6 +41,7 @@ import Testing
             let (list, listStatements) = try await count.measure { try await client.api(.get, "/api/v1/tasks?limit=50", token: token) }
             #expect(list.status == .ok)
             #expect(listStatements.count <= 3, "\(listStatements)")
+            if count.server != nil { #expect(listStatements.count == 1, "PostgreSQL reads the user with the page: \(listStatements)") }
         }
     }
 }

@@ -74,12 +74,16 @@ struct TaskAPIController: Sendable {
         }
     }
 
+    /// The list's query of a request (status, search, limit, cursor).
+    static func taskQuery(_ request: Request) throws(AppError) -> TaskQuery {
+        let query = FormData(query: request)
+        return try TaskService.query(status: query["status"], search: query["q"], limit: query["limit"], cursor: query["cursor"])
+    }
+
     func addRoutes(to api: RouterGroup<AuthenticatedContext>) {
         api.get("tasks") { request, context in
-            let query = FormData(query: request)
-            let page = try await tasks.list(
-                userID: context.user.userID, status: query["status"], search: query["q"],
-                limit: query["limit"], cursor: query["cursor"])
+            let page =
+                if case .tasks(let signedIn)? = context.signedInPage { signedIn } else { try await tasks.page(userID: context.user.userID, try Self.taskQuery(request)) }
             return APIResponse.json(ListJSON(items: page.items.map { TaskJSON($0) }, nextCursor: page.nextCursor.map(TaskCursor.encode)))
         }
         api.post("tasks") { request, context in

@@ -245,6 +245,16 @@ struct AccountService: Sendable {
         return try await admitted(user, claims: claims, lastSeen: lastSeen).map { ($0, claims, incoming) }
     }
 
+    /// The user behind a valid access token, admitted as by ``authenticate(accessToken:)``,
+    /// with the page `read` reads beside them (one read: ``SessionRead``); a refused
+    /// user's page is dropped unused.
+    func authenticate<Page>(
+        accessToken: String, reading read: (_ userID: Int64, _ session: Int64) async throws -> SessionRead<Page>?
+    ) async throws -> (user: UserRecord, claims: AccessClaims, incomingRequests: Int, page: Page)? {
+        guard let claims = await tokens.verify(accessToken), let id = claims.userID, let found = try await read(id, claims.sid) else { return nil }
+        return try await admitted(found.user, claims: claims, lastSeen: found.lastSeen).map { ($0, claims, found.incomingRequests, found.page) }
+    }
+
     /// The user when enabled and the token's version is current, with the session seen.
     private func admitted(_ user: UserRecord, claims: AccessClaims, lastSeen: Date) async throws -> UserRecord? {
         guard !user.disabled, user.tokenVersion == claims.ver else { return nil }

@@ -124,7 +124,8 @@ enum AppRouter {
             liveEvents: services.liveEvents
         ).addRoutes(to: router)
 
-        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts, accessTokens: services.accessTokens))
+        let reads = SignedInReads(focus: services.focus, tasks: services.tasks)
+        let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(accounts: services.accounts, accessTokens: services.accessTokens, reads: reads))
         let authenticatedAPI = api.group(context: AuthenticatedContext.self)
         services.openAPI.addRoutes(to: api)
         AccountAPIController(accounts: services.accounts).addRoutes(public: api, authenticated: authenticatedAPI)
@@ -146,7 +147,7 @@ enum AppRouter {
             TestClockAPIController(clock: clock).addRoutes(to: authenticatedAPI.group(context: AdminContext.self))
         }
 
-        let session = WebSessionMiddleware(accounts: services.accounts, secureCookies: services.config.isProduction)
+        let session = WebSessionMiddleware(accounts: services.accounts, reads: reads, secureCookies: services.config.isProduction)
         let web = router.group().add(middleware: session)
         EventStreamController().addRoutes(web: web, api: api)
         AuthPagesController(accounts: services.accounts, views: services.views, session: session).addRoutes(to: web)

@@ -17,6 +17,8 @@ struct AppRequestContext: RequestContext {
     var path = ""
     /// Friend requests waiting for the signed-in user (pages only), for the navigation.
     var incomingFriendRequests = 0
+    /// The route's page, when it was read with the user (``SignedInReads``).
+    var signedInPage: SignedInPage?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -25,6 +27,12 @@ struct AppRequestContext: RequestContext {
 
     /// Bodies over the limit are refused with 413 when read.
     var maxUploadSize: Int { BodyLimit.bytes }
+
+    mutating func signIn(_ user: UserRecord, session: Int64?, incomingRequests: Int = 0) {
+        self.user = user
+        signInSessionID = session
+        incomingFriendRequests = incomingRequests
+    }
 }
 
 /// The context of routes that need a signed-in user: the group's context type makes a
@@ -39,6 +47,8 @@ struct AuthenticatedContext: ChildRequestContext {
     let clientIP: String
     let path: String
     let incomingFriendRequests: Int
+    /// The route's page, when it was read with the user (``SignedInReads``).
+    let signedInPage: SignedInPage?
 
     init(context: AppRequestContext) throws {
         guard let user = context.user else { throw AppError.notAuthenticated }
@@ -51,6 +61,7 @@ struct AuthenticatedContext: ChildRequestContext {
         clientIP = context.clientIP
         path = context.path
         incomingFriendRequests = context.incomingFriendRequests
+        signedInPage = context.signedInPage
     }
 
     var maxUploadSize: Int { BodyLimit.bytes }

@@ -10,6 +10,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let accounts: AccountService
     let accessTokens: AccessTokenService
+    let reads: SignedInReads
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -19,9 +20,13 @@ struct BearerAuthMiddleware: RouterMiddleware {
                     guard RouteScope.required(method: request.method.rawValue, path: request.uri.path).allows(scopes) else { throw RouteScope.insufficient }
                     context.user = user
                 }
+            } else if let read = reads.read(for: request, context: context) {
+                if let signedIn = try await accounts.authenticate(accessToken: token, reading: read) {
+                    context.signIn(signedIn.user, session: signedIn.claims.sid)
+                    context.signedInPage = signedIn.page
+                }
             } else if let (user, claims) = try await accounts.authenticate(accessToken: token) {
-                context.user = user
-                context.signInSessionID = claims.sid
+                context.signIn(user, session: claims.sid)
             }
         }
         return try await next(request, context)

@@ -14,17 +14,24 @@ struct WebSessionMiddleware: RouterMiddleware {
     static let csrfCookie = "fq_csrf"
 
     let accounts: AccountService
+    let reads: SignedInReads
     let secureCookies: Bool
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         var context = context
         var request = request
         var claims: AccessClaims?
-        if let token = CookieHeader.value(Self.sessionCookie, in: request), let signedIn = try await accounts.authenticatePage(accessToken: token) {
-            context.user = signedIn.user
-            context.signInSessionID = signedIn.claims.sid
-            context.incomingFriendRequests = signedIn.incomingRequests
-            claims = signedIn.claims
+        if let token = CookieHeader.value(Self.sessionCookie, in: request) {
+            if let read = reads.read(for: request, context: context) {
+                if let signedIn = try await accounts.authenticate(accessToken: token, reading: read) {
+                    context.signIn(signedIn.user, session: signedIn.claims.sid, incomingRequests: signedIn.incomingRequests)
+                    context.signedInPage = signedIn.page
+                    claims = signedIn.claims
+                }
+            } else if let signedIn = try await accounts.authenticatePage(accessToken: token) {
+                context.signIn(signedIn.user, session: signedIn.claims.sid, incomingRequests: signedIn.incomingRequests)
+                claims = signedIn.claims
+            }
         }
         let existingCSRF = CookieHeader.value(Self.csrfCookie, in: request)?.nilIfInvalidToken
         context.csrfToken = existingCSRF ?? SecureRandom.token(bytes: 32)

@@ -152,7 +152,7 @@ extension FocusService {
         let today = today(for: user)
         let snapshot = try await database.progressSnapshot(
             userID: user.userID, timezone: user.timezone, qualifySeconds: qualifySeconds,
-            from: today.adding(days: -7 * ProgressView.heatmapWeeks), to: today, now: clock.now)
+            from: today.adding(days: -Self.heatmapDays), to: today, now: clock.now)
         return dashboard(snapshot, user: user, today: today)
     }
 
@@ -161,9 +161,32 @@ extension FocusService {
         let today = today(for: user)
         let read = try await database.dashboardSnapshot(
             userID: user.userID, tasks: query, timezone: user.timezone, qualifySeconds: qualifySeconds,
-            from: today.adding(days: -7 * ProgressView.heatmapWeeks), to: today, now: clock.now)
+            from: today.adding(days: -Self.heatmapDays), to: today, now: clock.now)
         return (dashboard(read.panels, user: user, today: today), read.tasks)
     }
+
+    /// The dashboard read with the user of a sign-in session (``SessionRead``). The user is
+    /// not known yet, so neither is their today: the totals are read for the days any
+    /// user's heatmap can show now (every time zone and day start), and
+    /// ``dashboard(_:for:tasks:)`` keeps the user's.
+    func dashboard(userID: Int64, session: Int64, tasks query: TaskQuery) async throws -> SessionRead<DashboardRead>? {
+        let utcToday = LocalDate(clock.now, in: .gmt)
+        return try await database.dashboardSnapshot(
+            userID: userID, session: session, tasks: query, from: utcToday.adding(days: -2 - Self.heatmapDays), to: utcToday.adding(days: 1))
+    }
+
+    /// The dashboard of `read` (made with the sign-in of `user`, admitted since) for `user`;
+    /// read again the usual way when a timer has run past its end (it is completed first).
+    func dashboard(_ read: DashboardRead, for user: UserRecord, tasks query: TaskQuery) async throws -> (dashboard: Dashboard, tasks: TaskPage) {
+        if let live = read.panels.live, live.timer.settled(at: clock.now).status != live.status {
+            return try await dashboard(for: user, tasks: query)
+        }
+        let today = today(for: user)
+        return (dashboard(read.panels.keepingTotals(from: today.adding(days: -Self.heatmapDays), to: today), user: user, today: today), read.tasks)
+    }
+
+    /// The days before today the dashboard's panels read totals for.
+    private static let heatmapDays = 7 * ProgressView.heatmapWeeks
 
     private func dashboard(_ snapshot: ProgressSnapshot, user: UserRecord, today: LocalDate) -> Dashboard {
         let timer = TimerState(live: snapshot.live, next: NextTimer.suggest(after: snapshot.finished.map(\.timer), settings: user.timerSettings))

@@ -180,6 +180,15 @@ struct ProgressSnapshot: Sendable {
     var settledNow: TimerRecord?
 }
 
+extension ProgressSnapshot {
+    /// The same moment with the daily totals of `from`…`to` only.
+    func keepingTotals(from: LocalDate, to: LocalDate) -> ProgressSnapshot {
+        ProgressSnapshot(
+            live: live, finished: finished, streak: streak, totals: totals.filter { $0.key >= from && $0.key <= to }, openTasks: openTasks,
+            settledNow: settledNow)
+    }
+}
+
 extension AppDatabase {
     /// The dashboard's panels in one statement, so the page costs three in all (user,
     /// task page, this). A running timer past its planned end is completed first (a
@@ -202,6 +211,16 @@ extension AppDatabase {
         }
         read.panels.settledNow = settled
         return read
+    }
+
+    /// The dashboard with the user of a sign-in session, from one read transaction
+    /// (``SessionRead``); a pure read: a timer past its end is left for the caller to settle.
+    func dashboardSnapshot(userID: Int64, session: Int64, tasks query: TaskQuery, from: LocalDate, to: LocalDate) async throws -> SessionRead<DashboardRead>? {
+        try read { db in
+            guard let signedIn = try Self.userInSession(db, id: userID, session: session, withRequests: true) else { return nil }
+            let page = DashboardRead(tasks: try Self.taskPage(db, userID: userID, query), panels: try Self.readPanels(db, userID: userID, from: from, to: to))
+            return SessionRead(user: signedIn.user, lastSeen: signedIn.lastSeen, incomingRequests: signedIn.incomingRequests, page: page)
+        }
     }
 
     /// Four reads as one `UNION ALL`; each row's first column says which part it

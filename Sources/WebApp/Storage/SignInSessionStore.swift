@@ -58,18 +58,22 @@ extension AppDatabase {
 
     /// The user of a live session with the session's last-seen time: one statement.
     func user(id: Int64, session: Int64) async throws -> (UserRecord, lastSeen: Date)? {
-        try read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.userInSession), arguments: [session, id]) else { return nil }
-            return (try UserRecord(row: row), row.storedDate(UserRecord.columnCount) ?? .distantPast)
-        }
+        try read { db in try Self.userInSession(db, id: id, session: session).map { ($0.user, $0.lastSeen) } }
     }
 
     /// For pages: the same, with the friend requests waiting for the user (navigation).
     func userWithIncomingRequests(id: Int64, session: Int64) async throws -> (UserRecord, lastSeen: Date, incomingRequests: Int)? {
-        try read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.userInSessionWithRequests), arguments: [session, id]) else { return nil }
-            return (try UserRecord(row: row), row.storedDate(UserRecord.columnCount) ?? .distantPast, row[UserRecord.columnCount + 1])
-        }
+        try read { db in try Self.userInSession(db, id: id, session: session, withRequests: true).map { ($0.user, $0.lastSeen, $0.incomingRequests) } }
+    }
+
+    /// The user of a live session, its last-seen time and, with `withRequests`, the friend
+    /// requests waiting for the user (0 without): one statement in the caller's read.
+    static func userInSession(_ db: Database, id: Int64, session: Int64, withRequests: Bool = false) throws -> (
+        user: UserRecord, lastSeen: Date, incomingRequests: Int
+    )? {
+        let sql = withRequests ? userInSessionWithRequests : userInSession
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [session, id]) else { return nil }
+        return (try UserRecord(row: row), row.storedDate(UserRecord.columnCount) ?? .distantPast, withRequests ? row[UserRecord.columnCount + 1] : 0)
     }
 
     private static let userInSession = """

@@ -85,6 +85,20 @@ struct TaskPage: Sendable {
     let items: [TaskRecord]
     /// The id to continue below, or nil at the end.
     let nextCursor: Int64?
+
+    init(items: [TaskRecord], nextCursor: Int64?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
+    /// The page of `rows` read with a limit of one more than `limit` (the extra row says
+    /// a next page exists).
+    init(_ rows: [TaskRecord], limit: Int) {
+        var items = rows
+        let more = items.count > limit
+        if more { items.removeLast() }
+        self.init(items: items, nextCursor: more ? items.last?.id : nil)
+    }
 }
 
 /// A partial change; `estimatePomodoros` is `.some(nil)` to clear the estimate.
@@ -114,6 +128,13 @@ extension TaskRecord {
 extension AppDatabase: TaskStorage {
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
         try read { db in try Self.taskPage(db, userID: userID, query) }
+    }
+
+    func tasks(userID: Int64, session: Int64, _ query: TaskQuery) async throws -> SessionRead<TaskPage>? {
+        try read { db in
+            guard let signedIn = try Self.userInSession(db, id: userID, session: session) else { return nil }
+            return SessionRead(user: signedIn.user, lastSeen: signedIn.lastSeen, incomingRequests: 0, page: try Self.taskPage(db, userID: userID, query))
+        }
     }
 
     /// One page of the user's tasks, newest first (inside the caller's transaction).

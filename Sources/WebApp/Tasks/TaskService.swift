@@ -19,6 +19,11 @@ struct TaskService: Sendable {
         try await database.tasks(userID: userID, query)
     }
 
+    /// The page read with the user of a sign-in session (``SessionRead``).
+    func page(userID: Int64, session: Int64, _ query: TaskQuery) async throws -> SessionRead<TaskPage>? {
+        try await database.tasks(userID: userID, session: session, query)
+    }
+
     /// A task-list query from request parameters; a bad one is a 422 naming each parameter.
     static func query(status: String?, search: String?, limit: String?, cursor: String?, defaultLimit: Int = 50) throws(AppError) -> TaskQuery {
         var query = TaskQuery(limit: defaultLimit)

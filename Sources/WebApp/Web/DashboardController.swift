@@ -17,15 +17,19 @@ struct DashboardController: Sendable {
         router.get("dashboard") { request, context in
             let query = FormData(query: request)
             let filter = Filter(status: query["status"] ?? "", q: query["q"] ?? "")
-            let cursor = query["cursor"]
-            let taskQuery = try TaskService.query(status: filter.status, search: filter.q, limit: nil, cursor: cursor, defaultLimit: Self.pageSize)
+            let taskQuery = try Self.taskQuery(request)
             if context.isHXRequest {
                 var values = dashboardValues(context.user, page: try await tasks.page(userID: context.user.userID, taskQuery), filter: filter)
-                if cursor != nil { return try views.fragments("pages/dashboard", ["task_page"], values, context: context) }
+                if query["cursor"] != nil { return try views.fragments("pages/dashboard", ["task_page"], values, context: context) }
                 values["oob"] = true
                 return try views.fragments("pages/dashboard", ["task_list", "filter_status"], values, context: context)
             }
-            let read = try await focus.dashboard(for: context.user, tasks: taskQuery)
+            let read =
+                if case .dashboard(let signedIn)? = context.signedInPage {
+                    try await focus.dashboard(signedIn, for: context.user, tasks: taskQuery)
+                } else {
+                    try await focus.dashboard(for: context.user, tasks: taskQuery)
+                }
             // A timer that ran out while the tab was closed was just counted: show its XP.
             let user = read.dashboard.snapshot.settledNow == nil ? context.user : try await focus.current(context.user)
             var values = dashboardValues(user, page: read.tasks, filter: filter)
@@ -109,6 +113,12 @@ struct DashboardController: Sendable {
             guard context.isHXRequest else { return WebResponse.redirect(to: "/dashboard", context: context) }
             return Views.html([], status: .ok)
         }
+    }
+
+    /// The task list's query of a dashboard request (status tab, search, cursor).
+    static func taskQuery(_ request: Request) throws(AppError) -> TaskQuery {
+        let query = FormData(query: request)
+        return try TaskService.query(status: query["status"], search: query["q"], limit: nil, cursor: query["cursor"], defaultLimit: pageSize)
     }
 
     struct Filter {

@@ -7,6 +7,8 @@ import Foundation
 protocol TaskStorage: Sendable {
     /// One page of the user's tasks, newest first.
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage
+    /// The same page with the user of a sign-in session, in one read (``SessionRead``).
+    func tasks(userID: Int64, session: Int64, _ query: TaskQuery) async throws -> SessionRead<TaskPage>?
     /// The user's latest completed tasks that had at least one pomodoro, for estimates.
     func completedTasks(userID: Int64, limit: Int) async throws -> [TaskSuggester.CompletedTask]
     func task(id: Int64, userID: Int64) async throws -> TaskRecord?

@@ -3,17 +3,17 @@ import Foundation
 import PostgresNIO
 
 /// The dashboard's reads on PostgreSQL as one prepared statement (one round trip, one
-/// snapshot): recent timers, the task page, the open tasks, the range's daily totals and
-/// the stored streak. Each row's first column names its part; each part has a range of
-/// columns of its own (its types), NULL in the other parts' rows. The task page, the open
-/// tasks and the totals come as one row of arrays each (a row costs the app more to read
-/// than an array's element; see ``PostgresTaskColumns``). SQLite's twin is
+/// snapshot): recent timers, the task page, the open tasks, the range's daily totals, the
+/// stored streak and, for a full page, the user of the request's sign-in session
+/// (``SessionRead``). Each row's first column names its part; each part of a statement
+/// has a range of columns of its own (its types), NULL in the other parts' rows. The task
+/// page, the open tasks and the totals come as one row of arrays each (a row costs the app
+/// more to read than an array's element; see ``PostgresTaskColumns``). SQLite's twin is
 /// ``AppDatabase/panelsSQL``.
 enum PostgresDashboardRows {
-    /// In the order of their column ranges: the part with the most rows first, so its rows
-    /// have no columns to pass over.
-    private enum Part: Int32, CaseIterable {
-        case timer, task, openTask, total, streak
+    /// The part with the most rows first, so its rows have no columns to pass over.
+    enum Part: Int32, CaseIterable {
+        case timer, task, openTask, total, streak, user
 
         /// The part's columns, in the order its row decodes them.
         var columns: [String] {
@@ -23,11 +23,12 @@ enum PostgresDashboardRows {
             case .total: ["d.days", "d.seconds"]
             case .timer: PostgresColumns.qualified(TimerRecord.columns, by: "t")
             case .streak: StreakRecord.postgresColumns(of: "s").components(separatedBy: ", ")
+            case .user: ["u.last_seen_at"] + UserRecord.postgresColumns(of: "u").components(separatedBy: ", ") + ["u.incoming"]
             }
         }
 
         /// The part's rows: $1 user, $2 and $3 the totals' first and last day, $4–$7 the task
-        /// page's filters (``TaskPageStatement``).
+        /// page's filters (``TaskPageStatement``), $8 the sign-in session.
         var source: String {
             switch self {
             case .task: "(\(PostgresTaskColumns.select(from: "(\(TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7")))"))) p"
@@ -40,56 +41,64 @@ enum PostgresDashboardRows {
                 "(SELECT array_agg(day::text) AS days, array_agg(seconds) AS seconds FROM daily_totals WHERE user_id = $1 AND day BETWEEN $2::date AND $3::date) d"
             case .timer: "(SELECT \(TimerRecord.columns) FROM timers WHERE user_id = $1 ORDER BY id DESC LIMIT \(TimerRecord.recentCount)) t"
             case .streak: "(SELECT * FROM streaks WHERE user_id = $1) s"
-            }
-        }
-
-        /// A source of the part's column types that needs no task page filters.
-        var typeSource: String {
-            switch self {
-            case .task: "(\(PostgresTaskColumns.select(from: "tasks"))) p"
-            case .openTask, .total, .timer, .streak: source
+            case .user: "(\(UserInSessionWithRequests.select(session: "$8", user: "$1"))) u"
             }
         }
     }
 
-    /// Where each part's range starts, after the part column (in `Part` order).
-    private static let offsets: [Int] = Part.allCases.map { part in Part.allCases.prefix { $0 != part }.reduce(0) { $0 + $1.columns.count } }
+    /// A statement's parts: its SQL and where each part's column range starts.
+    struct Layout {
+        let sql: String
+        /// By part: the columns before the part's range, after the part column.
+        private let offsets: [Int]
 
-    /// `SELECT part, …` with `part`'s columns in its range and NULL elsewhere.
-    private static func select(_ part: Part) -> String {
-        let columns = Part.allCases.flatMap { other in other == part ? other.columns : other.columns.map { _ in "NULL" } }
-        return "SELECT \(part.rawValue)::int4, \(columns.joined(separator: ", ")) FROM \(part.source)"
+        init(_ parts: [Part]) {
+            offsets = Part.allCases.map { part in parts.prefix { $0 != part }.reduce(0) { $0 + $1.columns.count } }
+            let columns = parts.flatMap(\.columns)
+            // A first branch of no rows gives every column its source's type (a NULL alone
+            // would be text, which the later branches' columns cannot join).
+            let types = "SELECT NULL::int4, \(columns.joined(separator: ", ")) FROM \(parts.map(\.source).joined(separator: ", ")) WHERE false"
+            let branches = parts.map { part in
+                let columns = parts.flatMap { other in other == part ? other.columns : other.columns.map { _ in "NULL" } }
+                return "SELECT \(part.rawValue)::int4, \(columns.joined(separator: ", ")) FROM \(part.source)"
+            }
+            sql = ([types] + branches).joined(separator: "\nUNION ALL ")
+        }
+
+        func offset(of part: Part) -> Int { offsets[Int(part.rawValue)] }
     }
 
-    /// $1 user, $2 and $3 the totals' first and last day; with the task page, $4 status,
-    /// $5 before, $6 search pattern, $7 limit + 1 (``TaskPageStatement``'s filters).
-    static func sql(withTaskPage: Bool) -> String {
-        // A first branch of no rows gives every column its source's type (a NULL alone
-        // would be text, which the later branches' columns cannot join).
-        let types = "SELECT NULL::int4, \(Part.allCases.flatMap(\.columns).joined(separator: ", ")) FROM \(Part.allCases.map(\.typeSource).joined(separator: ", ")) WHERE false"
-        let parts = Part.allCases.filter { withTaskPage || $0 != .task }.map(select)
-        return ([types] + parts).joined(separator: "\nUNION ALL ")
+    static let panels = Layout([.timer, .openTask, .total, .streak])
+    static let dashboard = Layout([.timer, .task, .openTask, .total, .streak])
+    static let signedIn = Layout([.timer, .task, .openTask, .total, .streak, .user])
+
+    /// What a statement's rows hold.
+    struct Rows {
+        var panels: ProgressSnapshot
+        /// The task page's rows, newest first (none when the statement has no task page).
+        var tasks: [TaskRecord]
+        /// The user of the sign-in session, its last-seen time and the friend requests
+        /// waiting (nil when the statement reads none, or the session or user is gone).
+        var signedIn: (user: UserRecord, lastSeen: Date, incomingRequests: Int)?
     }
 
-    /// The panels (and the task page's rows, newest first) of one of the statements.
-    static func read<Statement: PostgresPreparedStatement>(
-        _ statement: Statement, on connection: PostgresConnection, logger: Logger
-    ) async throws -> (panels: ProgressSnapshot, tasks: [TaskRecord]) where Statement.Row == PostgresRow {
+    static func read<Statement: DashboardRowsStatement>(_ statement: Statement, on connection: PostgresConnection, logger: Logger) async throws -> Rows {
         var rows: [PostgresRow] = []
         for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-        return try decode(rows)
+        return try decode(rows, layout: Statement.layout)
     }
 
-    private static func decode(_ rows: [PostgresRow]) throws -> (panels: ProgressSnapshot, tasks: [TaskRecord]) {
+    private static func decode(_ rows: [PostgresRow], layout: Layout) throws -> Rows {
         var timers: [TimerRecord] = []
         var streak = StreakProjection.empty
         var totals: [LocalDate: Double] = [:]
         var openTasks: [(id: Int64, title: String)] = []
         var tasks: [TaskRecord] = []
+        var signedIn: (user: UserRecord, lastSeen: Date, incomingRequests: Int)?
         for row in rows {
             var columns = PostgresColumns(row)
             guard let part = Part(rawValue: try columns.next(Int32.self)) else { throw PostgresColumns.Missing() }
-            columns.skip(offsets[Int(part.rawValue)])
+            columns.skip(layout.offset(of: part))
             switch part {
             case .timer: timers.append(try TimerRecord(&columns))
             case .streak: streak = try StreakRecord.projection(&columns)
@@ -100,18 +109,32 @@ enum PostgresDashboardRows {
                 }
             case .openTask: openTasks = zip(try columns.next([Int64]?.self) ?? [], try columns.next([String]?.self) ?? []).map { ($0, $1) }
             case .task: tasks = try PostgresTaskColumns.tasks(&columns)
+            case .user:
+                let lastSeen: Date = try columns.next()
+                signedIn = (try UserRecord(&columns), lastSeen, try columns.next())
             }
         }
         timers.sort { ($0.id ?? 0) > ($1.id ?? 0) }
         let panels = ProgressSnapshot(
             live: timers.first { $0.status.isLive }, finished: timers.filter { !$0.status.isLive }, streak: streak, totals: totals, openTasks: openTasks)
-        return (panels, tasks)
+        return Rows(panels: panels, tasks: tasks, signedIn: signedIn)
     }
 }
 
+/// A statement of ``PostgresDashboardRows``: its parts' layout.
+protocol DashboardRowsStatement: PostgresPreparedStatement where Row == PostgresRow {
+    static var layout: PostgresDashboardRows.Layout { get }
+}
+
+extension DashboardRowsStatement {
+    static var sql: String { layout.sql }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
 /// The focus panels (timer, progress, open tasks) in one statement.
-struct PanelsStatement: PostgresPreparedStatement {
-    static let sql = PostgresDashboardRows.sql(withTaskPage: false)
+struct PanelsStatement: DashboardRowsStatement {
+    static let layout = PostgresDashboardRows.panels
 
     let userID: Int64
     let from: LocalDate
@@ -124,13 +147,11 @@ struct PanelsStatement: PostgresPreparedStatement {
         bindings.append(to.description)
         return bindings
     }
-
-    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
 
 /// The whole dashboard — the panels and a page of tasks — in one statement.
-struct DashboardStatement: PostgresPreparedStatement {
-    static let sql = PostgresDashboardRows.sql(withTaskPage: true)
+struct DashboardStatement: DashboardRowsStatement {
+    static let layout = PostgresDashboardRows.dashboard
 
     let panels: PanelsStatement
     let query: TaskQuery
@@ -140,6 +161,18 @@ struct DashboardStatement: PostgresPreparedStatement {
         TaskPageStatement.appendFilters(of: query, to: &bindings)
         return bindings
     }
+}
 
-    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+/// The whole dashboard and the user of the request's sign-in session, in one statement.
+struct SignedInDashboardStatement: DashboardRowsStatement {
+    static let layout = PostgresDashboardRows.signedIn
+
+    let dashboard: DashboardStatement
+    let session: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try dashboard.makeBindings()
+        bindings.append(session)
+        return bindings
+    }
 }

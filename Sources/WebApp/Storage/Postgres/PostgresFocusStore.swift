@@ -144,13 +144,21 @@ extension PostgresStore: FocusStorage, ProfileStorage {
         let statement = DashboardStatement(panels: PanelsStatement(userID: userID, from: from, to: to), query: query)
         var (read, settled) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.panels.live) {
             connection in
-            var (panels, items) = try await PostgresDashboardRows.read(statement, on: connection, logger: logger)
-            let more = items.count > query.limit
-            if more { items.removeLast() }
-            return (tasks: TaskPage(items: items, nextCursor: more ? items.last?.id : nil), panels: panels)
+            let rows = try await PostgresDashboardRows.read(statement, on: connection, logger: logger)
+            return (tasks: TaskPage(rows.tasks, limit: query.limit), panels: rows.panels)
         }
         read.panels.settledNow = settled
         return read
+    }
+
+    func dashboardSnapshot(userID: Int64, session: Int64, tasks query: TaskQuery, from: LocalDate, to: LocalDate) async throws -> SessionRead<DashboardRead>? {
+        let statement = SignedInDashboardStatement(
+            dashboard: DashboardStatement(panels: PanelsStatement(userID: userID, from: from, to: to), query: query), session: session)
+        let rows = try await read { connection in try await PostgresDashboardRows.read(statement, on: connection, logger: logger) }
+        guard let signedIn = rows.signedIn else { return nil }
+        return SessionRead(
+            user: signedIn.user, lastSeen: signedIn.lastSeen, incomingRequests: signedIn.incomingRequests,
+            page: DashboardRead(tasks: TaskPage(rows.tasks, limit: query.limit), panels: rows.panels))
     }
 
     func lastTimer(userID: Int64) async throws -> TimerRecord? {

@@ -87,11 +87,17 @@ struct UserInSession: SessionUserStatement {
 
 /// For pages: the same, with the friend requests waiting for the user from enabled accounts.
 struct UserInSessionWithRequests: SessionUserStatement {
-    static let sql = """
-        SELECT \(UserRecord.postgresColumns(of: "users")), s.last_seen_at, (SELECT count(*) FROM friend_requests r JOIN users f ON f.id = r.from_user_id
-            WHERE r.to_user_id = users.id AND NOT f.disabled)
-        FROM users JOIN sign_in_sessions s ON s.id = $1 AND s.user_id = users.id WHERE users.id = $2
+    static let sql = "SELECT \(UserRecord.postgresColumns(of: "u")), u.last_seen_at, u.incoming FROM (\(select(session: "$1", user: "$2"))) u"
+
+    /// The user's columns as stored, after the session's `last_seen_at` and before the
+    /// friend requests waiting (`incoming`): a subquery, here and in the dashboard's statement.
+    static func select(session: String, user: String) -> String {
         """
+        SELECT s.last_seen_at, \(UserRecord.columns(of: "users")), (SELECT count(*) FROM friend_requests r JOIN users f ON f.id = r.from_user_id
+            WHERE r.to_user_id = users.id AND NOT f.disabled) AS incoming
+        FROM users JOIN sign_in_sessions s ON s.id = \(session) AND s.user_id = users.id WHERE users.id = \(user)
+        """
+    }
 
     let session: Int64
     let user: Int64

@@ -11,9 +11,16 @@ extension PostgresStore: TaskStorage {
             for try await tasks in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) {
                 items += tasks
             }
-            let more = items.count > query.limit
-            if more { items.removeLast() }
-            return TaskPage(items: items, nextCursor: more ? items.last?.id : nil)
+            return TaskPage(items, limit: query.limit)
+        }
+    }
+
+    func tasks(userID: Int64, session: Int64, _ query: TaskQuery) async throws -> SessionRead<TaskPage>? {
+        try await read { connection in
+            for try await (signedIn, tasks) in try await connection.execute(SignedInTaskPageStatement(page: TaskPageStatement(userID: userID, query: query), session: session), logger: logger) {
+                return signedIn.map { SessionRead(user: $0.user, lastSeen: $0.lastSeen, incomingRequests: 0, page: TaskPage(tasks, limit: query.limit)) }
+            }
+            return nil
         }
     }
 
@@ -137,5 +144,32 @@ struct TaskPageStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
         var columns = PostgresColumns(row)
         return try PostgresTaskColumns.tasks(&columns)
+    }
+}
+
+/// A page of tasks and the user of the request's sign-in session, in one statement
+/// (``SessionRead``): the page's row with the user's columns first, NULL when the session
+/// or the user is gone.
+struct SignedInTaskPageStatement: PostgresPreparedStatement {
+    static let sql = """
+        SELECT u.*, p.* FROM (\(TaskPageStatement.sql)) p LEFT JOIN (
+            SELECT s.last_seen_at, \(UserRecord.postgresColumns(of: "users")) FROM users
+            JOIN sign_in_sessions s ON s.id = $6 AND s.user_id = users.id WHERE users.id = $1) u ON true
+        """
+
+    let page: TaskPageStatement
+    let session: Int64
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try page.makeBindings()
+        bindings.append(session)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> (signedIn: (user: UserRecord, lastSeen: Date)?, tasks: [TaskRecord]) {
+        var columns = PostgresColumns(row)
+        guard let lastSeen = try columns.next(Date?.self) else { return (nil, []) }
+        let user = try UserRecord(&columns)
+        return ((user, lastSeen), try PostgresTaskColumns.tasks(&columns))
     }
 }
