@@ -10,10 +10,11 @@ enum SignedInPage: Sendable {
 }
 
 /// The requests that read their page with their user: the two that signed-in people make
-/// most, the full dashboard and the API's task list. Their middleware reads the page in
-/// the same read as the user (one round trip on PostgreSQL instead of two: ``SessionRead``)
-/// and the route shows what was read. Every other request, and these with a query their
-/// route refuses (it answers that), reads its user alone, as before.
+/// most, the full dashboard and the API's task list, as first loaded (no status or search
+/// filter: ``TaskQuery/isPlain``). Their middleware reads the page in the same read as the
+/// user (one round trip on PostgreSQL instead of two: ``SessionRead``) and the route shows
+/// what was read. Every other request — these with a filter, or with a query their route
+/// refuses (it answers that) — reads its user alone, as before.
 struct SignedInReads: Sendable {
     let focus: FocusService
     let tasks: TaskService
@@ -25,10 +26,10 @@ struct SignedInReads: Sendable {
         guard request.method == .get else { return nil }
         switch request.uri.path {
         case "/dashboard" where !context.isHXRequest:
-            guard let query = try? DashboardController.taskQuery(request) else { return nil }
+            guard let query = try? DashboardController.taskQuery(request), query.isPlain else { return nil }
             return { [focus] userID, session in try await focus.dashboard(userID: userID, session: session, tasks: query)?.map(SignedInPage.dashboard) }
         case "/api/v1/tasks":
-            guard let query = try? TaskAPIController.taskQuery(request) else { return nil }
+            guard let query = try? TaskAPIController.taskQuery(request), query.isPlain else { return nil }
             return { [tasks] userID, session in try await tasks.page(userID: userID, session: session, query)?.map(SignedInPage.tasks) }
         default:
             return nil

@@ -79,6 +79,11 @@ struct TaskQuery: Sendable {
     var search: String?
     var limit = 50
     var before: Int64?
+
+    /// No status or search filter (a cursor and a limit at most): the page as the
+    /// dashboard and the API list first load it, which reads with the user
+    /// (``SignedInReads``).
+    var isPlain: Bool { status == nil && (search?.trimmingWhitespace ?? "").isEmpty }
 }
 
 struct TaskPage: Sendable {

@@ -27,11 +27,12 @@ enum PostgresDashboardRows {
             }
         }
 
-        /// The part's rows: $1 user, $2 and $3 the totals' first and last day, $4–$7 the task
-        /// page's filters (``TaskPageStatement``), $8 the sign-in session.
-        var source: String {
+        /// The part's rows: $1 user, $2 and $3 the totals' first and last day; the task page
+        /// (a query of ``TaskPageStatement``) and the sign-in session's parameter as the
+        /// statement places them.
+        func source(taskPage: String, session: String) -> String {
             switch self {
-            case .task: "(\(PostgresTaskColumns.select(from: "(\(TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7")))"))) p"
+            case .task: "(\(PostgresTaskColumns.select(from: "(\(taskPage))"))) p"
             case .openTask:
                 """
                 (SELECT array_agg(id ORDER BY id DESC) AS ids, array_agg(title ORDER BY id DESC) AS titles FROM (SELECT id, title FROM tasks
@@ -41,7 +42,7 @@ enum PostgresDashboardRows {
                 "(SELECT array_agg(day::text) AS days, array_agg(seconds) AS seconds FROM daily_totals WHERE user_id = $1 AND day BETWEEN $2::date AND $3::date) d"
             case .timer: "(SELECT \(TimerRecord.columns) FROM timers WHERE user_id = $1 ORDER BY id DESC LIMIT \(TimerRecord.recentCount)) t"
             case .streak: "(SELECT * FROM streaks WHERE user_id = $1) s"
-            case .user: "(\(UserInSessionWithRequests.select(session: "$8", user: "$1"))) u"
+            case .user: "(\(UserInSessionWithRequests.select(session: session, user: "$1"))) u"
             }
         }
     }
@@ -52,15 +53,15 @@ enum PostgresDashboardRows {
         /// By part: the columns before the part's range, after the part column.
         private let offsets: [Int]
 
-        init(_ parts: [Part]) {
+        init(_ parts: [Part], taskPage: String = "", session: String = "") {
             offsets = Part.allCases.map { part in parts.prefix { $0 != part }.reduce(0) { $0 + $1.columns.count } }
             let columns = parts.flatMap(\.columns)
             // A first branch of no rows gives every column its source's type (a NULL alone
             // would be text, which the later branches' columns cannot join).
-            let types = "SELECT NULL::int4, \(columns.joined(separator: ", ")) FROM \(parts.map(\.source).joined(separator: ", ")) WHERE false"
+            let types = "SELECT NULL::int4, \(columns.joined(separator: ", ")) FROM \(parts.map { $0.source(taskPage: taskPage, session: session) }.joined(separator: ", ")) WHERE false"
             let branches = parts.map { part in
                 let columns = parts.flatMap { other in other == part ? other.columns : other.columns.map { _ in "NULL" } }
-                return "SELECT \(part.rawValue)::int4, \(columns.joined(separator: ", ")) FROM \(part.source)"
+                return "SELECT \(part.rawValue)::int4, \(columns.joined(separator: ", ")) FROM \(part.source(taskPage: taskPage, session: session))"
             }
             sql = ([types] + branches).joined(separator: "\nUNION ALL ")
         }
@@ -69,8 +70,12 @@ enum PostgresDashboardRows {
     }
 
     static let panels = Layout([.timer, .openTask, .total, .streak])
-    static let dashboard = Layout([.timer, .task, .openTask, .total, .streak])
-    static let signedIn = Layout([.timer, .task, .openTask, .total, .streak, .user])
+    /// $4–$7 the task page's filters.
+    static let dashboard = Layout(
+        [.timer, .task, .openTask, .total, .streak], taskPage: TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7"))
+    /// $4 and $5 the plain task page's cursor and limit, $6 the session.
+    static let signedIn = Layout(
+        [.timer, .task, .openTask, .total, .streak, .user], taskPage: TaskPageStatement.plainPage(user: "$1", before: "$4", limit: "$5"), session: "$6")
 
     /// What a statement's rows hold.
     struct Rows {
@@ -163,15 +168,18 @@ struct DashboardStatement: DashboardRowsStatement {
     }
 }
 
-/// The whole dashboard and the user of the request's sign-in session, in one statement.
+/// The whole dashboard and the user of the request's sign-in session, in one statement;
+/// the task page a plain one (``TaskQuery/isPlain``), so PostgreSQL plans it once.
 struct SignedInDashboardStatement: DashboardRowsStatement {
     static let layout = PostgresDashboardRows.signedIn
 
-    let dashboard: DashboardStatement
+    let panels: PanelsStatement
+    let page: TaskQuery
     let session: Int64
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = try dashboard.makeBindings()
+        var bindings = try panels.makeBindings()
+        TaskPageStatement.appendPlainFilters(of: page, to: &bindings)
         bindings.append(session)
         return bindings
     }
