@@ -51,8 +51,9 @@ protocol FocusStorage: Sendable {
     func dashboardSnapshot(
         userID: Int64, tasks query: TaskQuery, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date
     ) async throws -> (tasks: TaskPage, panels: ProgressSnapshot)
-    /// The dashboard with the user of a sign-in session, in one read (``SessionRead``): the
-    /// daily totals of `from`…`to`, and a timer past its end not settled (a pure read).
+    /// The dashboard with the user of a sign-in session, in one read (``SessionRead``; on
+    /// PostgreSQL one statement for a plain task query, two otherwise): the daily totals of
+    /// `from`…`to`, and a timer past its end not settled (a pure read).
     func dashboardSnapshot(userID: Int64, session: Int64, tasks query: TaskQuery, from: LocalDate, to: LocalDate) async throws -> SessionRead<DashboardRead>?
     /// The user's most recent timer, whatever its state.
     func lastTimer(userID: Int64) async throws -> TimerRecord?

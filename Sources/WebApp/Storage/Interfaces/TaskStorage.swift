@@ -7,7 +7,8 @@ import Foundation
 protocol TaskStorage: Sendable {
     /// One page of the user's tasks, newest first.
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage
-    /// The same page with the user of a sign-in session, in one read (``SessionRead``).
+    /// The same page with the user of a sign-in session, in one read (``SessionRead``; on
+    /// PostgreSQL one statement for a plain query, ``TaskQuery/isPlain``, two otherwise).
     func tasks(userID: Int64, session: Int64, _ query: TaskQuery) async throws -> SessionRead<TaskPage>?
     /// The user's latest completed tasks that had at least one pomodoro, for estimates.
     func completedTasks(userID: Int64, limit: Int) async throws -> [TaskSuggester.CompletedTask]
