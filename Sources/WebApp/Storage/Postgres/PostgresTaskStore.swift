@@ -8,8 +8,10 @@ extension PostgresStore: TaskStorage {
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
         try await read { connection in
             var items: [TaskRecord] = []
-            for try await tasks in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) {
-                items += tasks
+            if query.isPlain {
+                for try await tasks in try await connection.execute(PlainTaskPageStatement(userID: userID, page: query), logger: logger) { items += tasks }
+            } else {
+                for try await tasks in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) { items += tasks }
             }
             return TaskPage(items, limit: query.limit)
         }
@@ -119,8 +121,8 @@ struct TaskPageStatement: PostgresPreparedStatement {
     /// The page's SQL with its parameters at the given places (the dashboard's statement
     /// has it inside). PostgreSQL plans a statement with these optional filters anew for
     /// each run (its generic plan's guess at the filters' selectivity makes it look dearer
-    /// than a custom plan), ~1.5 ms of its CPU for the dashboard's; the statements most
-    /// requests run take ``plainPage(user:before:limit:)`` instead.
+    /// than a custom plan), ~1.5 ms of its CPU for the dashboard's; pages without those
+    /// filters take ``plainPage(user:before:limit:)`` instead.
     static func page(user: String, status: String, before: String, search: String, limit: String) -> String {
         """
         SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = \(user)
@@ -131,7 +133,8 @@ struct TaskPageStatement: PostgresPreparedStatement {
     }
 
     /// A page without the status and search filters (``TaskQuery/isPlain``): its generic
-    /// plan is cheap in PostgreSQL's eyes too, so it is planned once per connection.
+    /// plan is cheap in PostgreSQL's eyes too, so it is planned once per connection
+    /// (``PlainTaskPageStatement``, and inside the signed-in reads' statements).
     static func plainPage(user: String, before: String, limit: String) -> String {
         "SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = \(user) AND (\(before)::bigint IS NULL OR id < \(before)) ORDER BY id DESC LIMIT \(limit)"
     }
@@ -167,12 +170,33 @@ struct TaskPageStatement: PostgresPreparedStatement {
     }
 }
 
+/// A plain page of tasks (``TaskQuery/isPlain``): the list as first loaded, after a quick
+/// add, or further down; planned once per connection.
+struct PlainTaskPageStatement: PostgresPreparedStatement {
+    static let sql = PostgresTaskColumns.select(from: "(\(TaskPageStatement.plainPage(user: "$1", before: "$2", limit: "$3")))")
+
+    let userID: Int64
+    let page: TaskQuery
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(userID)
+        TaskPageStatement.appendPlainFilters(of: page, to: &bindings)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
+        var columns = PostgresColumns(row)
+        return try PostgresTaskColumns.tasks(&columns)
+    }
+}
+
 /// A plain page of tasks (``TaskQuery/isPlain``) and the user of the request's sign-in
 /// session, in one statement (``SessionRead``): the page's row with the user's columns
 /// first, NULL when the session or the user is gone.
 struct SignedInTaskPageStatement: PostgresPreparedStatement {
     static let sql = """
-        SELECT u.*, p.* FROM (\(PostgresTaskColumns.select(from: "(\(TaskPageStatement.plainPage(user: "$1", before: "$2", limit: "$3")))"))) p LEFT JOIN (
+        SELECT u.*, p.* FROM (\(PlainTaskPageStatement.sql)) p LEFT JOIN (
             SELECT s.last_seen_at, \(UserRecord.postgresColumns(of: "users")) FROM users
             JOIN sign_in_sessions s ON s.id = $4 AND s.user_id = users.id WHERE users.id = $1) u ON true
         """
