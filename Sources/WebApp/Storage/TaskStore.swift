@@ -161,9 +161,7 @@ extension AppDatabase: TaskStorage {
         }
         sql += " ORDER BY id DESC LIMIT ?"
         _ = arguments.append(contentsOf: [query.limit + 1])
-        let rows = try TaskRecord.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-        let items = Array(rows.prefix(query.limit))
-        return TaskPage(items: items, nextCursor: rows.count > query.limit ? items.last?.id : nil)
+        return TaskPage(try TaskRecord.fetchAll(db.cachedStatement(sql: sql), arguments: arguments), limit: query.limit)
     }
 
     /// The user's latest completed tasks that had at least one pomodoro, for estimates.

@@ -153,17 +153,20 @@ extension PostgresStore: FocusStorage, ProfileStorage {
 
     func dashboardSnapshot(userID: Int64, session: Int64, tasks query: TaskQuery, from: LocalDate, to: LocalDate) async throws -> SessionRead<DashboardRead>? {
         let panels = PanelsStatement(userID: userID, from: from, to: to)
-        guard query.isPlain else {
+        let signedIn: (user: UserRecord, lastSeen: Date, incomingRequests: Int)?
+        let rows: PostgresDashboardRows.Rows
+        if query.isPlain {
+            rows = try await read { connection in
+                try await PostgresDashboardRows.read(SignedInDashboardStatement(panels: panels, page: query, session: session), on: connection, logger: logger)
+            }
+            signedIn = rows.signedIn
+        } else {
             // A filtered page's statement is planned anew each run anyway: two statements.
-            guard let signedIn = try await userWithIncomingRequests(id: userID, session: session) else { return nil }
-            let rows = try await read { connection in try await PostgresDashboardRows.read(DashboardStatement(panels: panels, query: query), on: connection, logger: logger) }
-            return SessionRead(
-                user: signedIn.0, lastSeen: signedIn.lastSeen, incomingRequests: signedIn.incomingRequests,
-                page: DashboardRead(tasks: TaskPage(rows.tasks, limit: query.limit), panels: rows.panels))
+            guard let found = try await userWithIncomingRequests(id: userID, session: session) else { return nil }
+            signedIn = (found.0, found.lastSeen, found.incomingRequests)
+            rows = try await read { connection in try await PostgresDashboardRows.read(DashboardStatement(panels: panels, query: query), on: connection, logger: logger) }
         }
-        let statement = SignedInDashboardStatement(panels: panels, page: query, session: session)
-        let rows = try await read { connection in try await PostgresDashboardRows.read(statement, on: connection, logger: logger) }
-        guard let signedIn = rows.signedIn else { return nil }
+        guard let signedIn else { return nil }
         return SessionRead(
             user: signedIn.user, lastSeen: signedIn.lastSeen, incomingRequests: signedIn.incomingRequests,
             page: DashboardRead(tasks: TaskPage(rows.tasks, limit: query.limit), panels: rows.panels))

@@ -21,6 +21,12 @@ enum PostgresTaskColumns {
         TaskRecord.columns.components(separatedBy: ", ").map { "\(table).\($0)s" }
     }
 
+    /// The tasks of a row of nothing but the page's arrays.
+    static func tasks(in row: PostgresRow) throws -> [TaskRecord] {
+        var columns = PostgresColumns(row)
+        return try tasks(&columns)
+    }
+
     /// The tasks of the row's arrays (none when the page is empty: every array NULL),
     /// newest first.
     static func tasks(_ columns: inout PostgresColumns) throws -> [TaskRecord] {

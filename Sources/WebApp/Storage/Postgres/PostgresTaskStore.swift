@@ -165,8 +165,7 @@ struct TaskPageStatement: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
-        var columns = PostgresColumns(row)
-        return try PostgresTaskColumns.tasks(&columns)
+        try PostgresTaskColumns.tasks(in: row)
     }
 }
 
@@ -186,8 +185,7 @@ struct PlainTaskPageStatement: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
-        var columns = PostgresColumns(row)
-        return try PostgresTaskColumns.tasks(&columns)
+        try PostgresTaskColumns.tasks(in: row)
     }
 }
 
