@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -136,9 +136,24 @@ def screenshot(driver, name):
 
 
 def wait(driver, condition, timeout=10):
-    """Waits for `condition`; swaps replace elements while it reads them, so a stale
-    read just tries again."""
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
+    """Waits for `condition`; swaps replace elements while it reads them, and a form
+    post without the script replaces the whole document, so a read of an element that
+    is gone just tries again."""
+    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: _read_while_the_document_changes(d, condition))
+
+
+def _read_while_the_document_changes(driver, condition):
+    """`condition(driver)`, or False when it read an element of a document being left:
+    chromedriver reports that as an inspector error, not as a stale element."""
+    try:
+        return condition(driver)
+    except StaleElementReferenceException:
+        raise
+    except WebDriverException as error:
+        if "does not belong to the document" in (error.msg or ""):
+            return False
+        raise
 
 
 IN_VIEW = "var r = arguments[0].getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1"
