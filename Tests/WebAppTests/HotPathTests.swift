@@ -38,6 +38,14 @@ import Testing
             #expect(status.status == .ok)
             #expect(statusStatements.count <= 3, "\(statusStatements)")
 
+            let (tab, tabStatements) = try await count.measure { try await browser.get("/dashboard?status=todo", hx: true) }
+            #expect(tab.status == .ok && tab.text.contains("Task 28"))
+            #expect(tabStatements.count <= 3, "\(tabStatements)")
+            if count.server != nil {
+                // A statement PostgreSQL plans once, not the one with every optional filter.
+                #expect(tabStatements.contains { $0.contains("status = $2 AND") }, "a status tab has its own statement: \(tabStatements)")
+            }
+
             let (list, listStatements) = try await count.measure { try await client.api(.get, "/api/v1/tasks?limit=50", token: token) }
             #expect(list.status == .ok)
             #expect(listStatements.count <= 3, "\(listStatements)")

@@ -60,7 +60,7 @@ import Testing
 
     /// PostgreSQL plans a prepared statement for each run until a generic plan looks no
     /// dearer than the custom ones (after five runs); the signed-in reads and the plain task
-    /// page must get there, or each request pays ~1.5 ms of PostgreSQL's CPU planning the
+    /// page and a status tab's must get there, or each request pays ~1.5 ms of PostgreSQL's CPU planning the
     /// dashboard.
     @Test(.enabled(if: TestPostgres.available)) func theSignedInStatementsArePlannedOnce() async throws {
         try await TestStore.with(.postgres) { store in
@@ -86,6 +86,10 @@ import Testing
                         on: connection, logger: TestPostgres.logger)
                     for try await _ in try await connection.execute(SignedInTaskPageStatement(userID: ada.userID, page: TaskQuery(), session: session), logger: TestPostgres.logger) {}
                     for try await _ in try await connection.execute(PlainTaskPageStatement(userID: ada.userID, page: TaskQuery(limit: 20)), logger: TestPostgres.logger) {}
+                    for try await _ in try await connection.execute(
+                        StatusTaskPageStatement(userID: ada.userID, status: .todo, page: TaskQuery(status: .todo, limit: 20)), logger: TestPostgres.logger)
+                    {}
+                    for try await _ in try await connection.execute(TaskPageStatement(userID: ada.userID, query: TaskQuery(status: .todo, limit: 20)), logger: TestPostgres.logger) {}
                 }
                 var plans: [String: Int] = [:]
                 for try await (name, generic) in try await connection.query("SELECT name, generic_plans FROM pg_prepared_statements", logger: TestPostgres.logger)
@@ -98,6 +102,8 @@ import Testing
             #expect(plans[String(reflecting: SignedInDashboardStatement.self)] ?? 0 > 0, "\(plans)")
             #expect(plans[String(reflecting: SignedInTaskPageStatement.self)] ?? 0 > 0, "\(plans)")
             #expect(plans[String(reflecting: PlainTaskPageStatement.self)] ?? 0 > 0, "a plain page apart (quick add, load more): \(plans)")
+            #expect(plans[String(reflecting: StatusTaskPageStatement.self)] ?? 0 > 0, "a status tab: \(plans)")
+            #expect(plans[String(reflecting: TaskPageStatement.self)] == 0, "where the statement with every filter is planned for each run: \(plans)")
             #expect(plans[String(reflecting: DashboardStatement.self)] == 0, "with the optional filters, planned for each run: \(plans)")
         }
     }

@@ -178,6 +178,10 @@ import Testing
             #expect(last.items.first?.estimatePomodoros == 2 && last.items.first?.createdAt == Self.now)
 
             #expect(try await db.tasks(userID: ada.userID, TaskQuery(status: .inProgress)).items.map(\.taskID) == [ids[1]])
+            let tab = try await db.tasks(userID: ada.userID, TaskQuery(status: .todo, limit: 2, before: ids[4]))
+            #expect(tab.items.map(\.taskID) == [ids[3], ids[2]] && tab.nextCursor == ids[2], "a status tab pages past other statuses")
+            let tabEnd = try await db.tasks(userID: ada.userID, TaskQuery(status: .todo, limit: 2, before: tab.nextCursor))
+            #expect(tabEnd.items.map(\.taskID) == [ids[0]] && tabEnd.nextCursor == nil, "and not into bob's")
             #expect(try await db.tasks(userID: ada.userID, TaskQuery(search: " report ")).items.map(\.taskID) == [ids[4], ids[3], ids[0]], "any case, title or description")
             #expect(try await db.tasks(userID: ada.userID, TaskQuery(search: "%")).items.map(\.taskID) == [ids[1]], "% is a percent sign")
             #expect(try await db.tasks(userID: ada.userID, TaskQuery(search: "e_c")).items.map(\.taskID) == [ids[2]], "_ is an underscore")

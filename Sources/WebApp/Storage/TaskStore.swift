@@ -83,7 +83,12 @@ struct TaskQuery: Sendable {
     /// No status or search filter (a cursor and a limit at most): the page as the
     /// dashboard and the API list first load it, which reads with the user
     /// (``SignedInReads``).
-    var isPlain: Bool { status == nil && (search?.trimmingWhitespace ?? "").isEmpty }
+    var isPlain: Bool { status == nil && !isSearch }
+
+    /// One status and no search: a status tab of the dashboard, `?status=` of the API list.
+    var isOneStatus: Bool { status != nil && !isSearch }
+
+    private var isSearch: Bool { !(search?.trimmingWhitespace ?? "").isEmpty }
 }
 
 struct TaskPage: Sendable {

@@ -10,6 +10,10 @@ extension PostgresStore: TaskStorage {
             var items: [TaskRecord] = []
             if query.isPlain {
                 for try await tasks in try await connection.execute(PlainTaskPageStatement(userID: userID, page: query), logger: logger) { items += tasks }
+            } else if let status = query.status, query.isOneStatus {
+                for try await tasks in try await connection.execute(StatusTaskPageStatement(userID: userID, status: status, page: query), logger: logger) {
+                    items += tasks
+                }
             } else {
                 for try await tasks in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) { items += tasks }
             }
@@ -158,7 +162,8 @@ struct TaskPageStatement: PostgresPreparedStatement {
         bindings.append(query.limit + 1)
     }
 
-    /// The cursor and limit (one more than the page) of a plain `query`.
+    /// The cursor and limit (one more than the page) of `query`, for the statements that
+    /// take no filter or the status alone.
     static func appendPlainFilters(of query: TaskQuery, to bindings: inout PostgresBindings) {
         bindings.append(query.before)
         bindings.append(query.limit + 1)
@@ -180,6 +185,33 @@ struct PlainTaskPageStatement: PostgresPreparedStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 3)
         bindings.append(userID)
+        TaskPageStatement.appendPlainFilters(of: page, to: &bindings)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
+        try PostgresTaskColumns.tasks(in: row)
+    }
+}
+
+/// A page of one status without a search (``TaskQuery/isOneStatus``): a status tab. With
+/// the status a plain parameter its generic plan is as cheap as a custom one, so it is
+/// planned once per connection, where ``TaskPageStatement`` is planned for every run.
+struct StatusTaskPageStatement: PostgresPreparedStatement {
+    static let sql = PostgresTaskColumns.select(
+        from: """
+            (SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = $1 AND status = $2 AND ($3::bigint IS NULL OR id < $3)
+            ORDER BY id DESC LIMIT $4)
+            """)
+
+    let userID: Int64
+    let status: TaskStatus
+    let page: TaskQuery
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(userID)
+        bindings.append(status.rawValue)
         TaskPageStatement.appendPlainFilters(of: page, to: &bindings)
         return bindings
     }
