@@ -44,6 +44,9 @@ import Testing
             if count.server != nil {
                 // A statement PostgreSQL plans once, not the one with every optional filter.
                 #expect(tabStatements.contains { $0.contains("status = $2 AND") }, "a status tab has its own statement: \(tabStatements)")
+                let (page, pageStatements) = try await count.measure { try await browser.get("/dashboard?status=todo") }
+                #expect(page.status == .ok && page.text.contains("Task 28"))
+                #expect(pageStatements.contains { $0.contains("status = $4 AND") }, "so has a whole page on one (no script, a reload): \(pageStatements)")
             }
 
             let (list, listStatements) = try await count.measure { try await client.api(.get, "/api/v1/tasks?limit=50", token: token) }

@@ -50,7 +50,9 @@ import Testing
             #expect(read.page.tasks.items.map(\.title) == ["Done", "Open"] && read.page.panels.openTasks.map(\.title) == ["Open"])
             #expect(read.page.panels.totals == [try #require(LocalDate("2027-01-14")): 1800], "the range's days only")
             let done = try #require(try await db.dashboardSnapshot(userID: ada.userID, session: session, tasks: TaskQuery(status: .done), from: from, to: to))
-            #expect(done.page.tasks.items.map(\.title) == ["Done"] && done.incomingRequests == 1, "a filtered page too")
+            #expect(done.page.tasks.items.map(\.title) == ["Done"] && done.incomingRequests == 1, "a status tab too")
+            let found = try #require(try await db.dashboardSnapshot(userID: ada.userID, session: session, tasks: TaskQuery(status: .todo, search: "PE"), from: from, to: to))
+            #expect(found.page.tasks.items.map(\.title) == ["Open"] && found.page.panels.openTasks.map(\.title) == ["Open"], "and a search")
 
             #expect(try await db.dashboardSnapshot(userID: bob.userID, session: session, tasks: TaskQuery(), from: from, to: to) == nil)
             #expect(try await db.endSession(session, userID: ada.userID, logging: nil, at: Self.now))
@@ -90,6 +92,10 @@ import Testing
                         StatusTaskPageStatement(userID: ada.userID, status: .todo, page: TaskQuery(status: .todo, limit: 20)), logger: TestPostgres.logger)
                     {}
                     for try await _ in try await connection.execute(TaskPageStatement(userID: ada.userID, query: TaskQuery(status: .todo, limit: 20)), logger: TestPostgres.logger) {}
+                    _ = try await PostgresDashboardRows.read(
+                        StatusDashboardStatement(
+                            panels: PanelsStatement(userID: ada.userID, from: day.adding(days: -84), to: day), status: .done, query: TaskQuery(status: .done, limit: 20)),
+                        on: connection, logger: TestPostgres.logger)
                 }
                 var plans: [String: Int] = [:]
                 for try await (name, generic) in try await connection.query("SELECT name, generic_plans FROM pg_prepared_statements", logger: TestPostgres.logger)
@@ -103,6 +109,7 @@ import Testing
             #expect(plans[String(reflecting: SignedInTaskPageStatement.self)] ?? 0 > 0, "\(plans)")
             #expect(plans[String(reflecting: PlainTaskPageStatement.self)] ?? 0 > 0, "a plain page apart (quick add, load more): \(plans)")
             #expect(plans[String(reflecting: StatusTaskPageStatement.self)] ?? 0 > 0, "a status tab: \(plans)")
+            #expect(plans[String(reflecting: StatusDashboardStatement.self)] ?? 0 > 0, "a whole page on a status tab: \(plans)")
             #expect(plans[String(reflecting: TaskPageStatement.self)] == 0, "where the statement with every filter is planned for each run: \(plans)")
             #expect(plans[String(reflecting: DashboardStatement.self)] == 0, "with the optional filters, planned for each run: \(plans)")
         }

@@ -73,6 +73,9 @@ enum PostgresDashboardRows {
     /// $4–$7 the task page's filters.
     static let dashboard = Layout(
         [.timer, .task, .openTask, .total, .streak], taskPage: TaskPageStatement.page(user: "$1", status: "$4", before: "$5", search: "$6", limit: "$7"))
+    /// $4 the status tab's status, $5 and $6 its cursor and limit.
+    static let dashboardOneStatus = Layout(
+        [.timer, .task, .openTask, .total, .streak], taskPage: TaskPageStatement.statusPage(user: "$1", status: "$4", before: "$5", limit: "$6"))
     /// $4 and $5 the plain task page's cursor and limit, $6 the session.
     static let signedIn = Layout(
         [.timer, .task, .openTask, .total, .streak, .user], taskPage: TaskPageStatement.plainPage(user: "$1", before: "$4", limit: "$5"), session: "$6")
@@ -164,6 +167,23 @@ struct DashboardStatement: DashboardRowsStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = try panels.makeBindings()
         TaskPageStatement.appendFilters(of: query, to: &bindings)
+        return bindings
+    }
+}
+
+/// The whole dashboard on a status tab without a search (``TaskQuery/isOneStatus``): a
+/// statement PostgreSQL plans once, where ``DashboardStatement`` is planned for every run.
+struct StatusDashboardStatement: DashboardRowsStatement {
+    static let layout = PostgresDashboardRows.dashboardOneStatus
+
+    let panels: PanelsStatement
+    let status: TaskStatus
+    let query: TaskQuery
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try panels.makeBindings()
+        bindings.append(status.rawValue)
+        TaskPageStatement.appendPlainFilters(of: query, to: &bindings)
         return bindings
     }
 }

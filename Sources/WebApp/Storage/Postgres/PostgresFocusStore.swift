@@ -141,14 +141,25 @@ extension PostgresStore: FocusStorage, ProfileStorage {
     func dashboardSnapshot(
         userID: Int64, tasks query: TaskQuery, timezone: String, qualifySeconds: Double, from: LocalDate, to: LocalDate, now: Date
     ) async throws -> (tasks: TaskPage, panels: ProgressSnapshot) {
-        let statement = DashboardStatement(panels: PanelsStatement(userID: userID, from: from, to: to), query: query)
+        let panels = PanelsStatement(userID: userID, from: from, to: to)
         var (read, settled) = try await readSettlingTimer(userID: userID, timezone: timezone, qualifySeconds: qualifySeconds, now: now, live: \.panels.live) {
             connection in
-            let rows = try await PostgresDashboardRows.read(statement, on: connection, logger: logger)
+            let rows = try await Self.dashboardRows(panels, query, on: connection, logger: logger)
             return (tasks: TaskPage(rows.tasks, limit: query.limit), panels: rows.panels)
         }
         read.panels.settledNow = settled
         return read
+    }
+
+    /// The dashboard's rows in the statement for `query`'s filters: a status tab's own, or
+    /// the one with every optional filter.
+    private static func dashboardRows(_ panels: PanelsStatement, _ query: TaskQuery, on connection: PostgresConnection, logger: Logger) async throws
+        -> PostgresDashboardRows.Rows
+    {
+        if let status = query.status, query.isOneStatus {
+            return try await PostgresDashboardRows.read(StatusDashboardStatement(panels: panels, status: status, query: query), on: connection, logger: logger)
+        }
+        return try await PostgresDashboardRows.read(DashboardStatement(panels: panels, query: query), on: connection, logger: logger)
     }
 
     func dashboardSnapshot(userID: Int64, session: Int64, tasks query: TaskQuery, from: LocalDate, to: LocalDate) async throws -> SessionRead<DashboardRead>? {
@@ -161,10 +172,10 @@ extension PostgresStore: FocusStorage, ProfileStorage {
             }
             signedIn = rows.signedIn
         } else {
-            // A filtered page's statement is planned anew each run anyway: two statements.
+            // A filtered page reads its user apart (`SignedInReads` folds plain pages only).
             guard let found = try await userWithIncomingRequests(id: userID, session: session) else { return nil }
             signedIn = (found.0, found.lastSeen, found.incomingRequests)
-            rows = try await read { connection in try await PostgresDashboardRows.read(DashboardStatement(panels: panels, query: query), on: connection, logger: logger) }
+            rows = try await read { connection in try await Self.dashboardRows(panels, query, on: connection, logger: logger) }
         }
         guard let signedIn else { return nil }
         return SessionRead(

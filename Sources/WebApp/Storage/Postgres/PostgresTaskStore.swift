@@ -23,7 +23,7 @@ extension PostgresStore: TaskStorage {
 
     func tasks(userID: Int64, session: Int64, _ query: TaskQuery) async throws -> SessionRead<TaskPage>? {
         guard query.isPlain else {
-            // A filtered page's statement is planned anew each run anyway: two statements.
+            // A filtered page reads its user apart (`SignedInReads` folds plain pages only).
             guard let (user, lastSeen) = try await user(id: userID, session: session) else { return nil }
             return SessionRead(user: user, lastSeen: lastSeen, incomingRequests: 0, page: try await tasks(userID: userID, query))
         }
@@ -136,6 +136,14 @@ struct TaskPageStatement: PostgresPreparedStatement {
         """
     }
 
+    /// A page of one status without a search (``TaskQuery/isOneStatus``), a status tab: with
+    /// the status a plain parameter its generic plan is as cheap as a custom one, so it is
+    /// planned once per connection (``StatusTaskPageStatement``, and inside the dashboard's
+    /// ``StatusDashboardStatement``).
+    static func statusPage(user: String, status: String, before: String, limit: String) -> String {
+        "SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = \(user) AND status = \(status) AND (\(before)::bigint IS NULL OR id < \(before)) ORDER BY id DESC LIMIT \(limit)"
+    }
+
     /// A page without the status and search filters (``TaskQuery/isPlain``): its generic
     /// plan is cheap in PostgreSQL's eyes too, so it is planned once per connection
     /// (``PlainTaskPageStatement``, and inside the signed-in reads' statements).
@@ -194,15 +202,10 @@ struct PlainTaskPageStatement: PostgresPreparedStatement {
     }
 }
 
-/// A page of one status without a search (``TaskQuery/isOneStatus``): a status tab. With
-/// the status a plain parameter its generic plan is as cheap as a custom one, so it is
-/// planned once per connection, where ``TaskPageStatement`` is planned for every run.
+/// A page of one status without a search (``TaskQuery/isOneStatus``): a status tab,
+/// planned once per connection where ``TaskPageStatement`` is planned for every run.
 struct StatusTaskPageStatement: PostgresPreparedStatement {
-    static let sql = PostgresTaskColumns.select(
-        from: """
-            (SELECT \(TaskRecord.columns) FROM tasks WHERE user_id = $1 AND status = $2 AND ($3::bigint IS NULL OR id < $3)
-            ORDER BY id DESC LIMIT $4)
-            """)
+    static let sql = PostgresTaskColumns.select(from: "(\(TaskPageStatement.statusPage(user: "$1", status: "$2", before: "$3", limit: "$4")))")
 
     let userID: Int64
     let status: TaskStatus
