@@ -7,8 +7,8 @@ import Synchronization
 struct AdminService: Sendable {
     let database: any AdminStorage
     let clock: any WallClock
-    /// Site-wide totals scan every task and daily total, so they are computed at most once
-    /// per ``totalsLifetime`` and shared between requests.
+    /// Site-wide totals scan every user, task and daily total, so they are computed by one
+    /// request at a time, at most once per ``totalsLifetime``, and shared between requests.
     let totalsCache = TotalsCache()
     let focusWindow = FocusWindowMark()
     static let totalsLifetime: TimeInterval = 10
@@ -70,10 +70,16 @@ struct AdminService: Sendable {
             try await database.moveFocus7dWindow(to: since7d)
             focusWindow.start = since7d
         }
-        let cached = totalsCache.value(at: now, lifetime: Self.totalsLifetime)
-        let result = try await database.adminPage(
-            search: query.search, sort: query.sort, descending: query.descending, page: query.page, perPage: Self.perPage,
-            since7d: since7d, totalsSince: cached == nil ? now.addingTimeInterval(-7 * 86_400) : nil, approximateUsers: cached?.users)
+        let (cached, compute) = totalsCache.use(at: now, lifetime: Self.totalsLifetime)
+        let result: (rows: [AdminUserRow], matching: Int, totals: AdminTotals?)
+        do {
+            result = try await database.adminPage(
+                search: query.search, sort: query.sort, descending: query.descending, page: query.page, perPage: Self.perPage,
+                since7d: since7d, totalsSince: compute ? now.addingTimeInterval(-7 * 86_400) : nil, approximateUsers: cached?.users)
+        } catch {
+            if compute { totalsCache.abandon() }
+            throw error
+        }
         if let fresh = result.totals { totalsCache.store(fresh, at: now) }
         let totals = result.totals ?? cached ?? AdminTotals(users: 0, active7d: 0, tasks: 0, focusSeconds: 0)
         return Page(
@@ -123,21 +129,5 @@ final class FocusWindowMark: Sendable {
     var start: LocalDate? {
         get { mark.withLock { $0 } }
         set { mark.withLock { $0 = newValue } }
-    }
-}
-
-/// The last computed admin totals and when they were computed.
-final class TotalsCache: Sendable {
-    private let entry = Mutex<(totals: AdminTotals, at: Date)?>(nil)
-
-    func value(at now: Date, lifetime: TimeInterval) -> AdminTotals? {
-        entry.withLock { entry in
-            guard let entry, now.timeIntervalSince(entry.at) < lifetime, now >= entry.at else { return nil }
-            return entry.totals
-        }
-    }
-
-    func store(_ totals: AdminTotals, at now: Date) {
-        entry.withLock { $0 = (totals, now) }
     }
 }
