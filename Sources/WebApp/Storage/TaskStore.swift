@@ -85,8 +85,9 @@ struct TaskQuery: Sendable {
     /// (``SignedInReads``).
     var isPlain: Bool { status == nil && !isSearch }
 
-    /// One status and no search: a status tab of the dashboard, `?status=` of the API list.
-    var isOneStatus: Bool { status != nil && !isSearch }
+    /// The status of a query that filters by it alone (no search): a status tab of the
+    /// dashboard, `?status=` of the API list.
+    var statusAlone: TaskStatus? { isSearch ? nil : status }
 
     private var isSearch: Bool { !(search?.trimmingWhitespace ?? "").isEmpty }
 }

@@ -171,7 +171,7 @@ struct DashboardStatement: DashboardRowsStatement {
     }
 }
 
-/// The whole dashboard on a status tab without a search (``TaskQuery/isOneStatus``): a
+/// The whole dashboard on a status tab without a search (``TaskQuery/statusAlone``): a
 /// statement PostgreSQL plans once, where ``DashboardStatement`` is planned for every run.
 struct StatusDashboardStatement: DashboardRowsStatement {
     static let layout = PostgresDashboardRows.dashboardOneStatus

@@ -156,7 +156,7 @@ extension PostgresStore: FocusStorage, ProfileStorage {
     private static func dashboardRows(_ panels: PanelsStatement, _ query: TaskQuery, on connection: PostgresConnection, logger: Logger) async throws
         -> PostgresDashboardRows.Rows
     {
-        if let status = query.status, query.isOneStatus {
+        if let status = query.statusAlone {
             return try await PostgresDashboardRows.read(StatusDashboardStatement(panels: panels, status: status, query: query), on: connection, logger: logger)
         }
         return try await PostgresDashboardRows.read(DashboardStatement(panels: panels, query: query), on: connection, logger: logger)

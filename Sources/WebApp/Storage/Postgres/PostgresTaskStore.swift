@@ -10,7 +10,7 @@ extension PostgresStore: TaskStorage {
             var items: [TaskRecord] = []
             if query.isPlain {
                 for try await tasks in try await connection.execute(PlainTaskPageStatement(userID: userID, page: query), logger: logger) { items += tasks }
-            } else if let status = query.status, query.isOneStatus {
+            } else if let status = query.statusAlone {
                 for try await tasks in try await connection.execute(StatusTaskPageStatement(userID: userID, status: status, page: query), logger: logger) {
                     items += tasks
                 }
@@ -136,7 +136,7 @@ struct TaskPageStatement: PostgresPreparedStatement {
         """
     }
 
-    /// A page of one status without a search (``TaskQuery/isOneStatus``), a status tab: with
+    /// A page of one status without a search (``TaskQuery/statusAlone``), a status tab: with
     /// the status a plain parameter its generic plan is as cheap as a custom one, so it is
     /// planned once per connection (``StatusTaskPageStatement``, and inside the dashboard's
     /// ``StatusDashboardStatement``).
@@ -202,7 +202,7 @@ struct PlainTaskPageStatement: PostgresPreparedStatement {
     }
 }
 
-/// A page of one status without a search (``TaskQuery/isOneStatus``): a status tab,
+/// A page of one status without a search (``TaskQuery/statusAlone``): a status tab,
 /// planned once per connection where ``TaskPageStatement`` is planned for every run.
 struct StatusTaskPageStatement: PostgresPreparedStatement {
     static let sql = PostgresTaskColumns.select(from: "(\(TaskPageStatement.statusPage(user: "$1", status: "$2", before: "$3", limit: "$4")))")
