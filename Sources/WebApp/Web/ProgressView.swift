@@ -57,8 +57,7 @@ enum ProgressView {
                 cells.append([
                     "x": .int(week * (cell + gap)), "y": .int(weekday * (cell + gap) + 14),
                     "level": .int(intensity(minutes: minutes, goal: goal)),
-                    // A date is digits and dashes: nothing in it to escape.
-                    "date": .html(TrustedHTML(day.description)), "minutes": .int(minutes),
+                    "date": .string(day.description), "minutes": .int(minutes),
                     "extra_class": mark(state), "title_note": note(state),
                 ])
             }
@@ -71,8 +70,8 @@ enum ProgressView {
     }
 
     /// The class a cell adds for the states the legend explains (none for the others), and
-    /// what its title adds for its state: constant markup, made once, written unescaped
-    /// (no per-cell string to build or escape).
+    /// what its title adds for its state: constant values made once (no per-cell string to
+    /// build).
     static func mark(_ state: DayState?) -> TemplateValue {
         switch state {
         case .rest: restMark
@@ -94,18 +93,19 @@ enum ProgressView {
         }
     }
 
-    static let nothing = TemplateValue.html(TrustedHTML(""))
-    // Marks go in an attribute, where text is written escaped (plain strings are quickest).
+    // Marks go in an attribute and notes in the cell's <title>, where the template engine
+    // escapes whatever it writes: plain strings take its quickest path.
+    static let nothing = TemplateValue.string("")
     static let noMark = TemplateValue.string("")
     static let restMark = TemplateValue.string(" day-rest")
     static let breakMark = TemplateValue.string(" day-break")
     static let frozenMark = TemplateValue.string(" day-frozen")
     static let missedMark = TemplateValue.string(" day-missed")
-    static let qualifiedNote = TemplateValue.html(TrustedHTML(" · goal met"))
-    static let restNote = TemplateValue.html(TrustedHTML(" · rest day"))
-    static let breakNote = TemplateValue.html(TrustedHTML(" · planned break"))
-    static let frozenNote = TemplateValue.html(TrustedHTML(" · a freeze kept the streak"))
-    static let missedNote = TemplateValue.html(TrustedHTML(" · missed"))
+    static let qualifiedNote = TemplateValue.string(" · goal met")
+    static let restNote = TemplateValue.string(" · rest day")
+    static let breakNote = TemplateValue.string(" · planned break")
+    static let frozenNote = TemplateValue.string(" · a freeze kept the streak")
+    static let missedNote = TemplateValue.string(" · missed")
 
     /// 0 none, 1 under half the goal, 2 under the goal, 3 the goal, 4 twice the goal.
     static func intensity(minutes: Int, goal: Int) -> Int {
