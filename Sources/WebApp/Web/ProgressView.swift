@@ -78,7 +78,7 @@ enum ProgressView {
         case .break: breakMark
         case .frozen: frozenMark
         case .missed: missedMark
-        case .qualified, .today, .unstarted, nil: noMark
+        case .qualified, .today, .unstarted, nil: nothing
         }
     }
 
@@ -96,7 +96,6 @@ enum ProgressView {
     // Marks go in an attribute and notes in the cell's <title>, where the template engine
     // escapes whatever it writes: plain strings take its quickest path.
     static let nothing = TemplateValue.string("")
-    static let noMark = TemplateValue.string("")
     static let restMark = TemplateValue.string(" day-rest")
     static let breakMark = TemplateValue.string(" day-break")
     static let frozenMark = TemplateValue.string(" day-frozen")

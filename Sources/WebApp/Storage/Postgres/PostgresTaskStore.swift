@@ -7,16 +7,14 @@ import PostgresNIO
 extension PostgresStore: TaskStorage {
     func tasks(userID: Int64, _ query: TaskQuery) async throws -> TaskPage {
         try await read { connection in
-            var items: [TaskRecord] = []
-            if query.isPlain {
-                for try await tasks in try await connection.execute(PlainTaskPageStatement(userID: userID, page: query), logger: logger) { items += tasks }
-            } else if let status = query.statusAlone {
-                for try await tasks in try await connection.execute(StatusTaskPageStatement(userID: userID, status: status, page: query), logger: logger) {
-                    items += tasks
+            let items =
+                if query.isPlain {
+                    try await PlainTaskPageStatement(userID: userID, page: query).tasks(on: connection, logger: logger)
+                } else if let status = query.statusAlone {
+                    try await StatusTaskPageStatement(userID: userID, status: status, page: query).tasks(on: connection, logger: logger)
+                } else {
+                    try await TaskPageStatement(userID: userID, query: query).tasks(on: connection, logger: logger)
                 }
-            } else {
-                for try await tasks in try await connection.execute(TaskPageStatement(userID: userID, query: query), logger: logger) { items += tasks }
-            }
             return TaskPage(items, limit: query.limit)
         }
     }
@@ -119,7 +117,7 @@ extension PostgresStore: TaskStorage {
 /// A page of a user's tasks, newest first, one more than the limit (whether there is a
 /// next page): one statement whatever the filters, each unused filter bound as NULL; one
 /// row of arrays (``PostgresTaskColumns``).
-struct TaskPageStatement: PostgresPreparedStatement {
+struct TaskPageStatement: TaskArraysStatement {
     static let sql = PostgresTaskColumns.select(from: "(\(page(user: "$1", status: "$2", before: "$3", search: "$4", limit: "$5")))")
 
     /// The page's SQL with its parameters at the given places (the dashboard's statement
@@ -176,15 +174,11 @@ struct TaskPageStatement: PostgresPreparedStatement {
         bindings.append(query.before)
         bindings.append(query.limit + 1)
     }
-
-    func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
-        try PostgresTaskColumns.tasks(in: row)
-    }
 }
 
 /// A plain page of tasks (``TaskQuery/isPlain``): the list as first loaded, after a quick
 /// add, or further down; planned once per connection.
-struct PlainTaskPageStatement: PostgresPreparedStatement {
+struct PlainTaskPageStatement: TaskArraysStatement {
     static let sql = PostgresTaskColumns.select(from: "(\(TaskPageStatement.plainPage(user: "$1", before: "$2", limit: "$3")))")
 
     let userID: Int64
@@ -196,15 +190,11 @@ struct PlainTaskPageStatement: PostgresPreparedStatement {
         TaskPageStatement.appendPlainFilters(of: page, to: &bindings)
         return bindings
     }
-
-    func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
-        try PostgresTaskColumns.tasks(in: row)
-    }
 }
 
 /// A page of one status without a search (``TaskQuery/statusAlone``): a status tab,
 /// planned once per connection where ``TaskPageStatement`` is planned for every run.
-struct StatusTaskPageStatement: PostgresPreparedStatement {
+struct StatusTaskPageStatement: TaskArraysStatement {
     static let sql = PostgresTaskColumns.select(from: "(\(TaskPageStatement.statusPage(user: "$1", status: "$2", before: "$3", limit: "$4")))")
 
     let userID: Int64
@@ -217,10 +207,6 @@ struct StatusTaskPageStatement: PostgresPreparedStatement {
         bindings.append(status.rawValue)
         TaskPageStatement.appendPlainFilters(of: page, to: &bindings)
         return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
-        try PostgresTaskColumns.tasks(in: row)
     }
 }
 
@@ -251,5 +237,22 @@ struct SignedInTaskPageStatement: PostgresPreparedStatement {
         guard let lastSeen = try columns.next(Date?.self) else { return (nil, []) }
         let user = try UserRecord(&columns)
         return ((user, lastSeen), try PostgresTaskColumns.tasks(&columns))
+    }
+}
+
+/// A statement whose one row is a page of tasks as arrays, a column each
+/// (``PostgresTaskColumns``).
+protocol TaskArraysStatement: PostgresPreparedStatement where Row == [TaskRecord] {}
+
+extension TaskArraysStatement {
+    func decodeRow(_ row: PostgresRow) throws -> [TaskRecord] {
+        try PostgresTaskColumns.tasks(in: row)
+    }
+
+    /// The page's tasks, newest first.
+    func tasks(on connection: PostgresConnection, logger: Logger) async throws -> [TaskRecord] {
+        var items: [TaskRecord] = []
+        for try await tasks in try await connection.execute(self, logger: logger) { items += tasks }
+        return items
     }
 }
